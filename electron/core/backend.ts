@@ -1,0 +1,162 @@
+// The composition root: builds the journal, runner, target and handlers for one process and
+// exposes them as a dispatcher plus an event stream. Electron, the WebSocket host and the CLI
+// all wrap this, and nothing else.
+import { mkdirSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { checkEvent, createDispatcher, type Dispatch, type EmitFn, type Handlers, type RawEventListener } from '../../shared/contract/dispatcher'
+import { FerryError } from '../../shared/contract/envelope'
+import type { WorkspaceSummary } from '../../shared/contract/types'
+import { writeFileAtomic } from './fs/atomic'
+import { Journal } from './journal/journal'
+import { nodeWorkerLauncher, type WorkerLauncher } from './jobs/launcher'
+import { runJob } from './jobs/run-job'
+import { TargetManager } from './postgres/target'
+import { StepRunner, planView } from './runner'
+import { ensureFerryDir, resolveWorkspace, type WorkspacePaths } from './workspace/resolve'
+import { workspaceSummary } from './workspace/summary'
+
+export interface BackendOptions {
+  /** Where Ferry keeps per-user state (the last workspace opened). */
+  appDataDir: string
+  version: string
+  /** Open this workspace at start; otherwise the last one opened, if it still exists. */
+  workspace?: string
+  launcher?: WorkerLauncher
+  /** Do not reopen the last workspace (the CLI works only on what -w says). */
+  rememberWorkspace?: boolean
+}
+
+export interface Backend {
+  dispatch: Dispatch
+  onEvent(listener: RawEventListener): () => void
+  close(): Promise<void>
+  /** The runner of the open workspace, for the CLI's waiting and for tests. */
+  runner(): StepRunner | null
+}
+
+interface OpenWorkspace {
+  paths: WorkspacePaths
+  journal: Journal
+  runner: StepRunner
+}
+
+export async function createBackend(opts: BackendOptions): Promise<Backend> {
+  const listeners = new Set<RawEventListener>()
+  const launcher = opts.launcher ?? nodeWorkerLauncher()
+  const remember = opts.rememberWorkspace ?? true
+  const recentFile = join(opts.appDataDir, 'recent.json')
+  let ws: OpenWorkspace | null = null
+
+  const emit: EmitFn = (event, payload) => {
+    checkEvent(event, payload)
+    for (const l of listeners) l(event, payload)
+  }
+  const target = new TargetManager({
+    pgDir: () => ws?.paths.pgDir ?? null,
+    emit: (status) => emit('target.state', status),
+  })
+
+  const requireWs = (): OpenWorkspace => {
+    if (!ws) throw new FerryError('NO_WORKSPACE', 'No workspace is open', 'Open a folder that contains .claude/, or create the demo workspace.')
+    return ws
+  }
+
+  const open = async (path: string): Promise<WorkspaceSummary> => {
+    const paths = resolveWorkspace(path)
+    if (ws?.runner.running) {
+      throw new FerryError('BUSY', `A step is running in ${ws.paths.root}`, 'Wait for it to finish or cancel it before switching workspace.')
+    }
+    if (ws && ws.paths.root !== paths.root) {
+      await target.stop()
+      ws.journal.close()
+      ws = null
+    }
+    if (!ws) {
+      ensureFerryDir(paths)
+      const journal = new Journal(paths.journalDb)
+      const runner = new StepRunner({ journal, paths, launcher, emit })
+      for (const s of journal.recoverInterrupted(new Date().toISOString())) emit('step.state', s)
+      ws = { paths, journal, runner }
+    }
+    if (remember) {
+      mkdirSync(opts.appDataDir, { recursive: true })
+      writeFileAtomic(recentFile, JSON.stringify({ workspace: paths.root }))
+    }
+    const summary = workspaceSummary(paths)
+    emit('workspace.changed', summary)
+    emit('target.state', target.status())
+    return summary
+  }
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      version: opts.version,
+      workspace: ws ? workspaceSummary(ws.paths) : null,
+      demoDefaultPath: join(homedir(), 'ferry-demo'),
+    }),
+    'workspace.open': ({ path }) => open(path),
+    'workspace.refresh': () => {
+      const summary = workspaceSummary(requireWs().paths)
+      emit('workspace.changed', summary)
+      return summary
+    },
+    'workspace.createDemo': async ({ path, events, seed }) => {
+      await runJob(launcher, 'demo-workspace', { dir: path, events, seed })
+      return open(path)
+    },
+    'plan.get': () => (ws ? ws.runner.plan() : planView(null)),
+    'step.run': ({ stepId }) => requireWs().runner.start(stepId),
+    'step.confirm': ({ stepId }) => {
+      const w = requireWs()
+      const state = w.journal.state(stepId)
+      if (state.status !== 'needs-confirmation') {
+        throw new FerryError('NOTHING_TO_CONFIRM', `${stepId} is not waiting for a confirmation`, 'Run the step first.')
+      }
+      return w.runner.start(stepId, { confirmed: true })
+    },
+    'step.cancel': ({ stepId }) => ({ cancelled: requireWs().runner.cancel(stepId) }),
+    'target.configure': (config) => target.configure(config),
+    'target.connect': () => target.connect(),
+    'target.status': () => target.status(),
+  }
+
+  const initial = opts.workspace ?? (remember ? readRecent(recentFile) : undefined)
+  if (initial) {
+    try {
+      await open(initial)
+    } catch (err) {
+      // An explicit workspace that cannot be opened is an error; a stale "last workspace" is not.
+      if (opts.workspace) throw err
+    }
+  }
+
+  return {
+    dispatch: createDispatcher(handlers),
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    runner: () => ws?.runner ?? null,
+    async close() {
+      const running = ws?.runner.running
+      if (running) {
+        ws?.runner.cancel(running.stepId)
+        await ws?.runner.wait()
+      }
+      await target.stop()
+      ws?.journal.close()
+      ws = null
+      listeners.clear()
+    },
+  }
+}
+
+function readRecent(file: string): string | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { workspace?: unknown }
+    return typeof v.workspace === 'string' ? v.workspace : undefined
+  } catch {
+    return undefined
+  }
+}

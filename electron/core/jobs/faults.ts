@@ -1,0 +1,21 @@
+// Named fault points (RELIABILITY.md, "SQLite's own method"): a test arms one through the
+// environment so the worker dies, or stalls, at an exact point of its work.
+//   FERRY_FAULT_POINT=<name>[#<k>]  the k-th time (default 1st) the point is reached …
+//   FERRY_FAULT_ACTION=kill|hang    … kill -9 the worker, or wait there until cancelled.
+const hits = new Map<string, number>()
+
+export async function faultPoint(name: string, signal?: AbortSignal): Promise<void> {
+  const armed = process.env.FERRY_FAULT_POINT
+  if (!armed) return
+  const [point, kText] = armed.split('#')
+  if (point !== name) return
+  const n = (hits.get(name) ?? 0) + 1
+  hits.set(name, n)
+  if (n !== Number(kText ?? '1')) return
+  if (process.env.FERRY_FAULT_ACTION === 'hang') {
+    while (!signal?.aborted) await new Promise((r) => setTimeout(r, 20))
+    return
+  }
+  process.kill(process.pid, 'SIGKILL')
+  await new Promise(() => undefined)
+}

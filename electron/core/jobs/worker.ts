@@ -1,0 +1,58 @@
+// The worker process: receives one `start`, runs that job, reports progress and the outcome,
+// exits. Runs under child_process.fork (plain Node) or Electron's utilityProcess.
+import { toErrorInfo } from '../../../shared/contract/envelope'
+import type { HostMessage, WorkerMessage } from './launcher'
+import { findJob } from './registry'
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void
+  postMessage(message: unknown): void
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
+
+function send(message: WorkerMessage): void {
+  if (parentPort) parentPort.postMessage(message)
+  else process.send?.(message)
+}
+
+function onMessage(listener: (m: HostMessage) => void): void {
+  if (parentPort) parentPort.on('message', (e) => listener(e.data as HostMessage))
+  else process.on('message', (m) => listener(m as HostMessage))
+}
+
+const controller = new AbortController()
+let started = false
+let lastProgress = 0
+
+onMessage((m) => {
+  if (m.type === 'cancel') {
+    controller.abort()
+    return
+  }
+  if (m.type !== 'start' || started) return
+  started = true
+  void run(m.job, m.params)
+})
+
+async function run(job: string, params: unknown): Promise<void> {
+  try {
+    const fn = findJob(job)
+    const value = await fn(params, {
+      signal: controller.signal,
+      log: (level, message) => send({ type: 'log', level, message }),
+      progress: (done, total, unit, message) => {
+        // At most ~10 progress messages a second, plus the final one.
+        const now = Date.now()
+        if (now - lastProgress < 100 && total !== null && done < total) return
+        lastProgress = now
+        send({ type: 'progress', done, total, unit, message })
+      },
+    })
+    send({ type: 'result', value })
+  } catch (err) {
+    send({ type: 'error', error: toErrorInfo(err) })
+  }
+  // Let the IPC channel flush the last message before leaving.
+  setTimeout(() => process.exit(0), 50)
+}

@@ -1,0 +1,194 @@
+// .ferry/journal.db: Ferry's own record of the plan — each step's state and evidence, every run,
+// and the activity log — so a restarted app shows where the user was.
+import Database from 'better-sqlite3'
+import type { ErrorInfo, Evidence, StepState, StepStatus } from '../../../shared/contract/types'
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS step_state (
+     step_id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     run_id TEXT,
+     started_at TEXT,
+     finished_at TEXT,
+     evidence TEXT,
+     error TEXT,
+     confirmation TEXT
+   )`,
+  `CREATE TABLE IF NOT EXISTS runs (
+     run_id TEXT PRIMARY KEY,
+     step_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     worker_pid INTEGER,
+     evidence TEXT,
+     error TEXT
+   )`,
+  'CREATE INDEX IF NOT EXISTS idx_runs_step_id ON runs(step_id, started_at)',
+  `CREATE TABLE IF NOT EXISTS log (
+     id INTEGER PRIMARY KEY,
+     at TEXT NOT NULL,
+     level TEXT NOT NULL,
+     step_id TEXT,
+     message TEXT NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+]
+
+interface StateRow {
+  step_id: string
+  status: string
+  run_id: string | null
+  started_at: string | null
+  finished_at: string | null
+  evidence: string | null
+  error: string | null
+  confirmation: string | null
+}
+
+export function emptyState(stepId: string): StepState {
+  return {
+    stepId,
+    status: 'pending',
+    runId: null,
+    startedAt: null,
+    finishedAt: null,
+    evidence: null,
+    error: null,
+    progress: null,
+    confirmation: null,
+  }
+}
+
+export class Journal {
+  private readonly db: Database.Database
+
+  constructor(path: string) {
+    this.db = new Database(path)
+    this.db.pragma('journal_mode = WAL')
+    // Ferry's own writes are durable (WAL defaults to NORMAL): RELIABILITY.md rule 8.
+    this.db.pragma('synchronous = FULL')
+    this.db.pragma('busy_timeout = 5000')
+    this.db.transaction(() => {
+      for (const s of SCHEMA) this.db.exec(s)
+    })()
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close()
+  }
+
+  states(): Map<string, StepState> {
+    const rows = this.db.prepare('SELECT * FROM step_state').all() as StateRow[]
+    return new Map(rows.map((r) => [r.step_id, this.toState(r)]))
+  }
+
+  state(stepId: string): StepState {
+    const r = this.db.prepare('SELECT * FROM step_state WHERE step_id = ?').get(stepId) as StateRow | undefined
+    return r ? this.toState(r) : emptyState(stepId)
+  }
+
+  private toState(r: StateRow): StepState {
+    return {
+      stepId: r.step_id,
+      status: r.status as StepStatus,
+      runId: r.run_id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      evidence: r.evidence ? (JSON.parse(r.evidence) as Evidence) : null,
+      error: r.error ? (JSON.parse(r.error) as ErrorInfo) : null,
+      progress: null,
+      confirmation: r.confirmation,
+    }
+  }
+
+  private put(s: StepState): void {
+    this.db
+      .prepare(
+        `INSERT INTO step_state (step_id, status, run_id, started_at, finished_at, evidence, error, confirmation)
+         VALUES (@stepId, @status, @runId, @startedAt, @finishedAt, @evidence, @error, @confirmation)
+         ON CONFLICT(step_id) DO UPDATE SET status = excluded.status, run_id = excluded.run_id,
+           started_at = excluded.started_at, finished_at = excluded.finished_at,
+           evidence = excluded.evidence, error = excluded.error, confirmation = excluded.confirmation`,
+      )
+      .run({
+        ...s,
+        evidence: s.evidence ? JSON.stringify(s.evidence) : null,
+        error: s.error ? JSON.stringify(s.error) : null,
+      })
+  }
+
+  /** Records a run as started; the step keeps its last evidence until the run finishes. */
+  start(stepId: string, runId: string, at: string): StepState {
+    const prev = this.state(stepId)
+    const next: StepState = { ...prev, status: 'running', runId, startedAt: at, finishedAt: null, error: null, confirmation: null }
+    this.db.transaction(() => {
+      this.db.prepare('INSERT INTO runs (run_id, step_id, status, started_at) VALUES (?, ?, ?, ?)').run(runId, stepId, 'running', at)
+      this.put(next)
+    })()
+    return next
+  }
+
+  setWorkerPid(runId: string, pid: number | undefined): void {
+    this.db.prepare('UPDATE runs SET worker_pid = ? WHERE run_id = ?').run(pid ?? null, runId)
+  }
+
+  finish(stepId: string, runId: string, status: 'done' | 'failed', at: string, evidence: Evidence | null, error: ErrorInfo | null): StepState {
+    const prev = this.state(stepId)
+    const next: StepState = {
+      ...prev,
+      status,
+      runId,
+      finishedAt: at,
+      // A failed run keeps the evidence of the last successful one visible.
+      evidence: status === 'done' ? evidence : prev.evidence,
+      error,
+      progress: null,
+      confirmation: null,
+    }
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE runs SET status = ?, finished_at = ?, evidence = ?, error = ? WHERE run_id = ?')
+        .run(status, at, evidence ? JSON.stringify(evidence) : null, error ? JSON.stringify(error) : null, runId)
+      this.put(next)
+    })()
+    return next
+  }
+
+  needsConfirmation(stepId: string, text: string): StepState {
+    const next: StepState = { ...this.state(stepId), status: 'needs-confirmation', confirmation: text, error: null }
+    this.put(next)
+    return next
+  }
+
+  /** After a crash or kill of the app, runs left `running` are marked failed, with what to do. */
+  recoverInterrupted(at: string): StepState[] {
+    const rows = this.db.prepare("SELECT * FROM step_state WHERE status = 'running'").all() as StateRow[]
+    return rows.map((r) =>
+      this.finish(r.step_id, r.run_id ?? 'unknown', 'failed', at, null, {
+        code: 'INTERRUPTED',
+        message: 'Ferry stopped while this step was running',
+        hint: 'Run the step again; it resumes from its last committed unit of work or starts over.',
+      }),
+    )
+  }
+
+  runs(stepId: string, limit = 20): { runId: string; status: string; startedAt: string; finishedAt: string | null }[] {
+    return this.db
+      .prepare('SELECT run_id AS runId, status, started_at AS startedAt, finished_at AS finishedAt FROM runs WHERE step_id = ? ORDER BY started_at DESC LIMIT ?')
+      .all(stepId, limit) as { runId: string; status: string; startedAt: string; finishedAt: string | null }[]
+  }
+
+  appendLog(at: string, level: string, message: string, stepId?: string): void {
+    this.db.prepare('INSERT INTO log (at, level, step_id, message) VALUES (?, ?, ?, ?)').run(at, level, stepId ?? null, message)
+  }
+
+  getSetting(key: string): string | undefined {
+    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
+    return r?.value
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
+  }
+}

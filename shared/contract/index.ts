@@ -1,0 +1,6 @@
+export * from './types'
+export * from './envelope'
+export * from './methods'
+export * from './events'
+export * from './dispatcher'
+export * from './client'
