@@ -1,5 +1,6 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import globals from 'globals'
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'net', 'http']
 const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' }
@@ -8,6 +9,10 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'dist-electron/', 'release/', '.tsbuild/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    files: ['**/*.mjs', '**/*.js', 'electron/**/*.ts', 'test/**/*.ts', 'scripts/**'],
+    languageOptions: { globals: { ...globals.node } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,0 +1,137 @@
+// `ferry` as a user types it: a real process, real files, exit codes and stdout JSON.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FERRY_BIN, tempDir } from '../support/paths'
+
+const t = tempDir('ferry-cli-')
+const ws = join(t.dir, 'ws')
+const env = { ...process.env, XDG_CONFIG_HOME: join(t.dir, 'config'), FERRY_FAULT_POINT: '', FERRY_FAULT_ACTION: '' }
+
+function ferry(args: string[], extraEnv: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [FERRY_BIN, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 120_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Row counts as the sqlite3 shell reports them (better-sqlite3 where the shell is missing). */
+function countWithSqlite(db: string, table: string): number {
+  const shell = spawnSync('sqlite3', [db, `SELECT count(*) FROM "${table}"`], { encoding: 'utf8' })
+  if (shell.status === 0) return Number(shell.stdout.trim())
+  const d = new Database(db, { readonly: true })
+  const n = (d.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n
+  d.close()
+  return n
+}
+
+const TABLES = ['agents', 'tasks', 'agent_messages', 'memory_snapshots', 'context_sessions', 'performance_metrics', 'git_state', 'pull_requests', 'configurations', 'events', 'projects', 'project_tasks', 'checkpoints']
+
+describe('ferry CLI', () => {
+  beforeAll(() => {
+    const r = ferry(['demo-workspace', ws, '--events', '10000', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, events: 10000 })
+  })
+  afterAll(() => t.cleanup())
+
+  it('documents the schema with per-table row counts equal to sqlite3 for all 13 tables', () => {
+    const r = ferry(['run', 'pre.document-schema', '-w', ws, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.ok).toBe(true)
+    const step = out.steps[0]
+    expect(step).toMatchObject({ stepId: 'pre.document-schema', status: 'done' })
+    const counts = Object.fromEntries(step.evidence.tables.map((x: { name: string; rows: number }) => [x.name, x.rows]))
+    expect(Object.keys(counts).sort()).toEqual([...TABLES].sort())
+    for (const table of TABLES) expect(counts[table], table).toBe(countWithSqlite(join(ws, '.claude', 'state.db'), table))
+    expect(counts.events).toBe(10000)
+  })
+
+  it('then shows the step done with its evidence in status --json', () => {
+    const r = ferry(['status', '-w', ws, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = JSON.parse(r.stdout)
+    const steps = out.plan.phases.flatMap((p: { steps: unknown[] }) => p.steps)
+    expect(steps).toHaveLength(20)
+    const step = steps.find((s: { id: string }) => s.id === 'pre.document-schema')
+    expect(step.state.status).toBe('done')
+    expect(step.state.evidence.tableCount).toBe(13)
+    expect(out.workspace.source.stateDb.tables).toBe(13)
+  })
+
+  it('prints the checklist for humans', () => {
+    const r = ferry(['status', '-w', ws])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('✔ pre.document-schema')
+    expect(r.stdout).toContain('13 tables')
+    expect(r.stdout).toContain('Migrate data with validation')
+  })
+
+  it('reports a worker killed mid-step as a failure with what to do, and a re-run succeeds', () => {
+    const killed = ferry(['run', 'pre.document-schema', '-w', ws, '--json'], {
+      FERRY_FAULT_POINT: 'document-schema:after-table#3',
+      FERRY_FAULT_ACTION: 'kill',
+    })
+    expect(killed.code).toBe(1)
+    const out = JSON.parse(killed.stdout)
+    expect(out.steps[0].status).toBe('failed')
+    expect(out.steps[0].error.code).toBe('WORKER_DIED')
+    expect(out.steps[0].error.message).toContain('SIGKILL')
+    expect(killed.stderr).toContain('Run the step again')
+    const status = JSON.parse(ferry(['status', '-w', ws, '--json']).stdout)
+    const st = status.plan.phases[0].steps.find((s: { id: string }) => s.id === 'pre.document-schema').state
+    expect(st.status).toBe('failed')
+    expect(st.evidence.tableCount).toBe(13) // the last good evidence stays visible
+    const again = ferry(['run', 'pre.document-schema', '-w', ws, '--json'])
+    expect(again.code, again.stderr).toBe(0)
+  })
+
+  it('runs a whole phase: built steps run, the others are listed as skipped', () => {
+    const r = ferry(['run', 'pre', '-w', ws, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`)).toEqual([
+      'pre.backup:skipped',
+      'pre.postgres-dev:skipped',
+      'pre.test-env:skipped',
+      'pre.document-schema:done',
+    ])
+  })
+
+  it('says what is wrong and how to fix it for bad input, with exit code 2', () => {
+    const missing = ferry(['status', '-w', join(t.dir, 'nowhere')])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain(join(t.dir, 'nowhere'))
+    expect(missing.stderr).toContain('demo-workspace')
+
+    const notWs = join(t.dir, 'plain')
+    mkdirSync(notWs)
+    const plain = ferry(['run', 'pre.document-schema', '-w', notWs])
+    expect(plain.code).toBe(2)
+    expect(plain.stderr).toContain('has no .claude folder')
+
+    const unknown = ferry(['run', 'pre.nothing', '-w', ws, '--json'])
+    expect(unknown.code).toBe(2)
+    expect(JSON.parse(unknown.stdout).error.code).toBe('UNKNOWN_STEP')
+
+    const later = ferry(['run', 'p3.migrate', '-w', ws])
+    expect(later.code).toBe(2)
+    expect(later.stderr).toContain('not built yet')
+
+    const badEvents = ferry(['demo-workspace', join(t.dir, 'x'), '--events', 'many'])
+    expect(badEvents.code).toBe(2)
+    expect(badEvents.stderr).toContain('--events must be a whole number')
+
+    const full = join(t.dir, 'full')
+    mkdirSync(full)
+    writeFileSync(join(full, 'keep.txt'), 'mine')
+    const notEmpty = ferry(['demo-workspace', full])
+    expect(notEmpty.code).not.toBe(0)
+    expect(notEmpty.stderr).toContain(full)
+
+    const noCmd = ferry(['frobnicate'])
+    expect(noCmd.code).toBe(2)
+    expect(noCmd.stderr).toMatch(/unknown command/)
+  })
+})
