@@ -2,13 +2,13 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { FerryError } from '../../shared/contract/envelope'
-import type { StepState } from '../../shared/contract/types'
-import { expandSelector } from '../../shared/plan/plan'
+import type { Progress, StepState } from '../../shared/contract/types'
+import { expandSelector, findStep } from '../../shared/plan/plan'
 import { nodeWorkerLauncher } from '../core/jobs/launcher'
 import { runJob } from '../core/jobs/run-job'
 import { computeProgress } from '../core/runner'
 import { startHost } from '../host/server'
-import { REPO_ROOT, openCli } from './context'
+import { REPO_ROOT, openCli, type Cli } from './context'
 import { describeEvidence, printPlan } from './print'
 import { EXIT, ProgressReporter, printJson } from './output'
 
@@ -71,13 +71,7 @@ export async function runCommand(selector: string, o: { workspace: string; targe
         }
         state = await cli.call('step.confirm', { stepId: step.id })
       }
-      const reporter = new ProgressReporter(step.id, o.json === true && !process.stderr.isTTY)
-      const off = cli.backend.onEvent((event, payload) => {
-        if (event === 'step.progress') reporter.update((payload as { progress: Parameters<ProgressReporter['update']>[0] }).progress)
-      })
-      const final = (await cli.backend.runner()?.wait()) ?? state
-      off()
-      reporter.stop()
+      const final = await awaitStep(cli, step.id, state, o.json === true)
       results.push(final)
       if (!o.json) process.stderr.write(describeEvidence(step.id, step.title, final) + '\n')
       if (final.status !== 'done') {
@@ -96,6 +90,40 @@ export async function runCommand(selector: string, o: { workspace: string; targe
     if (failed.error.hint) process.stderr.write(`  → ${failed.error.hint}\n`)
   }
   return code
+}
+
+/** Waits for the step the backend is running, showing its progress on stderr. */
+async function awaitStep(cli: Cli, stepId: string, first: StepState, json: boolean): Promise<StepState> {
+  if (first.status !== 'running') return first
+  const reporter = new ProgressReporter(stepId, json && !process.stderr.isTTY)
+  const off = cli.backend.onEvent((event, payload) => {
+    if (event === 'step.progress') reporter.update((payload as { progress: Progress }).progress)
+  })
+  try {
+    return (await cli.backend.runner()?.wait()) ?? first
+  } finally {
+    off()
+    reporter.stop()
+  }
+}
+
+export async function undoCommand(stepId: string, o: { workspace: string; yes?: boolean; json?: boolean }): Promise<number> {
+  const step = findStep(stepId)
+  if (!step) throw new FerryError('UNKNOWN_STEP', `No step named "${stepId}"`, 'Use a step id from "ferry status".')
+  const cli = await openCli(o.workspace)
+  try {
+    const final = await awaitStep(cli, stepId, await cli.call('step.undo', { stepId }), o.json === true)
+    if (o.json) printJson({ ok: final.status === 'pending', step: final })
+    else process.stderr.write(describeEvidence(stepId, `${step.title} (undo)`, final) + '\n')
+    if (final.status === 'failed' && final.error) {
+      process.stderr.write(`ferry: undo of ${stepId} failed: ${final.error.message}\n`)
+      if (final.error.hint) process.stderr.write(`  → ${final.error.hint}\n`)
+      return EXIT.failed
+    }
+    return EXIT.ok
+  } finally {
+    await cli.backend.close()
+  }
 }
 
 export async function serveCommand(o: { workspace?: string; port: number }): Promise<number> {

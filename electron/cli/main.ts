@@ -3,7 +3,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import { FerryError } from '../../shared/contract/envelope'
 import { EXIT, reportError } from './output'
 import { version } from './context'
-import { demoWorkspaceCommand, runCommand, serveCommand, statusCommand } from './commands'
+import { demoWorkspaceCommand, runCommand, serveCommand, statusCommand, undoCommand } from './commands'
+import { registerBackupCommands } from './commands-backup'
+import { registerMigrationCommands } from './commands-migrations'
 
 function int(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -16,12 +18,7 @@ function int(name: string, min: number, max: number) {
 
 /** Commands of DESIGN.md §4 whose engines arrive with later issues: say so plainly. */
 const LATER: Record<string, string> = {
-  undo: 'the Phase 1 issue (undo of additive state.db changes)',
-  migrations: 'the Phase 1 issue (schema-migration framework)',
   inventory: 'the Phase 2 issue (data inventory)',
-  backup: 'the Pre-migration/Phase 1 issue (verified backups)',
-  backups: 'the Pre-migration/Phase 1 issue (verified backups)',
-  restore: 'the Pre-migration/Phase 1 issue (verified backups)',
   'migrate-sqlite': 'the Phase 3 issue (PostgreSQL engine)',
   'validate-sqlite': 'the Phase 3 issue (PostgreSQL engine)',
   bench: 'the Phase 4 issue (benchmarks)',
@@ -73,6 +70,22 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (o) => {
       code = await serveCommand(o)
     })
+
+  program
+    .command('undo <step>')
+    .description('reverse a step where it can be reversed')
+    .option('-w, --workspace <dir>', 'the workspace folder (holds .claude/)', '.')
+    .option('--yes', 'answer confirmations with yes')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (step: string, o) => {
+      code = await undoCommand(step, o)
+    })
+
+  const setCode = (c: number): void => {
+    code = c
+  }
+  registerBackupCommands(program, setCode)
+  registerMigrationCommands(program, setCode)
 
   for (const [name, issue] of Object.entries(LATER)) {
     program

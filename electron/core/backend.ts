@@ -6,7 +6,9 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { checkEvent, createDispatcher, type Dispatch, type EmitFn, type Handlers, type RawEventListener } from '../../shared/contract/dispatcher'
 import { FerryError } from '../../shared/contract/envelope'
-import type { WorkspaceSummary } from '../../shared/contract/types'
+import type { Evidence, WorkspaceSummary } from '../../shared/contract/types'
+import { listBackups } from './backup/list'
+import { readSchemaProfile } from './steps/document-schema'
 import { writeFileAtomic } from './fs/atomic'
 import { Journal } from './journal/journal'
 import { nodeWorkerLauncher, type WorkerLauncher } from './jobs/launcher'
@@ -116,6 +118,17 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       return w.runner.start(stepId, { confirmed: true })
     },
     'step.cancel': ({ stepId }) => ({ cancelled: requireWs().runner.cancel(stepId) }),
+    'step.undo': ({ stepId }) => requireWs().runner.undo(stepId),
+    'backup.list': ({ verify }) => listBackups(requireWs().paths, { verify: verify ?? false }),
+    'backup.restore': async ({ id }) => {
+      const w = requireWs()
+      const value = await w.runner.exclusive(`restoring backup ${id}`, () =>
+        runJob(launcher, 'backup-restore', { root: w.paths.root, id }, { onLog: (level, message) => emit('log', { at: new Date().toISOString(), level, message }) }),
+      )
+      emit('workspace.changed', workspaceSummary(w.paths))
+      return value as Evidence
+    },
+    'schema.get': () => readSchemaProfile(requireWs().paths),
     'target.configure': (config) => target.configure(config),
     'target.connect': () => target.connect(),
     'target.status': () => target.status(),

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { FerryError, toErrorInfo } from '../../shared/contract/envelope'
 import type { EmitFn } from '../../shared/contract/dispatcher'
 import type { Evidence, PlanView, Progress, StepState } from '../../shared/contract/types'
-import { PLAN, findStep } from '../../shared/plan/plan'
+import { PLAN, findStep, type StepDefinition } from '../../shared/plan/plan'
 import { emptyState, type Journal } from './journal/journal'
 import { runJob } from './jobs/run-job'
 import type { WorkerLauncher } from './jobs/launcher'
@@ -16,6 +16,17 @@ export interface RunnerDeps {
   launcher: WorkerLauncher
   emit: EmitFn
   now?: () => Date
+  /** Connects to the PostgreSQL target (starting the embedded one) and returns its URL. */
+  targetUrl?: () => Promise<string>
+  /** Steps that run in the backend process itself (connection management, not long work). */
+  inline?: Record<string, (params: StepParams, log: (message: string) => void) => Promise<Evidence>>
+}
+
+/** What a step's job receives. */
+export interface StepParams {
+  root: string
+  stepId: string
+  targetUrl?: string
 }
 
 interface CurrentRun {
@@ -48,6 +59,7 @@ export function planView(workspace: string | null, stateOf: (stepId: string) => 
         title: s.title,
         description: s.description,
         available: s.available,
+        undoable: s.undoable === true,
         state: stateOf(s.id),
       })),
     })),
@@ -56,6 +68,7 @@ export function planView(workspace: string | null, stateOf: (stepId: string) => 
 
 export class StepRunner {
   private current: CurrentRun | null = null
+  private busyWith: string | null = null
   private readonly now: () => Date
 
   constructor(private readonly deps: RunnerDeps) {
@@ -76,6 +89,42 @@ export class StepRunner {
 
   /** Starts a step; resolves with its first state (running or needs-confirmation). */
   start(stepId: string, opts: { confirmed?: boolean } = {}): StepState {
+    const def = this.runnable(stepId)
+    if (def.confirm && !opts.confirmed) {
+      const s = this.deps.journal.needsConfirmation(stepId, def.confirm)
+      this.deps.emit('step.state', s)
+      return s
+    }
+    return this.launch(def, 'run')
+  }
+
+  /** Reverses a step that can be undone (it must have run). */
+  undo(stepId: string): StepState {
+    const def = this.runnable(stepId)
+    if (!def.undoable) {
+      throw new FerryError('NOT_UNDOABLE', `"${def.title}" (${stepId}) cannot be undone`, 'Restore a backup instead (ferry restore <id>).')
+    }
+    const prev = this.deps.journal.state(stepId)
+    if (prev.status === 'pending' && prev.runId === null) {
+      throw new FerryError('NOTHING_TO_UNDO', `${stepId} has not run in this workspace`, 'There is nothing to undo.')
+    }
+    return this.launch(def, 'undo')
+  }
+
+  /** Runs other exclusive work (a restore, say) under the same one-at-a-time rule as steps. */
+  async exclusive<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    if (this.current || this.busyWith) {
+      throw new FerryError('BUSY', `Ferry is busy: ${this.current?.stepId ?? this.busyWith}`, 'Wait for it to finish, or cancel it first.')
+    }
+    this.busyWith = label
+    try {
+      return await fn()
+    } finally {
+      this.busyWith = null
+    }
+  }
+
+  private runnable(stepId: string): StepDefinition {
     const def = findStep(stepId)
     if (!def) {
       throw new FerryError('UNKNOWN_STEP', `No step named ${stepId}`, 'Run "ferry status" to list the step ids.')
@@ -83,50 +132,73 @@ export class StepRunner {
     if (!def.available) {
       throw new FerryError('STEP_NOT_AVAILABLE', `"${def.title}" (${stepId}) is not built yet`, `It will: ${def.description}`)
     }
-    if (this.current) {
-      throw new FerryError(
-        'BUSY',
-        `Another step is running: ${this.current.stepId}`,
-        'Wait for it to finish, or cancel it first.',
-      )
+    if (this.current || this.busyWith) {
+      throw new FerryError('BUSY', `Another step is running: ${this.current?.stepId ?? this.busyWith}`, 'Wait for it to finish, or cancel it first.')
     }
-    if (def.confirm && !opts.confirmed) {
-      const s = this.deps.journal.needsConfirmation(stepId, def.confirm)
-      this.deps.emit('step.state', s)
-      return s
-    }
+    return def
+  }
+
+  private launch(def: StepDefinition, kind: 'run' | 'undo'): StepState {
     const runId = randomUUID()
     const started = this.now()
-    const state = this.deps.journal.start(stepId, runId, started.toISOString())
+    const state = this.deps.journal.start(def.id, runId, started.toISOString())
     const controller = new AbortController()
-    const run: CurrentRun = { stepId, runId, controller, progress: null, done: Promise.resolve(state) }
+    const run: CurrentRun = { stepId: def.id, runId, controller, progress: null, done: Promise.resolve(state) }
     this.current = run
     this.deps.emit('step.state', state)
-    this.log('info', `Started ${stepId}`, stepId)
-    run.done = this.execute(run, started)
+    this.log('info', `${kind === 'run' ? 'Started' : 'Undoing'} ${def.id}`, def.id)
+    run.done = this.execute(run, def, kind, started)
     return state
   }
 
-  private async execute(run: CurrentRun, started: Date): Promise<StepState> {
+  private job(run: CurrentRun, name: string, params: unknown, started: Date): Promise<unknown> {
+    return runJob(this.deps.launcher, name, params, {
+      signal: run.controller.signal,
+      onStart: (pid) => this.deps.journal.setWorkerPid(run.runId, pid),
+      onLog: (level, message) => this.log(level, message, run.stepId),
+      onProgress: (p) => {
+        run.progress = computeProgress(p.done, p.total, p.unit, this.now().getTime() - started.getTime(), p.message)
+        this.deps.emit('step.progress', { stepId: run.stepId, runId: run.runId, progress: run.progress })
+      },
+    })
+  }
+
+  private async execute(run: CurrentRun, def: StepDefinition, kind: 'run' | 'undo', started: Date): Promise<StepState> {
     const { journal, emit } = this.deps
+    const params: StepParams = { root: this.deps.paths.root, stepId: def.id }
     let final: StepState
     try {
-      const value = await runJob(this.deps.launcher, `step:${run.stepId}`, { root: this.deps.paths.root }, {
-        signal: run.controller.signal,
-        onStart: (pid) => journal.setWorkerPid(run.runId, pid),
-        onLog: (level, message) => this.log(level, message, run.stepId),
-        onProgress: (p) => {
-          run.progress = computeProgress(p.done, p.total, p.unit, this.now().getTime() - started.getTime(), p.message)
-          emit('step.progress', { stepId: run.stepId, runId: run.runId, progress: run.progress })
-        },
-      })
-      const evidence: Evidence = { ...(value as Evidence), durationMs: this.now().getTime() - started.getTime() }
-      final = journal.finish(run.stepId, run.runId, 'done', this.now().toISOString(), evidence, null)
-      this.log('info', `Finished ${run.stepId}`, run.stepId)
+      if (def.needsTarget) {
+        if (!this.deps.targetUrl) throw new FerryError('NO_TARGET', 'No PostgreSQL target is configured', 'Choose one in Settings → Connections.')
+        params.targetUrl = await this.deps.targetUrl()
+      }
+      if (def.baselineFirst && kind === 'run') {
+        // Recorded once, on the state.db as it was before Phase 1 touched it.
+        await this.job(run, 'workload:baseline', params, started)
+      }
+      let backup: Evidence | undefined
+      if (def.backupFirst) {
+        backup = (await this.job(run, 'backup', { ...params, reason: `auto:${def.id}` }, started).catch((err: unknown) => {
+          const e = toErrorInfo(err)
+          if (e.code === 'CANCELLED') throw err
+          throw new FerryError('BACKUP_FAILED', `The automatic backup before ${def.id} failed, so the step did not start: ${e.message}`, e.hint ?? 'Fix the backup problem, then run the step again.')
+        })) as Evidence
+      }
+      const inline = kind === 'run' ? this.deps.inline?.[def.id] : undefined
+      const value = inline
+        ? await inline(params, (m) => this.log('info', m, def.id))
+        : await this.job(run, `${kind === 'run' ? 'step' : 'undo'}:${def.id}`, params, started)
+      const durationMs = this.now().getTime() - started.getTime()
+      const evidence: Evidence =
+        kind === 'run'
+          ? { ...(value as Evidence), ...(backup ? { backupId: backup.id } : {}), durationMs }
+          : { undo: value, ...(backup ? { backupId: backup.id } : {}), durationMs }
+      final = journal.finish(def.id, run.runId, kind === 'run' ? 'done' : 'pending', this.now().toISOString(), evidence, null)
+      this.log('info', `${kind === 'run' ? 'Finished' : 'Undid'} ${def.id}`, def.id)
     } catch (err) {
       const error = toErrorInfo(err)
-      final = journal.finish(run.stepId, run.runId, 'failed', this.now().toISOString(), null, error)
-      this.log(error.code === 'CANCELLED' ? 'warn' : 'error', `${run.stepId} failed: ${error.message}`, run.stepId)
+      final = journal.finish(def.id, run.runId, 'failed', this.now().toISOString(), null, error)
+      this.log(error.code === 'CANCELLED' ? 'warn' : 'error', `${def.id}${kind === 'undo' ? ' (undo)' : ''} failed: ${error.message}`, def.id)
     }
     this.current = null
     emit('step.state', final)

@@ -1,7 +1,7 @@
 // Every request the UI can make, declared once: name → input and output schemas.
 // Both transports (Electron IPC, WebSocket) validate input with these at the boundary.
 import { z } from 'zod'
-import { PlanView, StepState, TargetConfig, TargetStatus, WorkspaceSummary } from './types'
+import { BackupInfo, Evidence, PlanView, StepState, TargetConfig, TargetStatus, WorkspaceSummary } from './types'
 
 const Empty = z.object({}).strict()
 const StepRef = z.object({ stepId: z.string().min(1).max(100) }).strict()
@@ -38,8 +38,16 @@ export const methods = {
   'step.run': { input: StepRef, output: StepState },
   /** Runs a step that stopped at needs-confirmation. */
   'step.confirm': { input: StepRef, output: StepState },
+  /** Reverses a step that can be undone; progress and the outcome arrive as step.* events. */
+  'step.undo': { input: StepRef, output: StepState },
   /** Asks a running step to stop at its next safe point. */
   'step.cancel': { input: StepRef, output: z.object({ cancelled: z.boolean() }) },
+  /** The workspace's backups, newest first; `verify` re-reads every file and checks its SHA-256. */
+  'backup.list': { input: z.object({ verify: z.boolean().optional() }).strict(), output: z.array(BackupInfo) },
+  /** Restores a backup into place (the current state is backed up first); resolves when done. */
+  'backup.restore': { input: z.object({ id: z.string().min(1).max(200) }).strict(), output: Evidence },
+  /** The last schema profile written by pre.document-schema, or null before it ran. */
+  'schema.get': { input: Empty, output: Evidence.nullable() },
   /** Chooses the PostgreSQL target: the embedded server or a URL. */
   'target.configure': { input: TargetConfig, output: TargetStatus },
   /** Connects to the target (starting the embedded server if needed) and reports its version. */

@@ -47,6 +47,7 @@ export const PlanStep = z.object({
   title: z.string(),
   description: z.string(),
   available: z.boolean(),
+  undoable: z.boolean(),
   state: StepState,
 })
 export type PlanStep = z.infer<typeof PlanStep>
@@ -117,3 +118,18 @@ export type TargetStatus = z.infer<typeof TargetStatus>
 
 export const LogLevel = z.enum(['debug', 'info', 'warn', 'error'])
 export type LogLevel = z.infer<typeof LogLevel>
+
+export const BackupInfo = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  /** Why it was taken: manual, before a step (auto:<step id>), before a restore (pre-restore). */
+  reason: z.string(),
+  files: z.number().int().nonnegative(),
+  bytes: z.number().nonnegative(),
+  /** null when not verified yet; false lists the problems. */
+  verified: z.boolean().nullable(),
+  verifiedAt: z.string().nullable(),
+  problems: z.array(z.string()),
+  path: z.string(),
+})
+export type BackupInfo = z.infer<typeof BackupInfo>

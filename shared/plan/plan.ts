@@ -14,6 +14,14 @@ export interface StepDefinition {
   available: boolean
   /** When set, the step stops at `needs-confirmation` with this text until confirmed. */
   confirm?: string
+  /** The step can be reversed (`ferry undo`, the Undo button). */
+  undoable?: boolean
+  /** The step changes the workspace: a verified backup is taken first, and it refuses to start without one. */
+  backupFirst?: boolean
+  /** The step needs the PostgreSQL target: the backend connects first and hands the job its URL. */
+  needsTarget?: boolean
+  /** Phase 1: the workload baseline is recorded on the untouched state.db first (once). */
+  baselineFirst?: boolean
 }
 
 export interface PhaseDefinition {
@@ -27,7 +35,7 @@ const step = (
   id: string,
   title: string,
   description: string,
-  extra: Partial<Pick<StepDefinition, 'available' | 'confirm'>> = {},
+  extra: Partial<Omit<StepDefinition, 'id' | 'phase' | 'title' | 'description'>> = {},
 ): Omit<StepDefinition, 'phase'> => ({ id, title, description, available: false, ...extra })
 
 const phase = (
@@ -48,11 +56,13 @@ export const PLAN: readonly PhaseDefinition[] = [
       'pre.postgres-dev',
       'Set up PostgreSQL development instance',
       'Start the embedded PostgreSQL (or connect to a URL) and record its version and encoding.',
+      { needsTarget: true },
     ),
     step(
       'pre.test-env',
       'Create migration test environment',
       'Restore the latest backup into .ferry/sandbox/ with its own database, for rehearsals.',
+      { needsTarget: true },
     ),
     step(
       'pre.document-schema',
@@ -66,21 +76,25 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p1.fk-indexes',
       'Add all missing foreign key indexes',
       'Create the indexes on foreign-key columns that state.db lacks, with before/after query plans.',
+      { backupFirst: true, baselineFirst: true, undoable: true },
     ),
     step(
       'p1.snapshot-store',
       'Implement filesystem storage for large JSON',
       'Move memory snapshots over the size threshold to content-addressed files, verified by hash.',
+      { backupFirst: true, baselineFirst: true, undoable: true },
     ),
     step(
       'p1.migration-framework',
       'Set up migration framework',
       'Add a checksummed, versioned schema_migrations table and apply the pending migrations.',
+      { backupFirst: true, baselineFirst: true, undoable: true },
     ),
     step(
       'p1.test-current',
       'Test with current system',
       'Replay the recorded agent workload against the hardened state.db and compare with the baseline.',
+      { baselineFirst: true },
     ),
   ]),
   phase('p2', 'Phase 2 — Data Migration', 'Bring the file-based memory into one consolidated database.', [

@@ -133,7 +133,8 @@ export class Journal {
     this.db.prepare('UPDATE runs SET worker_pid = ? WHERE run_id = ?').run(pid ?? null, runId)
   }
 
-  finish(stepId: string, runId: string, status: 'done' | 'failed', at: string, evidence: Evidence | null, error: ErrorInfo | null): StepState {
+  /** `pending` ends a successful undo: the step can run again, the undo's evidence is kept. */
+  finish(stepId: string, runId: string, status: 'done' | 'failed' | 'pending', at: string, evidence: Evidence | null, error: ErrorInfo | null): StepState {
     const prev = this.state(stepId)
     const next: StepState = {
       ...prev,
@@ -141,7 +142,7 @@ export class Journal {
       runId,
       finishedAt: at,
       // A failed run keeps the evidence of the last successful one visible.
-      evidence: status === 'done' ? evidence : prev.evidence,
+      evidence: status === 'failed' ? prev.evidence : evidence,
       error,
       progress: null,
       confirmation: null,

@@ -10,7 +10,7 @@ import { countRows, databaseFacts, describeTable, listTables, type SchemaInfo, t
 import { openSqliteReadOnly } from '../sqlite/open'
 import { ensureFerryDir, type WorkspacePaths } from '../workspace/resolve'
 import { renderSchemaMarkdown } from './schema-markdown'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 
 export interface DocumentSchemaEvidence extends Record<string, unknown> {
   source: string
@@ -80,4 +80,11 @@ export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now
     triggers: schema.triggers.length,
     sqliteVersion: schema.sqliteVersion,
   }
+}
+
+/** The profile that pre.document-schema wrote last (.ferry/schema.json), or null. */
+export function readSchemaProfile(paths: WorkspacePaths): Record<string, unknown> | null {
+  const file = join(paths.ferryDir, 'schema.json')
+  if (!existsSync(file)) return null
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
 }
