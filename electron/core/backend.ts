@@ -13,6 +13,7 @@ import { writeFileAtomic } from './fs/atomic'
 import { Journal } from './journal/journal'
 import { nodeWorkerLauncher, type WorkerLauncher } from './jobs/launcher'
 import { runJob } from './jobs/run-job'
+import { serverFacts } from './postgres/facts'
 import { TargetManager } from './postgres/target'
 import { StepRunner, planView } from './runner'
 import { ensureFerryDir, resolveWorkspace, type WorkspacePaths } from './workspace/resolve'
@@ -57,6 +58,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
   const target = new TargetManager({
     pgDir: () => ws?.paths.pgDir ?? null,
     emit: (status) => emit('target.state', status),
+    log: (level, message) => emit('log', { at: new Date().toISOString(), level, message }),
   })
 
   const requireWs = (): OpenWorkspace => {
@@ -77,7 +79,21 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     if (!ws) {
       ensureFerryDir(paths)
       const journal = new Journal(paths.journalDb)
-      const runner = new StepRunner({ journal, paths, launcher, emit })
+      const runner = new StepRunner({
+        journal,
+        paths,
+        launcher,
+        emit,
+        targetUrl: () => target.connectionString(),
+        inline: {
+          // Connection management lives in this process (the embedded server must outlive a worker).
+          'pre.postgres-dev': async (params) => {
+            const facts = await serverFacts(params.targetUrl ?? (await target.connectionString()))
+            const status = target.status()
+            return { ...facts, kind: status.kind, target: status.display }
+          },
+        },
+      })
       for (const s of journal.recoverInterrupted(new Date().toISOString())) emit('step.state', s)
       ws = { paths, journal, runner }
     }

@@ -56,7 +56,7 @@ export const PLAN: readonly PhaseDefinition[] = [
       'pre.postgres-dev',
       'Set up PostgreSQL development instance',
       'Start the embedded PostgreSQL (or connect to a URL) and record its version and encoding.',
-      { needsTarget: true },
+      { needsTarget: true, available: true },
     ),
     step(
       'pre.test-env',

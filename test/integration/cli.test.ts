@@ -4,7 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PLAN } from '../../shared/plan/plan'
 import { FERRY_BIN, tempDir } from '../support/paths'
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const t = tempDir('ferry-cli-')
 const ws = join(t.dir, 'ws')
@@ -87,16 +90,35 @@ describe('ferry CLI', () => {
     expect(again.code, again.stderr).toBe(0)
   })
 
-  it('runs a whole phase: built steps run, the others are listed as skipped', () => {
-    const r = ferry(['run', 'pre', '-w', ws, '--json'])
+  it('runs a whole phase: built steps run in plan order, the others are listed as skipped', () => {
+    const r = ferry(['run', 'pre', '-w', ws, '--json', '--target', PG_URL])
     expect(r.code, r.stderr).toBe(0)
     const out = JSON.parse(r.stdout)
-    expect(out.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`)).toEqual([
-      'pre.backup:skipped',
-      'pre.postgres-dev:skipped',
-      'pre.test-env:skipped',
-      'pre.document-schema:done',
-    ])
+    const expected = PLAN[0]!.steps.map((s) => `${s.id}:${s.available ? 'done' : 'skipped'}`)
+    expect(out.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`)).toEqual(expected)
+  })
+
+  it('records the development PostgreSQL: a URL target, with the password never shown', () => {
+    const withPassword = PG_URL.replace('postgres://postgres@', 'postgres://postgres:hunter2secret@')
+    const r = ferry(['run', 'pre.postgres-dev', '-w', ws, '--json', '--target', withPassword])
+    expect(r.code, r.stderr).toBe(0)
+    const ev = JSON.parse(r.stdout).steps[0].evidence
+    expect(ev.serverVersion).toMatch(/^\d+/)
+    expect(ev.encoding).toBe('UTF8')
+    expect(ev.kind).toBe('url')
+    expect(r.stdout + r.stderr).not.toContain('hunter2secret')
+    expect(ev.target).toContain('***')
+  })
+
+  it('starts the embedded PostgreSQL in .ferry/pg for pre.postgres-dev and stops it afterwards', () => {
+    const r = ferry(['run', 'pre.postgres-dev', '-w', ws, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const ev = JSON.parse(r.stdout).steps[0].evidence
+    expect(ev.kind).toBe('embedded')
+    expect(ev.serverVersion).toMatch(/^18/)
+    expect(ev.dataDirectory).toBe(join(ws, '.ferry', 'pg'))
+    const ps = spawnSync('pgrep', ['-f', join(ws, '.ferry', 'pg')], { encoding: 'utf8' })
+    expect(ps.stdout.trim()).toBe('')
   })
 
   it('says what is wrong and how to fix it for bad input, with exit code 2', () => {

@@ -1,0 +1,283 @@
+// Which PostgreSQL Ferry writes to — the embedded one in <workspace>/.ferry/pg or a URL — and its
+// state as the UI sees it. Connection failures are states, not exceptions; every change is emitted.
+import path from 'node:path'
+import { FerryError } from '../../../shared/contract/envelope'
+import type {
+  ErrorInfo,
+  LogLevel,
+  TargetConfig,
+  TargetState,
+  TargetStatus,
+} from '../../../shared/contract/types'
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded'
+import { probe, type ProbeResult } from './probe'
+import { redactSecrets, redactUrl, secretsInUrl } from './redact'
+
+export interface TargetManagerOptions {
+  /** `.ferry/pg` of the open workspace, null when none is open. */
+  pgDir: () => string | null
+  emit: (status: TargetStatus) => void
+  log?: (level: LogLevel, message: string) => void
+  /** How the embedded server is started; tests may substitute it. */
+  startEmbedded?: typeof startEmbeddedPostgres
+}
+
+const URL_HINT =
+  'Use the form postgres://user:password@host:5432/database (postgresql:// also works).'
+
+/** Checks that `url` is a postgres:// or postgresql:// URL; the message never repeats the raw text. */
+export function validatePostgresUrl(url: string): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url.trim())
+  } catch {
+    throw new FerryError('INVALID_URL', 'The PostgreSQL URL cannot be read.', URL_HINT)
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new FerryError(
+      'INVALID_URL',
+      `The PostgreSQL URL must start with postgres:// or postgresql:// (it starts with ${parsed.protocol}//).`,
+      URL_HINT,
+    )
+  }
+}
+
+export class TargetManager {
+  private config: TargetConfig = { kind: 'embedded' }
+  private current: TargetStatus
+  private server: EmbeddedServer | null = null
+  private inflight: Promise<TargetStatus> | null = null
+  /** Bumped by configure(): a connect() started for an older configuration must not set the state. */
+  private generation = 0
+  /** Servers being stopped in the background (configure() is synchronous). */
+  private stopping: Promise<void> = Promise.resolve()
+  private readonly log: (level: LogLevel, message: string) => void
+  private readonly startEmbedded: typeof startEmbeddedPostgres
+
+  constructor(private readonly opts: TargetManagerOptions) {
+    this.log = opts.log ?? (() => {})
+    this.startEmbedded = opts.startEmbedded ?? startEmbeddedPostgres
+    this.current = this.make('not-started')
+  }
+
+  configure(config: TargetConfig): TargetStatus {
+    const next: TargetConfig =
+      config.kind === 'url' ? { kind: 'url', url: config.url.trim() } : { kind: 'embedded' }
+    if (next.kind === 'url') validatePostgresUrl(next.url)
+    const same =
+      next.kind === this.config.kind &&
+      (next.kind === 'embedded' || (this.config.kind === 'url' && this.config.url === next.url))
+    if (same) return this.status()
+    this.generation++
+    // A connect() still running for the old configuration stops any server it starts; stop()
+    // and later starts wait for it through `stopping`.
+    const old = this.inflight
+    if (old) this.stopping = this.stopping.then(() => old.then(() => {}))
+    this.inflight = null
+    this.config = next
+    if (this.server) this.stopInBackground(this.server)
+    this.server = null
+    this.set(this.generation, 'not-started')
+    return this.status()
+  }
+
+  status(): TargetStatus {
+    // The open workspace may have changed since the last event: an idle embedded target follows it.
+    if (this.config.kind === 'embedded' && !this.server && !this.inflight) {
+      if (this.current.display !== this.display()) this.set(this.generation, 'not-started')
+    }
+    return { ...this.current }
+  }
+
+  connect(): Promise<TargetStatus> {
+    if (this.inflight) return this.inflight
+    const gen = this.generation
+    const run = this.doConnect(gen).catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err)
+      this.set(gen, 'error', null, {
+        code: 'INTERNAL',
+        message: redactSecrets(message, this.secrets()),
+      })
+      return this.status()
+    })
+    this.inflight = run
+    void run.then(() => {
+      if (this.inflight === run) this.inflight = null
+    })
+    return run
+  }
+
+  /** The URL engines connect with (it includes the password). Starts the embedded server if needed. */
+  async connectionString(): Promise<string> {
+    if (this.config.kind === 'url') return this.config.url
+    if (!this.serverForWorkspace()) {
+      const st = await this.connect()
+      if (st.state !== 'connected') {
+        throw FerryError.from(
+          st.error ?? { code: 'TARGET_NOT_CONNECTED', message: `${st.display} is not connected.` },
+        )
+      }
+    }
+    const server = this.serverForWorkspace()
+    if (!server) {
+      throw new FerryError(
+        'TARGET_NOT_CONNECTED',
+        'The embedded PostgreSQL stopped while connecting.',
+        'Connect again.',
+      )
+    }
+    return server.connectionString
+  }
+
+  /** Stops the embedded server if this manager started it (waiting for a start in progress). */
+  async stop(): Promise<void> {
+    if (this.inflight && this.config.kind === 'embedded') await this.inflight
+    const server = this.server
+    this.server = null
+    if (server) this.stopInBackground(server)
+    await this.stopping
+    if (server && this.config.kind === 'embedded') this.set(this.generation, 'stopped')
+  }
+
+  private async doConnect(gen: number): Promise<TargetStatus> {
+    const config = this.config
+    if (config.kind === 'url') {
+      this.set(gen, 'starting')
+      const display = redactUrl(config.url)
+      const result = await probe({
+        connectionString: config.url,
+        display,
+        secrets: secretsInUrl(config.url),
+      })
+      return this.finish(gen, result)
+    }
+
+    const dir = this.opts.pgDir()
+    if (!dir) {
+      this.set(gen, 'error', null, {
+        code: 'NO_WORKSPACE',
+        message: 'No workspace is open, so there is no embedded PostgreSQL to start.',
+        hint: 'Open a workspace, or enter a PostgreSQL URL in the connection panel.',
+      })
+      return this.status()
+    }
+    let server = this.serverForWorkspace()
+    if (!server) {
+      if (this.server) this.stopInBackground(this.server)
+      this.server = null
+      await this.stopping
+      this.set(gen, 'starting')
+      try {
+        server = await this.startServer(dir, gen)
+      } catch (err) {
+        this.set(gen, 'error', null, embeddedFailure(err, dir))
+        return this.status()
+      }
+      if (gen !== this.generation) {
+        await server.stop() // the target was switched while this server was starting
+        return this.status()
+      }
+      this.server = server
+    }
+    const result = await probe({
+      connectionString: server.connectionString,
+      display: this.display(),
+      secrets: secretsInUrl(server.connectionString),
+    })
+    return this.finish(gen, result)
+  }
+
+  private startServer(dir: string, gen: number): Promise<EmbeddedServer> {
+    let started: EmbeddedServer | null = null
+    const promise = this.startEmbedded({
+      dataDir: dir,
+      log: this.log,
+      onUnexpectedExit: ({ code, signal, logTail }) => {
+        if (!started || this.server !== started) return
+        this.server = null
+        const last = logTail.split('\n').slice(-2).join(' | ')
+        this.set(gen, 'error', null, {
+          code: 'EMBEDDED_PG_EXITED',
+          message: `The embedded PostgreSQL in ${dir} stopped unexpectedly (${signal ?? `exit code ${code}`})${last ? `: ${last}` : ''}.`,
+          hint: 'Connect again to restart it; if it keeps stopping, check the free disk space.',
+          detail: logTail,
+        })
+      },
+    })
+    return promise.then((s) => (started = s))
+  }
+
+  private finish(gen: number, result: ProbeResult): TargetStatus {
+    if (result.ok) {
+      this.set(gen, 'connected', result.serverVersion)
+      if (gen === this.generation)
+        this.log(
+          'info',
+          `Connected to ${this.current.display}: PostgreSQL ${result.serverVersion}.`,
+        )
+    } else {
+      this.set(gen, 'error', null, result.error)
+      if (gen === this.generation) this.log('warn', `${result.error.code}: ${result.error.message}`)
+    }
+    return this.status()
+  }
+
+  private serverForWorkspace(): EmbeddedServer | null {
+    const dir = this.opts.pgDir()
+    const s = this.server
+    return s && s.running && dir !== null && s.dataDir === path.resolve(dir) ? s : null
+  }
+
+  private stopInBackground(server: EmbeddedServer): void {
+    this.stopping = this.stopping
+      .then(() => server.stop())
+      .catch((err: unknown) =>
+        this.log('error', `Stopping the embedded PostgreSQL failed: ${String(err)}`),
+      )
+  }
+
+  private display(): string {
+    if (this.config.kind === 'url') return redactUrl(this.config.url)
+    const dir = this.server?.dataDir ?? this.opts.pgDir()
+    return dir ? `embedded PostgreSQL (${dir})` : 'embedded PostgreSQL (no workspace open)'
+  }
+
+  private secrets(): string[] {
+    if (this.config.kind === 'url') return secretsInUrl(this.config.url)
+    return this.server ? secretsInUrl(this.server.connectionString) : []
+  }
+
+  private make(
+    state: TargetState,
+    serverVersion: string | null = null,
+    error: ErrorInfo | null = null,
+  ): TargetStatus {
+    return { kind: this.config.kind, display: this.display(), state, serverVersion, error }
+  }
+
+  private set(
+    gen: number,
+    state: TargetState,
+    serverVersion: string | null = null,
+    error: ErrorInfo | null = null,
+  ): void {
+    if (gen !== this.generation) return
+    const next = this.make(state, serverVersion, error)
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return
+    this.current = next
+    try {
+      this.opts.emit({ ...this.current })
+    } catch (err) {
+      this.log('error', `A target.state listener failed: ${String(err)}`)
+    }
+  }
+}
+
+function embeddedFailure(err: unknown, dir: string): ErrorInfo {
+  if (err instanceof FerryError) return err.toInfo()
+  return {
+    code: 'EMBEDDED_PG_FAILED',
+    message: `The embedded PostgreSQL in ${dir} could not start: ${err instanceof Error ? err.message : String(err)}`,
+    hint: 'Check that the workspace folder is writable, or enter a PostgreSQL URL in the connection panel.',
+  }
+}
