@@ -137,7 +137,10 @@ export async function serveCommand(o: { workspace?: string; port: number }): Pro
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
   })
-  process.stderr.write('Stopping Ferry…\n')
+  process.stderr.write('Stopping Ferry… (press Ctrl+C again to force)\n')
+  const force = (): void => process.exit(130)
+  process.once('SIGINT', force)
+  process.once('SIGTERM', force)
   await host.close()
   await cli.backend.close()
   return EXIT.ok

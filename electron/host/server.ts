@@ -140,7 +140,10 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       unsubscribe()
       for (const c of clients) c.terminate()
       wss.close()
-      await new Promise<void>((res) => server.close(() => res()))
+      const closed = new Promise<void>((res) => server.close(() => res()))
+      // A browser keeps HTTP connections alive; they must not hold the server open.
+      server.closeAllConnections()
+      await closed
     },
   }
 }

@@ -1,0 +1,39 @@
+import type { PlanStep } from '../../../shared/contract/types'
+import type { StepRowView } from '../store/selectors'
+import { StatusBadge } from './StatusBadge'
+
+interface Props {
+  step: PlanStep
+  view: StepRowView
+  selected: boolean
+  onSelect(stepId: string): void
+}
+
+/** One checklist item: status, title, last run and a one-line summary of its evidence. */
+export function StepRow({ step, view, selected, onSelect }: Props) {
+  return (
+    <li className={`step${view.available ? '' : ' unavailable'}`}>
+      <button
+        type="button"
+        className="step-row"
+        data-testid={`step-${step.id}`}
+        aria-current={selected ? 'true' : undefined}
+        title={view.available ? undefined : `Not built yet: ${step.description}`}
+        onClick={() => onSelect(step.id)}
+      >
+        <StatusBadge
+          status={view.status}
+          text={view.statusText}
+          testId={`step-status-${step.id}`}
+        />
+        <span className="step-title">{step.title}</span>
+        <span className="step-when" title={view.lastRun?.absolute}>
+          {view.lastRun?.relative ?? ''}
+        </span>
+        <span className={`step-summary${view.status.tone === 'bad' ? ' bad' : ''}`}>
+          {!view.available ? <span className="tag">not built yet</span> : view.summary}
+        </span>
+      </button>
+    </li>
+  )
+}

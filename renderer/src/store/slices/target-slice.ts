@@ -1,0 +1,43 @@
+import { toErrorInfo } from '../../../../shared/contract/envelope'
+import type { SliceCreator, TargetSlice } from '../types'
+
+export const createTargetSlice: SliceCreator<TargetSlice> = (set, get, client) => ({
+  target: null,
+  targetBusy: null,
+  targetError: null,
+
+  async loadTarget() {
+    if (!get().workspace) {
+      set({ target: null, targetError: null })
+      return
+    }
+    set({ targetBusy: 'status', targetError: null })
+    try {
+      const target = await client.invoke('target.status', {})
+      set({ target, targetBusy: null })
+    } catch (err) {
+      set({ targetBusy: null, targetError: toErrorInfo(err) })
+    }
+  },
+
+  async connectTarget(config) {
+    set({ targetError: null })
+    try {
+      if (config) {
+        set({ targetBusy: 'configure' })
+        set({ target: await client.invoke('target.configure', config) })
+      }
+      set({ targetBusy: 'connect' })
+      const target = await client.invoke('target.connect', {})
+      set({ target, targetBusy: null })
+      return target.error === null
+    } catch (err) {
+      set({ targetBusy: null, targetError: toErrorInfo(err) })
+      return false
+    }
+  },
+
+  applyTargetState(status) {
+    set({ target: status })
+  },
+})

@@ -1,0 +1,66 @@
+// The renderer's single store, built from slices and handed a contract client, so a test can
+// build a fresh one around a fake client and drive it with events.
+import { createStore } from 'zustand/vanilla'
+import { toErrorInfo } from '../../../shared/contract/envelope'
+import type { FerryClient } from '../../../shared/contract/client'
+import type { ConnectionState } from '../transport/connection-state'
+import { createLogSlice } from './slices/log-slice'
+import { createPlanSlice } from './slices/plan-slice'
+import { createTargetSlice } from './slices/target-slice'
+import { createUiSlice } from './slices/ui-slice'
+import { createWorkspaceSlice } from './slices/workspace-slice'
+import type { FerryState, FerryStore, LifecycleSlice, SliceCreator } from './types'
+
+export interface StoreOptions {
+  /** What the transport reports at start; Electron's preload is open from the first moment. */
+  connection?: ConnectionState
+}
+
+const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) => {
+  let initSeq = 0
+  return {
+    async init() {
+      const seq = ++initSeq
+      set({ initializing: true, initError: null })
+      try {
+        const info = await client.invoke('app.info', {})
+        if (seq !== initSeq) return
+        set({
+          appInfo: { version: info.version, demoDefaultPath: info.demoDefaultPath },
+          workspace: info.workspace,
+        })
+        await Promise.all([get().loadPlan(), get().loadTarget()])
+      } catch (err) {
+        if (seq === initSeq) set({ initError: toErrorInfo(err) })
+      } finally {
+        if (seq === initSeq) set({ initializing: false })
+      }
+    },
+
+    start() {
+      const offs = [
+        client.on('step.state', (state) => get().applyStepState(state, 'event')),
+        client.on('step.progress', (event) => get().applyProgress(event)),
+        client.on('log', (line) => get().appendLog(line)),
+        client.on('target.state', (status) => get().applyTargetState(status)),
+        client.on('workspace.changed', (summary) => get().applyWorkspace(summary)),
+      ]
+      void get().init()
+      return () => {
+        for (const off of offs) off()
+      }
+    },
+  }
+}
+
+export function createFerryStore(client: FerryClient, options: StoreOptions = {}): FerryStore {
+  const connection = options.connection ?? { kind: 'open' }
+  return createStore<FerryState>()((set, get) => ({
+    ...createWorkspaceSlice(set, get, client),
+    ...createPlanSlice(set, get, client),
+    ...createTargetSlice(set, get, client),
+    ...createLogSlice(set, get, client),
+    ...createUiSlice(connection)(set, get, client),
+    ...createLifecycleSlice(set, get, client),
+  }))
+}

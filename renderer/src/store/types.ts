@@ -1,0 +1,113 @@
+// The store's shape: one state object made of slices (zustand's slices pattern). Each slice
+// gets the same set/get and the contract client; none imports another slice.
+import type { StoreApi } from 'zustand/vanilla'
+import type { FerryClient } from '../../../shared/contract/client'
+import type {
+  ErrorInfo,
+  PlanView,
+  Progress,
+  StepState,
+  TargetConfig,
+  TargetStatus,
+  WorkspaceSummary,
+} from '../../../shared/contract/types'
+import type { EventPayload } from '../../../shared/contract/events'
+import type { ConnectionState } from '../transport/connection-state'
+
+export interface AppInfo {
+  version: string
+  demoDefaultPath: string
+}
+
+export type WorkspaceAction = 'open' | 'createDemo' | 'refresh'
+
+export interface WorkspaceSlice {
+  appInfo: AppInfo | null
+  workspace: WorkspaceSummary | null
+  workspaceBusy: WorkspaceAction | null
+  workspaceError: ErrorInfo | null
+  openWorkspace(path: string): Promise<boolean>
+  createDemo(path: string, events?: number): Promise<boolean>
+  refreshWorkspace(): Promise<void>
+  /** A workspace.changed event or a successful open: take it and re-read plan and target. */
+  applyWorkspace(summary: WorkspaceSummary): void
+}
+
+export type StepAction = 'run' | 'confirm' | 'cancel' | 'undo'
+
+export interface StepProgress {
+  runId: string
+  progress: Progress
+}
+
+export interface PlanSlice {
+  plan: PlanView
+  /** 'static' until the backend has answered plan.get for an open workspace. */
+  planSource: 'static' | 'backend'
+  planLoading: boolean
+  planError: ErrorInfo | null
+  progress: Record<string, StepProgress>
+  stepBusy: Record<string, StepAction>
+  stepErrors: Record<string, ErrorInfo>
+  loadPlan(): Promise<void>
+  runStep(stepId: string): Promise<void>
+  confirmStep(stepId: string): Promise<void>
+  cancelStep(stepId: string): Promise<void>
+  undoStep(stepId: string): Promise<void>
+  /** Events always replace; replies are ignored when they are older than what we hold. */
+  applyStepState(state: StepState, origin: 'event' | 'reply'): void
+  applyProgress(event: EventPayload<'step.progress'>): void
+}
+
+export type TargetAction = 'configure' | 'connect' | 'status'
+
+export interface TargetSlice {
+  target: TargetStatus | null
+  targetBusy: TargetAction | null
+  targetError: ErrorInfo | null
+  loadTarget(): Promise<void>
+  /** Configures (when given a config) and then connects; true when connected without an error. */
+  connectTarget(config?: TargetConfig): Promise<boolean>
+  applyTargetState(status: TargetStatus): void
+}
+
+export type LogLine = EventPayload<'log'> & { seq: number }
+
+export interface LogSlice {
+  log: LogLine[]
+  appendLog(line: EventPayload<'log'>): void
+  clearLog(): void
+}
+
+export type Screen = 'checklist' | 'settings'
+
+export interface UiSlice {
+  screen: Screen
+  selectedStepId: string | null
+  connection: ConnectionState
+  initError: ErrorInfo | null
+  initializing: boolean
+  everOpened: boolean
+  setScreen(screen: Screen): void
+  selectStep(stepId: string | null): void
+  setConnection(state: ConnectionState): void
+}
+
+export interface LifecycleSlice {
+  /** app.info, then plan.get and target.status when a workspace is open. */
+  init(): Promise<void>
+  /** Subscribes to the backend's events and runs init; returns the unsubscribe. */
+  start(): () => void
+}
+
+export type FerryState = WorkspaceSlice &
+  PlanSlice &
+  TargetSlice &
+  LogSlice &
+  UiSlice &
+  LifecycleSlice
+
+export type SetState = StoreApi<FerryState>['setState']
+export type GetState = StoreApi<FerryState>['getState']
+export type SliceCreator<T> = (set: SetState, get: GetState, client: FerryClient) => T
+export type FerryStore = StoreApi<FerryState>
