@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto'
 import { FerryError, toErrorInfo } from '../../shared/contract/envelope'
 import type { EmitFn } from '../../shared/contract/dispatcher'
 import type { Evidence, PlanView, Progress, StepState } from '../../shared/contract/types'
-import { PLAN, findStep, type StepDefinition } from '../../shared/plan/plan'
-import { emptyState, type Journal } from './journal/journal'
+import { findStep, type StepDefinition } from '../../shared/plan/plan'
+import { planView } from '../../shared/plan/view'
+import type { Journal } from './journal/journal'
 import { runJob } from './jobs/run-job'
 import type { WorkerLauncher } from './jobs/launcher'
 import type { WorkspacePaths } from './workspace/resolve'
@@ -46,26 +47,6 @@ export function computeProgress(done: number, total: number | null, unit: string
   return p
 }
 
-/** The checklist with each step's state; without a workspace every step is pending. */
-export function planView(workspace: string | null, stateOf: (stepId: string) => StepState = emptyState): PlanView {
-  return {
-    workspace,
-    phases: PLAN.map((ph) => ({
-      id: ph.id,
-      title: ph.title,
-      goal: ph.goal,
-      steps: ph.steps.map((s) => ({
-        id: s.id,
-        title: s.title,
-        description: s.description,
-        available: s.available,
-        undoable: s.undoable === true,
-        state: stateOf(s.id),
-      })),
-    })),
-  }
-}
-
 export class StepRunner {
   private current: CurrentRun | null = null
   private busyWith: string | null = null
@@ -82,7 +63,7 @@ export class StepRunner {
   plan(): PlanView {
     const states = this.deps.journal.states()
     return planView(this.deps.paths.root, (id) => {
-      const state = states.get(id) ?? emptyState(id)
+      const state = states.get(id) ?? this.deps.journal.state(id)
       return this.current?.stepId === id ? { ...state, progress: this.current.progress } : state
     })
   }

@@ -2,6 +2,7 @@
 // and the activity log — so a restarted app shows where the user was.
 import Database from 'better-sqlite3'
 import type { ErrorInfo, Evidence, StepState, StepStatus } from '../../../shared/contract/types'
+import { pendingState } from '../../../shared/plan/view'
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS step_state (
@@ -46,20 +47,6 @@ interface StateRow {
   confirmation: string | null
 }
 
-export function emptyState(stepId: string): StepState {
-  return {
-    stepId,
-    status: 'pending',
-    runId: null,
-    startedAt: null,
-    finishedAt: null,
-    evidence: null,
-    error: null,
-    progress: null,
-    confirmation: null,
-  }
-}
-
 export class Journal {
   private readonly db: Database.Database
 
@@ -85,7 +72,7 @@ export class Journal {
 
   state(stepId: string): StepState {
     const r = this.db.prepare('SELECT * FROM step_state WHERE step_id = ?').get(stepId) as StateRow | undefined
-    return r ? this.toState(r) : emptyState(stepId)
+    return r ? this.toState(r) : pendingState(stepId)
   }
 
   private toState(r: StateRow): StepState {

@@ -1,6 +1,7 @@
 // A FerryClient for store tests: scripted replies per method, events emitted by hand.
 import type { FerryClient } from '../../../shared/contract/client'
 import { FerryError } from '../../../shared/contract/envelope'
+import { pendingState } from '../../../shared/plan/view'
 import type { EventName, EventPayload } from '../../../shared/contract/events'
 import type { MethodName, MethodOutput } from '../../../shared/contract/methods'
 import type {
@@ -93,18 +94,7 @@ export function backendPlan(): PlanView {
 }
 
 export function stepState(stepId: string, patch: Partial<StepState> = {}): StepState {
-  return {
-    stepId,
-    status: 'pending',
-    runId: null,
-    startedAt: null,
-    finishedAt: null,
-    evidence: null,
-    error: null,
-    progress: null,
-    confirmation: null,
-    ...patch,
-  }
+  return { ...pendingState(stepId), ...patch }
 }
 
 /** A client scripted for an app with the demo workspace open. */
