@@ -16,7 +16,7 @@ import { runJob } from './jobs/run-job'
 import { serverFacts } from './postgres/facts'
 import { TargetManager } from './postgres/target'
 import { planView } from '../../shared/plan/view'
-import { StepRunner } from './runner'
+import { StepRunner, computeProgress } from './runner'
 import { ensureFerryDir, resolveWorkspace, type WorkspacePaths } from './workspace/resolve'
 import { workspaceSummary } from './workspace/summary'
 
@@ -121,7 +121,11 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       return summary
     },
     'workspace.createDemo': async ({ path, events, seed }) => {
-      await runJob(launcher, 'demo-workspace', { dir: path, events, seed })
+      const started = Date.now()
+      await runJob(launcher, 'demo-workspace', { dir: path, events, seed }, {
+        onProgress: (p) =>
+          emit('task.progress', { task: 'demo-workspace', progress: computeProgress(p.done, p.total, p.unit, Date.now() - started, p.message) }),
+      })
       return open(path)
     },
     'plan.get': () => (ws ? ws.runner.plan() : planView(null)),

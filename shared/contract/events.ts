@@ -7,6 +7,8 @@ export const events = {
   'step.state': StepState,
   /** A running step made progress. */
   'step.progress': z.object({ stepId: z.string(), runId: z.string(), progress: Progress }),
+  /** Progress of work that is not a step (creating the demo workspace, a restore …). */
+  'task.progress': z.object({ task: z.string(), progress: Progress }),
   /** A line for the activity log; never contains a password. */
   log: z.object({
     at: z.string(),
