@@ -1,8 +1,10 @@
 // `ferry` as a user types it: a real process, real files, exit codes and stdout JSON.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import pg from 'pg'
+import { sandboxDbName } from '../../electron/core/backup/sandbox-db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PLAN } from '../../shared/plan/plan'
 import { FERRY_BIN, tempDir } from '../support/paths'
@@ -36,7 +38,14 @@ describe('ferry CLI', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, events: 10000 })
   })
-  afterAll(() => t.cleanup())
+  afterAll(async () => {
+    // pre.test-env (run by "ferry run pre") creates this workspace's sandbox database.
+    const client = new pg.Client({ connectionString: PG_URL })
+    await client.connect()
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(sandboxDbName(realpathSync(ws)))} WITH (FORCE)`)
+    await client.end()
+    t.cleanup()
+  })
 
   it('documents the schema with per-table row counts equal to sqlite3 for all 13 tables', () => {
     const r = ferry(['run', 'pre.document-schema', '-w', ws, '--json'])

@@ -1,0 +1,138 @@
+// One listed entry of `.claude/` into the backup folder: databases through the backup API (a
+// damaged one byte for byte, flagged), files by a streamed copy that hashes as it goes, links as
+// their text. Agents keep working meanwhile, so vanished and replaced files are expected.
+import { lstat, mkdir, readlink, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { FerryError } from '../../../shared/contract/envelope'
+import type { JobContext } from '../jobs/job'
+import { copyListedFile, hashFile } from './files'
+import type { ManifestEntry } from './manifest'
+import { UnreadableSqlite, backupSqlite } from './sqlite-copy'
+import type { Listed } from './walk'
+
+const mtimeOf = (e: Listed): string => e.stat.mtime.toISOString()
+const modeOf = (e: Listed): number => e.stat.mode & 0o7777
+
+export async function takeEntry(
+  e: Listed,
+  dest: string,
+  tick: (n: number, message?: string) => void,
+  ctx: JobContext,
+): Promise<ManifestEntry> {
+  try {
+    return await take(e, dest, tick, ctx)
+  } catch (err) {
+    if (err instanceof FerryError) throw err
+    const code = (err as NodeJS.ErrnoException).code
+    const denied = code === 'EACCES' || code === 'EPERM'
+    throw new FerryError(
+      'BACKUP_FILE_FAILED',
+      `${e.path} could not be backed up: ${denied ? 'permission denied' : (code ?? (err as Error).message)}`,
+      denied
+        ? 'Give this user read access to it (or move it out of .claude/), then run the backup again.'
+        : 'Check the file and the disk holding .ferry/, then run the backup again.',
+    )
+  }
+}
+
+async function take(
+  e: Listed,
+  dest: string,
+  tick: (n: number, message?: string) => void,
+  ctx: JobContext,
+): Promise<ManifestEntry> {
+  const base = { path: e.path, mode: modeOf(e), mtime: mtimeOf(e) }
+  switch (e.kind) {
+    case 'dir':
+      await mkdir(dest, { recursive: true, mode: 0o700 })
+      return { ...base, kind: 'dir' }
+    case 'symlink': {
+      const target = await readlink(e.abs).catch(() => null)
+      if (target === null)
+        return { path: e.path, kind: 'skipped', reason: 'deleted while the backup ran' }
+      return { ...base, kind: 'symlink', target }
+    }
+    case 'skipped':
+      return { path: e.path, kind: 'skipped', reason: e.reason ?? 'not a regular file' }
+    case 'sqlite': {
+      await mkdir(dirname(dest), { recursive: true, mode: 0o700 })
+      let counted = 0
+      try {
+        const facts = await backupSqlite(e.abs, dest, e.path, {
+          signal: ctx.signal,
+          onPages: (done, total) => {
+            const bytes = Math.round((done / Math.max(total, 1)) * e.stat.size)
+            tick(bytes - counted, `${e.path}: page ${done} of ${total}`)
+            counted = bytes
+          },
+        })
+        const { sha256, size } = await hashFile(dest)
+        tick(e.stat.size - counted)
+        return { ...base, kind: 'sqlite', size, sha256, sqlite: facts }
+      } catch (err) {
+        if (!(err instanceof UnreadableSqlite)) throw err
+        // A damaged database is still the user's data: keep its bytes rather than nothing.
+        await rm(dest, { force: true })
+        ctx.log('warn', `${err.message}; copied byte for byte instead`)
+        const r = await copyListedFile(e.abs, e.stat, dest, { signal: ctx.signal })
+        return {
+          ...base,
+          kind: 'file',
+          size: r.size,
+          sha256: r.sha256,
+          note: `${err.message}; copied byte for byte instead of through the backup API`,
+        }
+      }
+    }
+    case 'file':
+      await mkdir(dirname(dest), { recursive: true, mode: 0o700 })
+      return copyPlainFile(e, dest, tick, ctx)
+  }
+}
+
+/**
+ * Agents keep working during a backup: a file deleted after it was listed is recorded as such,
+ * and one replaced by a rename (a new inode) is copied as it is now.
+ */
+async function copyPlainFile(
+  e: Listed,
+  dest: string,
+  tick: (n: number, message?: string) => void,
+  ctx: JobContext,
+): Promise<ManifestEntry> {
+  let listed = e.stat
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await copyListedFile(e.abs, listed, dest, {
+        signal: ctx.signal,
+        onBytes: (n) => tick(n, e.path),
+      })
+      const entry: ManifestEntry = {
+        path: e.path,
+        kind: 'file',
+        mode: r.stat.mode & 0o7777,
+        mtime: r.stat.mtime.toISOString(),
+        size: r.size,
+        sha256: r.sha256,
+      }
+      if (r.changed)
+        entry.note =
+          'kept changing while it was copied (3 attempts); the backup holds the last complete read'
+      return entry
+    } catch (err) {
+      const code = (err as { code?: string }).code
+      if (attempt > 2 || (code !== 'FILE_CHANGED' && code !== 'ENOENT')) throw err
+      await rm(dest, { force: true })
+      const now = await lstat(e.abs).catch(() => null)
+      if (!now) return { path: e.path, kind: 'skipped', reason: 'deleted while the backup ran' }
+      if (!now.isFile()) {
+        return {
+          path: e.path,
+          kind: 'skipped',
+          reason: 'stopped being a regular file while the backup ran',
+        }
+      }
+      listed = now
+    }
+  }
+}

@@ -1,0 +1,217 @@
+// Copies a live SQLite database with the online backup API (RELIABILITY rule 1): the source is
+// opened read-only and held in one read transaction, so the copy is one committed snapshot,
+// rows committed only to the -wal included, while agents keep writing. A read-only connection
+// never checkpoints, truncates or deletes the -wal; it may update the read-mark slots of the
+// -shm index, exactly as any reader (an agent included) does.
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
+import Database from 'better-sqlite3'
+import { FerryError } from '../../../shared/contract/envelope'
+import { throwIfCancelled } from '../jobs/job'
+import type { SqliteFacts } from './manifest'
+
+const BUSY_TIMEOUT_MS = 15_000
+const PAGES_PER_STEP = 1024
+
+function sqliteCode(err: unknown): string {
+  return String((err as { code?: unknown }).code ?? '')
+}
+
+/** The database cannot be read as SQLite at all: the caller copies its bytes instead. */
+export class UnreadableSqlite extends Error {}
+
+export async function backupSqlite(
+  src: string,
+  dest: string,
+  label: string,
+  opts: { signal?: AbortSignal; onPages?: (done: number, total: number) => void } = {},
+): Promise<SqliteFacts> {
+  const hadSideFiles = existsSync(`${src}-wal`) || existsSync(`${src}-shm`)
+  // Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+  // included (sqlite.org/howtocorrupt §2.2). So the one raw descriptor we need is opened before
+  // the connection and closed only after it.
+  let raw: number
+  try {
+    raw = openSync(src, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  } catch (err) {
+    throw new FerryError(
+      'BACKUP_SQLITE_FAILED',
+      `${label} could not be opened: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'If an agent just removed or replaced it, run the backup again.',
+    )
+  }
+  let page1: Buffer | null = null
+  try {
+    await withSnapshot(src, label, async (db) => {
+      // Rollback journal: our shared lock keeps writers off the file, so its first page on disk
+      // is the snapshot's. (In WAL mode page 1 may live in the -wal, so it is not read raw.)
+      if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') {
+        page1 = readAt(raw, Number(db.pragma('page_size', { simple: true })))
+      }
+      await db.backup(dest, {
+        progress: ({ totalPages, remainingPages }) => {
+          if (opts.signal) throwIfCancelled(opts.signal)
+          opts.onPages?.(totalPages - remainingPages, totalPages)
+          return PAGES_PER_STEP
+        },
+      })
+    })
+  } finally {
+    closeSync(raw)
+  }
+  if (!hadSideFiles) tidySideFiles(src)
+  if (page1) alignHeader(dest, page1)
+  return checkCopy(dest, label)
+}
+
+/** Opens `src` read-only and runs `fn` inside one read transaction (one committed snapshot). */
+async function withSnapshot(
+  src: string,
+  label: string,
+  fn: (db: Database.Database) => Promise<void>,
+): Promise<void> {
+  let db: Database.Database
+  try {
+    db = new Database(src, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS })
+  } catch (err) {
+    throw describe(err, label)
+  }
+  try {
+    db.exec('BEGIN')
+    // The first read takes the snapshot (waiting up to the busy timeout for a writer's lock).
+    db.prepare('SELECT count(*) FROM sqlite_schema').get()
+    await fn(db)
+  } catch (err) {
+    throw err instanceof FerryError ? err : describe(err, label)
+  } finally {
+    try {
+      if (db.inTransaction) db.exec('COMMIT')
+    } finally {
+      db.close()
+    }
+  }
+}
+
+function readAt(fd: number, length: number): Buffer {
+  const buf = Buffer.alloc(length)
+  return buf.subarray(0, readSync(fd, buf, 0, length, 0))
+}
+
+function readBytes(path: string, length: number): Buffer {
+  const buf = Buffer.alloc(length)
+  const fd = openSync(path, 'r')
+  try {
+    return buf.subarray(0, readSync(fd, buf, 0, length, 0))
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * The backup API gives its new file its own change counter (bytes 24-27), schema cookie (40-43)
+ * and version-valid-for (92-95); every other byte is the source's. Putting the source's three
+ * counters back makes the copy of a quiet database byte-identical to it, so "restored" can be
+ * checked with one SHA-256. Done only when that makes page 1 exactly the source's page 1.
+ */
+function alignHeader(dest: string, sourcePage1: Buffer): void {
+  const current = readBytes(dest, sourcePage1.length)
+  if (current.length !== sourcePage1.length || current.equals(sourcePage1)) return
+  const patched = Buffer.from(current)
+  for (const [from, to] of [
+    [24, 28],
+    [40, 44],
+    [92, 96],
+  ] as const)
+    sourcePage1.copy(patched, from, from, to)
+  if (!patched.equals(sourcePage1)) return
+  const fd = openSync(dest, 'r+')
+  try {
+    writeSync(fd, patched, 0, patched.length, 0)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * A WAL-mode database with no -wal (cleanly closed) gets an empty -wal and -shm from any reader,
+ * and a read-only reader leaves them behind. If they were not there before, a read-write
+ * open/close lets SQLite remove them itself, which it only does when no other connection is
+ * open and the -wal is empty, so an agent that connected meanwhile is never disturbed.
+ */
+function tidySideFiles(src: string): void {
+  try {
+    if (!existsSync(`${src}-wal`) || statSync(`${src}-wal`).size !== 0) return
+    const db = new Database(src, { fileMustExist: true, timeout: 1000 })
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_schema').get()
+    } finally {
+      db.close()
+    }
+  } catch {
+    // Leaving an empty -wal/-shm is harmless to SQLite; never fail a backup over it.
+  }
+}
+
+/** Integrity, page count and journal mode of the copy (Ferry's own file, so opened read-write). */
+function checkCopy(dest: string, label: string): SqliteFacts {
+  const header = readBytes(dest, 20)
+  const journalMode = header[18] === 2 && header[19] === 2 ? 'wal' : 'rollback'
+  // Read-write, as the only connection: on close SQLite removes the -wal/-shm it created for a
+  // WAL-mode copy, and no write happens, so the copy's bytes stay as the backup API wrote them.
+  const db = new Database(dest, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS })
+  try {
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
+      (r) => r.integrity_check,
+    )
+    const pageCount = Number(db.pragma('page_count', { simple: true }))
+    const pageSize = Number(db.pragma('page_size', { simple: true }))
+    return { pageCount, pageSize, journalMode, integrity }
+  } catch (err) {
+    throw new FerryError(
+      'BACKUP_SQLITE_CHECK_FAILED',
+      `The backup copy of ${label} cannot be checked: ${(err as Error).message}`,
+      'Run the backup again; if it keeps failing, check the disk.',
+    )
+  } finally {
+    db.close()
+  }
+}
+
+function describe(err: unknown, label: string): Error {
+  const code = sqliteCode(err)
+  const message = (err as Error).message
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB')
+    return new UnreadableSqlite(`${label} is not readable as SQLite (${message})`)
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new FerryError(
+      'BACKUP_DB_BUSY',
+      `${label} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s, so it could not be read`,
+      'An agent is holding a long write transaction. Let it finish (or stop it), then run the backup again.',
+    )
+  }
+  if (
+    code === 'SQLITE_READONLY_ROLLBACK' ||
+    code === 'SQLITE_READONLY_RECOVERY' ||
+    code === 'SQLITE_CANTOPEN'
+  ) {
+    return new FerryError(
+      'BACKUP_DB_NEEDS_RECOVERY',
+      `${label} has an interrupted transaction that must be rolled back before it can be read (${message})`,
+      'Open it once with the agents\u2019 usual tool (or sqlite3) so SQLite recovers it, then run the backup again.',
+    )
+  }
+  return new FerryError(
+    'BACKUP_SQLITE_FAILED',
+    `${label} could not be backed up: ${message}`,
+    'Check that the file is readable, then run the backup again.',
+  )
+}

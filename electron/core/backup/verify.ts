@@ -1,0 +1,105 @@
+// Re-reads a backup and checks every file against its manifest: SHA-256 and size of each file,
+// nothing missing, nothing extra (a -wal next to a copied database would change what it holds).
+import type { Stats } from 'node:fs'
+import { lstat, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { writeFileAtomic } from '../fs/atomic'
+import { hashFile } from './files'
+import {
+  VERIFICATION_FILE,
+  contentEntries,
+  entryPath,
+  relPath,
+  type Manifest,
+  type Verification,
+} from './manifest'
+
+export interface VerifyResult {
+  ok: boolean
+  problems: string[]
+  files: number
+  bytes: number
+}
+
+export async function verifyBackup(
+  dir: string,
+  manifest: Manifest,
+  signal?: AbortSignal,
+  onBytes?: (n: number) => void,
+): Promise<VerifyResult> {
+  const problems: string[] = []
+  let files = 0
+  let bytes = 0
+  const expected = new Set<string>()
+  for (const e of contentEntries(manifest)) {
+    let abs: string
+    try {
+      abs = entryPath(dir, e.path)
+    } catch (err) {
+      problems.push((err as Error).message)
+      continue
+    }
+    expected.add(e.path)
+    try {
+      const r = await hashFile(abs, signal)
+      files++
+      bytes += r.size
+      onBytes?.(r.size)
+      if (r.sha256 !== e.sha256)
+        problems.push(`${e.path}: SHA-256 mismatch, expected ${e.sha256}, actual ${r.sha256}`)
+      else if (r.size !== e.size)
+        problems.push(`${e.path}: size mismatch, expected ${e.size} bytes, actual ${r.size}`)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if ((err as { code?: string }).code === 'CANCELLED') throw err
+      problems.push(
+        `${e.path}: ${code === 'ENOENT' ? 'missing from the backup' : `cannot be read (${code ?? (err as Error).message})`}`,
+      )
+    }
+  }
+  for (const extra of await extraFiles(dir, expected))
+    problems.push(`${extra}: in the backup folder but not in its manifest`)
+  return { ok: problems.length === 0, problems, files, bytes }
+}
+
+/** Files under `<dir>/.claude` that the manifest does not list (directories are fine). */
+async function extraFiles(dir: string, expected: Set<string>): Promise<string[]> {
+  const out: string[] = []
+  const visit = async (abs: string): Promise<void> => {
+    let names: string[]
+    try {
+      names = (await readdir(abs)).sort()
+    } catch {
+      return
+    }
+    for (const name of names) {
+      const child = join(abs, name)
+      let st: Stats
+      try {
+        st = await lstat(child)
+      } catch {
+        continue
+      }
+      if (st.isDirectory()) await visit(child)
+      else if (!expected.has(relPath(dir, child))) out.push(relPath(dir, child))
+    }
+  }
+  await visit(join(dir, '.claude'))
+  return out
+}
+
+export async function writeVerification(
+  dir: string,
+  r: VerifyResult,
+  at: Date,
+): Promise<Verification> {
+  const v: Verification = {
+    verifiedAt: at.toISOString(),
+    ok: r.ok,
+    problems: r.problems,
+    files: r.files,
+    bytes: r.bytes,
+  }
+  writeFileAtomic(join(dir, VERIFICATION_FILE), JSON.stringify(v, null, 2), 0o600)
+  return v
+}
