@@ -22,7 +22,8 @@ export function createQuirkyDb(path: string): void {
   `)
   const ins = db.prepare('INSERT INTO "select" ("from", "where") VALUES (?, ?)')
   for (let i = 1; i <= 7; i++) ins.run(i, `row ${i}`)
-  db.prepare('INSERT INTO "Mixed Case ""Quoted"" | pipe" (Id, "Value", untyped) VALUES (?, ?, ?)').run(1, 'a\u0000b', Buffer.from([0xff, 0xfe]))
+  // CAST(blob AS TEXT) stores the bytes as TEXT unchecked: invalid UTF-8 in a TEXT value.
+  db.prepare('INSERT INTO "Mixed Case ""Quoted"" | pipe" (Id, "Value", untyped) VALUES (?, ?, CAST(? AS TEXT))').run(1, 'a\u0000b', Buffer.from([0x61, 0xff, 0xfe]))
   db.prepare(`INSERT INTO "${LONG_NAME}" VALUES (?, ?)`).run('k', 'v')
   db.prepare('INSERT INTO parent VALUES (?, ?)').run('p1', '{"ok":true}')
   db.prepare('INSERT INTO child (parent_id, blob) VALUES (?, ?)').run('p1', Buffer.from('hello'))

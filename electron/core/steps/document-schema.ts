@@ -1,5 +1,5 @@
-// pre.document-schema: introspect state.db read-only and write .ferry/schema.md (+ schema.json
-// for later phases). Never writes to the source.
+// pre.document-schema: introspect state.db read-only, profile what its columns really hold, and
+// write .ferry/schema.md (+ schema.json for later phases). Never writes to the source.
 import { createHash } from 'node:crypto'
 import { join, relative } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
@@ -8,6 +8,9 @@ import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import { countRows, databaseFacts, describeTable, listTables, type SchemaInfo, type TableInfo } from '../sqlite/introspect'
 import { openSqliteReadOnly } from '../sqlite/open'
+import { addProfileFunctions, profileTable, type ProfiledTable } from '../sqlite/profile'
+import { renderProfileMarkdown } from '../sqlite/profile-markdown'
+import type { Finding } from '../sqlite/profile-types'
 import { ensureFerryDir, type WorkspacePaths } from '../workspace/resolve'
 import { renderSchemaMarkdown } from './schema-markdown'
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -24,6 +27,10 @@ export interface DocumentSchemaEvidence extends Record<string, unknown> {
   views: number
   triggers: number
   sqliteVersion: string
+  /** Data problems Phase 3 must decide about (orphans, invalid JSON, mixed types, NUL bytes, …). */
+  findings: Finding[]
+  profileMs: number
+  profiledRows: number
 }
 
 export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now: () => Date = () => new Date()): Promise<DocumentSchemaEvidence> {
@@ -35,31 +42,53 @@ export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now
     )
   }
   const db = openSqliteReadOnly(paths.stateDb)
-  let schema: SchemaInfo
+  let schema: Omit<SchemaInfo, 'tables'> & { tables: ProfiledTable[]; findings: Finding[]; profileMs: number }
   try {
     const rows = listTables(db)
     const tables: TableInfo[] = []
-    ctx.progress(0, rows.length, 'tables', 'Reading the schema')
+    // Two passes over the tables: describe and count, then profile (which needs every parent key).
+    const total = rows.length * 2
+    ctx.progress(0, total, 'tables', 'Reading the schema')
     for (const [i, row] of rows.entries()) {
       throwIfCancelled(ctx.signal)
-      ctx.progress(i, rows.length, 'tables', `Counting rows of ${row.name}`)
+      ctx.progress(i, total, 'tables', `Counting rows of ${row.name}`)
       tables.push({ ...describeTable(db, row), ...countRows(db, row.name) })
       // Yield so a cancel message can arrive between tables.
       await new Promise((r) => setImmediate(r))
       await faultPoint('document-schema:after-table', ctx.signal)
     }
-    schema = { ...databaseFacts(db), tables }
+    const fns = addProfileFunctions(db)
+    const profiled: ProfiledTable[] = []
+    const findings: Finding[] = []
+    const byName = new Map(tables.map((t) => [t.name, t]))
+    const profileStarted = Date.now()
+    for (const [i, t] of tables.entries()) {
+      const at = rows.length + i
+      const label = `Profiling ${t.name}`
+      ctx.progress(at, total, 'tables', label)
+      const tick = async (done: number) => {
+        ctx.progress(at, total, 'tables', `${label}: ${done} of ${t.rowCount ?? '?'} rows`)
+        await new Promise((r) => setImmediate(r))
+        throwIfCancelled(ctx.signal)
+      }
+      const r = await profileTable(db, fns, t, byName, { tick })
+      profiled.push(r.table)
+      findings.push(...r.findings)
+      ctx.log('debug', `Profiled ${t.name} (${r.table.profile.rowsScanned} rows) in ${r.table.profile.ms} ms`)
+      await tick(r.table.profile.rowsScanned)
+    }
+    schema = { ...databaseFacts(db), tables: profiled, findings, profileMs: Date.now() - profileStarted }
   } finally {
     db.close()
   }
   throwIfCancelled(ctx.signal)
   ensureFerryDir(paths)
-  const md = renderSchemaMarkdown(relative(paths.root, paths.stateDb), schema, now().toISOString())
+  const md = renderSchemaMarkdown(relative(paths.root, paths.stateDb), schema, now().toISOString()) + renderProfileMarkdown(schema.tables, schema.findings)
   const docPath = join(paths.ferryDir, 'schema.md')
   const jsonPath = join(paths.ferryDir, 'schema.json')
   writeFileAtomic(docPath, md)
   writeFileAtomic(jsonPath, JSON.stringify(schema, null, 2))
-  ctx.progress(schema.tables.length, schema.tables.length, 'tables', 'Schema document written')
+  ctx.progress(schema.tables.length * 2, schema.tables.length * 2, 'tables', 'Schema document written')
   ctx.log('info', `Documented ${schema.tables.length} tables of state.db in ${relative(paths.root, docPath)}`)
   return {
     source: paths.stateDb,
@@ -79,6 +108,9 @@ export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now
     views: schema.views.length,
     triggers: schema.triggers.length,
     sqliteVersion: schema.sqliteVersion,
+    findings: schema.findings,
+    profileMs: schema.profileMs,
+    profiledRows: schema.tables.reduce((n, t) => n + t.profile.rowsScanned, 0),
   }
 }
 
@@ -86,5 +118,13 @@ export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now
 export function readSchemaProfile(paths: WorkspacePaths): Record<string, unknown> | null {
   const file = join(paths.ferryDir, 'schema.json')
   if (!existsSync(file)) return null
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  } catch (err) {
+    throw new FerryError(
+      'SCHEMA_PROFILE_UNREADABLE',
+      `${file} cannot be read: ${(err as Error).message}`,
+      'Run "Document current data schema" again to rewrite it.',
+    )
+  }
 }
