@@ -51,6 +51,7 @@ export const PLAN: readonly PhaseDefinition[] = [
       'pre.backup',
       'Backup all current data files',
       'Take a verified backup of state.db (online backup API) and every .claude/ file, with a SHA-256 manifest.',
+      { available: true },
     ),
     step(
       'pre.postgres-dev',
@@ -62,7 +63,7 @@ export const PLAN: readonly PhaseDefinition[] = [
       'pre.test-env',
       'Create migration test environment',
       'Restore the latest backup into .ferry/sandbox/ with its own database, for rehearsals.',
-      { needsTarget: true },
+      { needsTarget: true, available: true },
     ),
     step(
       'pre.document-schema',
@@ -76,25 +77,25 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p1.fk-indexes',
       'Add all missing foreign key indexes',
       'Create the indexes on foreign-key columns that state.db lacks, with before/after query plans.',
-      { backupFirst: true, baselineFirst: true, undoable: true },
+      { backupFirst: true, baselineFirst: true, undoable: true, available: true },
     ),
     step(
       'p1.snapshot-store',
       'Implement filesystem storage for large JSON',
       'Move memory snapshots over the size threshold to content-addressed files, verified by hash.',
-      { backupFirst: true, baselineFirst: true, undoable: true },
+      { backupFirst: true, baselineFirst: true, undoable: true, available: true },
     ),
     step(
       'p1.migration-framework',
       'Set up migration framework',
       'Add a checksummed, versioned schema_migrations table and apply the pending migrations.',
-      { backupFirst: true, baselineFirst: true, undoable: true },
+      { backupFirst: true, baselineFirst: true, undoable: true, available: true },
     ),
     step(
       'p1.test-current',
       'Test with current system',
       'Replay the recorded agent workload against the hardened state.db and compare with the baseline.',
-      { baselineFirst: true },
+      { baselineFirst: true, available: true },
     ),
   ]),
   phase('p2', 'Phase 2 — Data Migration', 'Bring the file-based memory into one consolidated database.', [
@@ -112,11 +113,13 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p2.validate',
       'Validate data integrity',
       'Import into .claude/memory.db and reconcile: files in = imported + skipped, row by row.',
+      { backupFirst: true },
     ),
     step(
       'p2.perf-test',
       'Performance test with migrated data',
       'Time the typical agent queries on memory.db against the files and state.db baseline.',
+      { baselineFirst: true },
     ),
   ]),
   phase('p3', 'Phase 3 — PostgreSQL Migration', 'Move the consolidated database to PostgreSQL, fast and verifiably.', [

@@ -64,7 +64,7 @@ describe('checklist in the browser', () => {
     await ui.waitForStatus('pre.document-schema', 'done')
     await ui.stepRow('pre.document-schema').click()
     await expect(ui.evidence().innerText()).resolves.toContain('13 tables')
-    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
 
   it('refuses the page without the token: the socket is rejected and the UI says so', async () => {

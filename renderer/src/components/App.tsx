@@ -1,7 +1,9 @@
+import { BackupsScreen } from './BackupsScreen'
 import { ChecklistScreen } from './ChecklistScreen'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ErrorNote } from './ErrorNote'
 import { NavBar } from './NavBar'
+import { SchemaScreen } from './SchemaScreen'
 import { SettingsScreen } from './SettingsScreen'
 import { TopBar } from './TopBar'
 import { useFerry } from '../store/use-ferry'
@@ -33,7 +35,15 @@ export function App({ onRetryConnection }: { onRetryConnection(): void }) {
               </button>
             </div>
           ) : null}
-          {screen === 'checklist' ? <ChecklistScreen /> : <SettingsScreen />}
+          {screen === 'checklist' ? (
+            <ChecklistScreen />
+          ) : screen === 'schema' ? (
+            <SchemaScreen />
+          ) : screen === 'backups' ? (
+            <BackupsScreen />
+          ) : (
+            <SettingsScreen />
+          )}
         </main>
       </div>
     </div>

@@ -24,12 +24,13 @@ export function ChecklistScreen() {
   const progress = useFerry((s) => s.progress)
   const selectedStepId = useFerry((s) => s.selectedStepId)
   const hasWorkspace = useFerry((s) => s.workspace !== null)
+  const wide = useFerry((s) => s.evidenceWide && s.selectedStepId !== null)
   const selectStep = useFerry((s) => s.selectStep)
   const loadPlan = useFerry((s) => s.loadPlan)
   const now = useNow(10_000)
 
   return (
-    <div className={`checklist-screen${hasWorkspace ? '' : ' no-workspace'}`}>
+    <div className={`checklist-screen${hasWorkspace ? '' : ' no-workspace'}${wide ? ' wide' : ''}`}>
       {!hasWorkspace ? (
         <div className="checklist-top">
           <WorkspacePicker variant="empty" />

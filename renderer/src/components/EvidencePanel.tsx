@@ -15,6 +15,7 @@ import { EvidenceView } from './EvidenceView'
 import { ProgressBar } from './ProgressBar'
 import { StatusBadge } from './StatusBadge'
 import { StepActions } from './StepActions'
+import { StepLinks } from './StepLinks'
 
 /** The right-hand side of the checklist: what the selected step does, did and proved. */
 export function EvidencePanel() {
@@ -25,6 +26,8 @@ export function EvidencePanel() {
   const stepErrors = useFerry((s) => s.stepErrors)
   const log = useFerry((s) => s.log)
   const hasWorkspace = useFerry((s) => s.workspace !== null)
+  const wide = useFerry((s) => s.evidenceWide)
+  const setWide = useFerry((s) => s.setEvidenceWide)
   const now = useNow(1000)
 
   const found = selectSelected({ plan, selectedStepId })
@@ -50,9 +53,23 @@ export function EvidencePanel() {
 
   return (
     <aside className="evidence-panel" data-testid="evidence-panel" aria-labelledby="evidence-title">
-      <p className="eyebrow">
-        {phase.title} · <code>{step.id}</code>
-      </p>
+      <div className="panel-head">
+        <p className="eyebrow">
+          {phase.title} · <code>{step.id}</code>
+        </p>
+        <button
+          type="button"
+          className="icon-button"
+          aria-pressed={wide}
+          data-testid="evidence-wide"
+          title={
+            wide ? 'Show the checklist beside the evidence' : 'Give the evidence the whole screen'
+          }
+          onClick={() => setWide(!wide)}
+        >
+          {wide ? 'Show checklist' : 'Widen'}
+        </button>
+      </div>
       <h2 id="evidence-title">{step.title}</h2>
       <p className="description">{step.description}</p>
 
@@ -79,6 +96,7 @@ export function EvidencePanel() {
       {live ? <ProgressBar progress={live} label={`Progress of ${step.title}`} /> : null}
 
       <StepActions step={step} gate={gate} busy={busy} />
+      <StepLinks step={step} />
 
       {error ? (
         <ErrorNote

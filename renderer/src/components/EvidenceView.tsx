@@ -1,4 +1,5 @@
 import { evidenceNodes, type EvidenceNode } from '../format/evidence'
+import { EvidenceTable } from './EvidenceTable'
 
 function NodeView({ node }: { node: EvidenceNode }) {
   switch (node.kind) {
@@ -29,43 +30,15 @@ function NodeView({ node }: { node: EvidenceNode }) {
           <EvidenceNodes nodes={node.children} />
         </section>
       )
-    case 'table':
+    case 'text':
       return (
         <section className="ev-block">
           <h4>{node.label}</h4>
-          <div className="table-scroll">
-            <table className="ev-table">
-              <thead>
-                <tr>
-                  {node.columns.map((c) => (
-                    <th key={c.key} scope="col" className={c.numeric ? 'num' : undefined}>
-                      {c.label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {node.rows.map((row, r) => (
-                  <tr key={r}>
-                    {row.map((cell, c) => (
-                      <td
-                        key={c}
-                        className={node.columns[c]?.numeric ? 'num' : undefined}
-                        title={cell.title}
-                      >
-                        {cell.text}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {node.more > 0 ? (
-            <p className="muted">… and {node.more.toLocaleString('en-US')} more rows</p>
-          ) : null}
+          <pre className="ev-pre">{node.text}</pre>
         </section>
       )
+    case 'table':
+      return <EvidenceTable node={node} />
   }
 }
 

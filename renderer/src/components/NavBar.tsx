@@ -16,23 +16,28 @@ function NavItem({
   label,
   current,
   onGo,
+  disabledNote,
 }: {
   screen: Screen
   label: string
   current: Screen
   onGo(s: Screen): void
+  /** Why the screen cannot open yet; the item is disabled while set. */
+  disabledNote?: string | null
 }) {
   return (
-    <li>
+    <li className={disabledNote ? 'nav-later' : undefined}>
       <button
         type="button"
-        className="nav-item"
+        className={`nav-item${disabledNote ? ' disabled' : ''}`}
         data-testid={`nav-${screen}`}
         aria-current={current === screen ? 'page' : undefined}
+        disabled={Boolean(disabledNote)}
         onClick={() => onGo(screen)}
       >
         {label}
       </button>
+      {disabledNote ? <span className="nav-note">{disabledNote}</span> : null}
     </li>
   )
 }
@@ -40,10 +45,26 @@ function NavItem({
 export function NavBar() {
   const screen = useFerry((s) => s.screen)
   const setScreen = useFerry((s) => s.setScreen)
+  const hasWorkspace = useFerry((s) => s.workspace !== null)
+  const needsWorkspace = hasWorkspace ? null : 'open a workspace first'
   return (
     <nav className="nav" aria-label="Screens">
       <ul>
         <NavItem screen="checklist" label="Checklist" current={screen} onGo={setScreen} />
+        <NavItem
+          screen="schema"
+          label="Schema"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
+        <NavItem
+          screen="backups"
+          label="Backups"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
         {LATER.map((item) => (
           <li key={item.name} className="nav-later">
             <span className="nav-item disabled" aria-disabled="true">

@@ -1,26 +1,14 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { formatNumber, formatSeconds, parseCount } from '../format/numbers'
 import { useFerry } from '../store/use-ferry'
 import { ErrorNote } from './ErrorNote'
+import { useElapsed } from './use-elapsed'
 
 const MAX_EVENTS = 5_000_000
 
 interface Props {
   /** 'empty': the first screen, nothing open yet. 'settings': switch to another workspace. */
   variant: 'empty' | 'settings'
-}
-
-/** Seconds since `active` became true, ticking once a second; 0 while inactive. */
-function useElapsed(active: boolean): number {
-  const [seconds, setSeconds] = useState(0)
-  useEffect(() => {
-    if (!active) return
-    const started = Date.now()
-    setSeconds(0)
-    const timer = setInterval(() => setSeconds(Math.round((Date.now() - started) / 1000)), 1000)
-    return () => clearInterval(timer)
-  }, [active])
-  return active ? seconds : 0
 }
 
 /** Opens a folder by path, or creates the demo workspace (DESIGN.md §5) and opens it. */

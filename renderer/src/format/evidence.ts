@@ -1,128 +1,24 @@
 // Turns a step's evidence (any JSON object) into something a person can read: a one-line
-// summary for the checklist, and a tree of key/value rows, lists and small tables for the panel.
-import { formatBytes, formatDuration, formatNumber, formatSeconds } from './numbers'
-import { formatAbsolute } from './time'
+// summary for the checklist, and a tree of key/value rows, lists, long text and small tables.
+import { findPairs, formatChange, isNumericPair } from './change'
+import { CODE_KEY, tableOf, type TableNode } from './evidence-table'
+import { formatScalar, humanizeKey, isLongText, isPlainObject, labelFor } from './labels'
+import { formatNumber } from './numbers'
+
+export { formatScalar, humanizeKey, labelFor } from './labels'
+export type { TableCell, TableColumn, TableDetail, TableNode } from './evidence-table'
 
 export type EvidenceNode =
   /** mono: a path or a hash, shown in a fixed-width font and allowed to break anywhere. */
   | { kind: 'scalar'; key: string; label: string; text: string; mono: boolean }
+  /** Multi-line or long text (a query plan, a statement), shown whole in a <pre>. */
+  | { kind: 'text'; key: string; label: string; text: string }
   | { kind: 'list'; key: string; label: string; items: string[]; more: number }
-  | {
-      kind: 'table'
-      key: string
-      label: string
-      columns: TableColumn[]
-      rows: TableCell[][]
-      more: number
-    }
+  | TableNode
   | { kind: 'group'; key: string; label: string; children: EvidenceNode[] }
 
-export interface TableColumn {
-  key: string
-  label: string
-  numeric: boolean
-}
-
-export interface TableCell {
-  text: string
-  /** Extra detail on hover, e.g. the names inside a collapsed list. */
-  title?: string
-}
-
-const MAX_TABLE_ROWS = 200
 const MAX_LIST_ITEMS = 20
-const MAX_TABLE_COLUMNS = 8
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
 const MONO = /^(?:[0-9a-f]{32,}|\/|[A-Za-z]:[\\/]|\.{1,2}\/)/
-const ACRONYMS: Record<string, string> = {
-  id: 'ID',
-  ids: 'IDs',
-  json: 'JSON',
-  jsonb: 'JSONB',
-  sql: 'SQL',
-  sqlite: 'SQLite',
-  sha256: 'SHA-256',
-  url: 'URL',
-  db: 'DB',
-  pg: 'PG',
-  eta: 'ETA',
-}
-
-/** "tableCount" → "Table count", "foreign_keys" → "Foreign keys", "documentSha256" → "Document SHA-256". */
-export function humanizeKey(key: string): string {
-  const words = key
-    .replace(/[_-]+/g, ' ')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .trim()
-    .toLowerCase()
-    .split(/\s+/)
-    .map((w) => ACRONYMS[w] ?? w)
-    .join(' ')
-  return words.charAt(0).toUpperCase() + words.slice(1)
-}
-
-/** The label beside a value whose unit the value already shows: "durationMs" → "Duration". */
-export function labelFor(key: string): string {
-  const m = /^(.+?)(Ms|Millis|Seconds|Bytes)$/.exec(key)
-  if (!m?.[1]) return humanizeKey(key)
-  const base = humanizeKey(m[1])
-  return m[2] === 'Bytes' && !/size$/i.test(base) ? `${base} size` : base
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/** One value as text, using the key to pick a unit: *Bytes → "1.2 MB", *Ms → "340 ms". */
-export function formatScalar(key: string, value: unknown): string {
-  if (value === null || value === undefined) return '—'
-  if (typeof value === 'boolean') return value ? 'yes' : 'no'
-  if (typeof value === 'number') {
-    if (/bytes$|^size$|Size$/i.test(key)) return formatBytes(value)
-    if (/Ms$|^ms$|Millis$/.test(key)) return formatDuration(value)
-    if (/Seconds$|^seconds$/.test(key)) return formatSeconds(value)
-    return formatNumber(value)
-  }
-  if (typeof value === 'string')
-    return ISO_DATE.test(value) ? (formatAbsolute(value) ?? value) : value
-  if (Array.isArray(value)) return `${formatNumber(value.length)} items`
-  return JSON.stringify(value)
-}
-
-function cellOf(key: string, value: unknown): TableCell {
-  if (Array.isArray(value)) {
-    const names = value
-      .map((v) => (isPlainObject(v) ? (v.name ?? v.id) : v))
-      .filter((v) => v !== undefined)
-    const cell: TableCell = { text: formatNumber(value.length) }
-    if (names.length > 0) cell.title = names.map(String).join(', ')
-    return cell
-  }
-  if (isPlainObject(value)) return { text: JSON.stringify(value) }
-  return { text: formatScalar(key, value) }
-}
-
-function tableOf(key: string, rows: Record<string, unknown>[]): EvidenceNode {
-  const keys: string[] = []
-  for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k)
-  const shown = keys.slice(0, MAX_TABLE_COLUMNS)
-  const columns = shown.map((k) => ({
-    key: k,
-    label: labelFor(k),
-    numeric: rows.every(
-      (r) => r[k] === undefined || r[k] === null || typeof r[k] === 'number' || Array.isArray(r[k]),
-    ),
-  }))
-  const body = rows.slice(0, MAX_TABLE_ROWS).map((r) => shown.map((k) => cellOf(k, r[k])))
-  return {
-    kind: 'table',
-    key,
-    label: humanizeKey(key),
-    columns,
-    rows: body,
-    more: Math.max(0, rows.length - MAX_TABLE_ROWS),
-  }
-}
 
 function nodeOf(key: string, value: unknown): EvidenceNode {
   const label = humanizeKey(key)
@@ -132,6 +28,12 @@ function nodeOf(key: string, value: unknown): EvidenceNode {
     return { kind: 'list', key, label, items, more: Math.max(0, value.length - MAX_LIST_ITEMS) }
   }
   if (isPlainObject(value)) return { kind: 'group', key, label, children: evidenceNodes(value) }
+  // Plans and statements keep their lines in a <pre>; a long sentence just wraps.
+  if (
+    typeof value === 'string' &&
+    (value.includes('\n') || (CODE_KEY.test(key) && isLongText(value)))
+  )
+    return { kind: 'text', key, label: labelFor(key), text: value }
   return {
     kind: 'scalar',
     key,
@@ -141,18 +43,45 @@ function nodeOf(key: string, value: unknown): EvidenceNode {
   }
 }
 
-/** The evidence as display nodes: scalars first (in their order), then lists, groups and tables. */
+const RANK: Record<EvidenceNode['kind'], number> = {
+  scalar: 0,
+  list: 1,
+  text: 2,
+  group: 3,
+  table: 4,
+}
+
+/**
+ * The evidence as display nodes: scalars first (in their order), then lists, long text, groups
+ * and tables. Numeric before/after pairs become one scalar: "Median before → after".
+ */
 export function evidenceNodes(evidence: Record<string, unknown>): EvidenceNode[] {
-  const nodes = Object.entries(evidence).map(([k, v]) => nodeOf(k, v))
-  const rank = (n: EvidenceNode) =>
-    n.kind === 'scalar' ? 0 : n.kind === 'list' ? 1 : n.kind === 'group' ? 2 : 3
+  const entries = Object.entries(evidence)
+  const pairs = findPairs(entries.map(([k]) => k)).filter((p) =>
+    isNumericPair(evidence[p.before], evidence[p.after]),
+  )
+  const nodes: EvidenceNode[] = []
+  for (const [k, v] of entries) {
+    const pair = pairs.find((p) => p.before === k)
+    if (pair) {
+      nodes.push({
+        kind: 'scalar',
+        key: pair.base,
+        label: `${labelFor(pair.base)} before → after`,
+        text: formatChange(pair.base, v, evidence[pair.after]),
+        mono: false,
+      })
+    } else if (!pairs.some((p) => p.after === k)) nodes.push(nodeOf(k, v))
+  }
   return nodes
     .map((n, i) => ({ n, i }))
-    .sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i)
+    .sort((a, b) => RANK[a.n.kind] - RANK[b.n.kind] || a.i - b.i)
     .map((x) => x.n)
 }
 
 function plural(noun: string, n: number): string {
+  // "covered", "skipped": a participle names the items without a plural of its own.
+  if (/ed$/.test(noun)) return noun
   if (n === 1) return noun.endsWith('ies') ? `${noun.slice(0, -3)}y` : noun.replace(/(?<!s)s$/, '')
   if (noun.endsWith('s')) return noun
   if (/(x|ch|sh)$/.test(noun)) return `${noun}es`
@@ -168,6 +97,8 @@ function countNoun(key: string): string | null {
   if (m?.[1]) return humanizeKey(m[1]).toLowerCase()
   m = /^(?:num|n)([A-Z].*)$/.exec(key)
   if (m?.[1]) return humanizeKey(m[1]).toLowerCase()
+  // A plain plural noun holding a number is a count too: "files: 111" → "111 files".
+  if (/^[a-z]{3,}s$/.test(key) && !/ms$/.test(key) && key !== 'bytes') return key
   return null
 }
 
@@ -179,25 +110,35 @@ export function evidenceSummary(
   evidence: Record<string, unknown> | null | undefined,
 ): string | null {
   if (!evidence) return null
+  // Named counts first ("tableCount"), then plain nouns ("files: 111") and sizes, then lists.
   const counts: string[] = []
+  const plain: string[] = []
+  const lists: string[] = []
   const others: string[] = []
   const counted = new Set<string>()
   for (const [key, value] of Object.entries(evidence)) {
     if (typeof value !== 'number') continue
+    if (key === 'bytes') {
+      plain.push(formatScalar(key, value))
+      continue
+    }
     const noun = countNoun(key)
-    if (noun) {
-      counts.push(`${formatNumber(value)} ${plural(noun, value)}`)
+    const named = noun !== null && noun !== key
+    if (noun && (named || value !== 0)) {
+      ;(named ? counts : plain).push(`${formatNumber(value)} ${plural(noun, value)}`)
       counted.add(plural(noun, 2).replace(/\s+/g, ''))
-    } else {
+    } else if (!noun) {
       others.push(`${labelFor(key).toLowerCase()}: ${formatScalar(key, value)}`)
     }
   }
   for (const [key, value] of Object.entries(evidence)) {
-    if (!Array.isArray(value) || counted.has(key.toLowerCase())) continue
-    counts.push(
+    // An empty list ("0 warnings") says nothing worth the checklist row's space.
+    if (!Array.isArray(value) || value.length === 0 || counted.has(key.toLowerCase())) continue
+    lists.push(
       `${formatNumber(value.length)} ${plural(humanizeKey(key).toLowerCase(), value.length)}`,
     )
   }
+  counts.push(...plain, ...lists)
   // Counts say what a step produced; other numbers only when there are no counts.
   const parts = (counts.length > 0 ? counts : others).slice(0, 3)
   if (parts.length > 0) return parts.join(' · ')

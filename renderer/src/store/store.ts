@@ -4,16 +4,32 @@ import { createStore } from 'zustand/vanilla'
 import { toErrorInfo } from '../../../shared/contract/envelope'
 import type { FerryClient } from '../../../shared/contract/client'
 import type { ConnectionState } from '../transport/connection-state'
+import type { StepState } from '../../../shared/contract/types'
+import { createBackupSlice } from './slices/backup-slice'
 import { createLogSlice } from './slices/log-slice'
 import { createPlanSlice } from './slices/plan-slice'
+import { createSchemaSlice } from './slices/schema-slice'
 import { createTargetSlice } from './slices/target-slice'
 import { createUiSlice } from './slices/ui-slice'
 import { createWorkspaceSlice } from './slices/workspace-slice'
-import type { FerryState, FerryStore, LifecycleSlice, SliceCreator } from './types'
+import type { FerryState, FerryStore, GetState, LifecycleSlice, SliceCreator } from './types'
 
 export interface StoreOptions {
   /** What the transport reports at start; Electron's preload is open from the first moment. */
   connection?: ConnectionState
+}
+
+const FINISHED = new Set(['done', 'failed', 'pending', 'skipped'])
+
+/**
+ * A step that ends may have changed what the Schema and Backups screens show (a new
+ * schema.json; the backup taken before a step): re-read what has been read before.
+ */
+function refreshScreenData(get: GetState, state: StepState): void {
+  if (!FINISHED.has(state.status)) return
+  const s = get()
+  if (state.stepId === 'pre.document-schema' && s.schemaRoot !== null) void s.loadSchema()
+  if (s.backupsRoot !== null) void s.loadBackups()
 }
 
 const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) => {
@@ -30,6 +46,10 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
           workspace: info.workspace,
         })
         await Promise.all([get().loadPlan(), get().loadTarget()])
+        // Back after a reconnect on a data screen: it may have missed a step's end.
+        const { screen } = get()
+        if (screen === 'schema') void get().loadSchema()
+        if (screen === 'backups') void get().loadBackups()
       } catch (err) {
         if (seq === initSeq) set({ initError: toErrorInfo(err) })
       } finally {
@@ -39,7 +59,10 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
 
     start() {
       const offs = [
-        client.on('step.state', (state) => get().applyStepState(state, 'event')),
+        client.on('step.state', (state) => {
+          get().applyStepState(state, 'event')
+          refreshScreenData(get, state)
+        }),
         client.on('step.progress', (event) => get().applyProgress(event)),
         client.on('log', (line) => get().appendLog(line)),
         client.on('target.state', (status) => get().applyTargetState(status)),
@@ -59,6 +82,8 @@ export function createFerryStore(client: FerryClient, options: StoreOptions = {}
     ...createWorkspaceSlice(set, get, client),
     ...createPlanSlice(set, get, client),
     ...createTargetSlice(set, get, client),
+    ...createSchemaSlice(set, get, client),
+    ...createBackupSlice(set, get, client),
     ...createLogSlice(set, get, client),
     ...createUiSlice(connection)(set, get, client),
     ...createLifecycleSlice(set, get, client),

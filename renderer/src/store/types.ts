@@ -3,7 +3,9 @@
 import type { StoreApi } from 'zustand/vanilla'
 import type { FerryClient } from '../../../shared/contract/client'
 import type {
+  BackupInfo,
   ErrorInfo,
+  Evidence,
   PlanView,
   Progress,
   StepState,
@@ -79,7 +81,44 @@ export interface LogSlice {
   clearLog(): void
 }
 
-export type Screen = 'checklist' | 'settings'
+/** The last schema.get answer, and the workspace it belongs to (null: never read). */
+export interface SchemaSlice {
+  schemaDoc: Record<string, unknown> | null
+  schemaRoot: string | null
+  schemaLoading: boolean
+  schemaError: ErrorInfo | null
+  selectedTable: string | null
+  tableFilter: string
+  loadSchema(): Promise<void>
+  selectTable(name: string | null): void
+  setTableFilter(text: string): void
+}
+
+export interface RestoreOutcome {
+  id: string
+  at: string
+  evidence: Evidence | null
+  error: ErrorInfo | null
+}
+
+export interface BackupSlice {
+  /** null until backup.list has answered for backupsRoot. */
+  backups: BackupInfo[] | null
+  backupsRoot: string | null
+  backupsBusy: 'list' | 'verify' | null
+  backupsError: ErrorInfo | null
+  /** The backup being restored, while backup.restore runs. */
+  restoring: string | null
+  restoreOutcome: RestoreOutcome | null
+  /** The row to point at when the Backups screen opens from a step's evidence. */
+  highlightedBackup: string | null
+  loadBackups(opts?: { verify?: boolean }): Promise<void>
+  restoreBackup(id: string): Promise<boolean>
+  openBackups(id?: string | null): void
+  dismissRestoreOutcome(): void
+}
+
+export type Screen = 'checklist' | 'schema' | 'backups' | 'settings'
 
 export interface UiSlice {
   screen: Screen
@@ -88,6 +127,9 @@ export interface UiSlice {
   initError: ErrorInfo | null
   initializing: boolean
   everOpened: boolean
+  /** The evidence panel spans the checklist screen (for wide tables). */
+  evidenceWide: boolean
+  setEvidenceWide(wide: boolean): void
   setScreen(screen: Screen): void
   selectStep(stepId: string | null): void
   setConnection(state: ConnectionState): void
@@ -102,6 +144,8 @@ export interface LifecycleSlice {
 
 export type FerryState = WorkspaceSlice &
   PlanSlice &
+  SchemaSlice &
+  BackupSlice &
   TargetSlice &
   LogSlice &
   UiSlice &

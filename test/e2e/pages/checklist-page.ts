@@ -20,7 +20,10 @@ export class ChecklistPage {
   async createDemo(path: string): Promise<void> {
     await this.page.getByTestId('demo-path').fill(path)
     await this.page.getByTestId('create-demo').click()
-    await this.page.getByTestId('workspace-path').filter({ hasText: path }).waitFor({ timeout: 120_000 })
+    await this.page
+      .getByTestId('workspace-path')
+      .filter({ hasText: path })
+      .waitFor({ timeout: 120_000 })
   }
 
   async runStep(id: string): Promise<void> {

@@ -11,7 +11,11 @@ export interface Served {
   stop(): Promise<void>
 }
 
-export async function startServe(opts: { cwd: string; configHome: string; args?: string[] }): Promise<Served> {
+export async function startServe(opts: {
+  cwd: string
+  configHome: string
+  args?: string[]
+}): Promise<Served> {
   const child = spawn(process.execPath, [FERRY_BIN, 'serve', ...(opts.args ?? [])], {
     cwd: opts.cwd,
     env: { ...process.env, XDG_CONFIG_HOME: opts.configHome },
@@ -19,7 +23,10 @@ export async function startServe(opts: { cwd: string; configHome: string; args?:
   })
   let out = ''
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`ferry serve did not start in 60 s:\n${out}`)), 60_000)
+    const timer = setTimeout(
+      () => rej(new Error(`ferry serve did not start in 60 s:\n${out}`)),
+      60_000,
+    )
     const onData = (d: Buffer): void => {
       out += d.toString()
       const m = /Ferry listening at (\S+)/.exec(out)
@@ -48,7 +55,15 @@ export async function startServe(opts: { cwd: string; configHome: string; args?:
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   })
 }
 

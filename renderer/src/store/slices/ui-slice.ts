@@ -10,6 +10,11 @@ export const createUiSlice =
     initError: null,
     initializing: false,
     everOpened: initialConnection.kind === 'open',
+    evidenceWide: false,
+
+    setEvidenceWide(wide) {
+      set({ evidenceWide: wide })
+    },
 
     setScreen(screen) {
       set({ screen })

@@ -1,0 +1,212 @@
+// A schema.get answer shaped like the real one (introspect.ts SchemaInfo + profile-types.ts),
+// cut down to two demo tables and one with a composite key.
+export function schemaDoc(): Record<string, unknown> {
+  const col = (name: string, declaredType: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    declaredType,
+    notNull: false,
+    defaultValue: null,
+    pkPosition: 0,
+    hidden: 0,
+    ...extra,
+  })
+  const textProfile = (text: number, nulls: number, extra: Record<string, unknown> = {}) => ({
+    affinity: 'TEXT',
+    storage: { integer: 0, real: 0, text, blob: 0, null: nulls },
+    nulls,
+    maxTextBytes: 15,
+    maxBlobBytes: null,
+    intMin: null,
+    intMax: null,
+    nulBytes: 0,
+    invalidUtf8: 0,
+    json: null,
+    timestamps: null,
+    boolean: null,
+    values: null,
+    otherValueRows: 0,
+    highCardinality: true,
+    ...extra,
+  })
+  return {
+    sqliteVersion: '3.53.2',
+    pageSize: 4096,
+    pageCount: 839,
+    encoding: 'UTF-8',
+    journalMode: 'delete',
+    userVersion: 0,
+    views: [],
+    triggers: [],
+    profileMs: 321,
+    tables: [
+      {
+        name: 'agents',
+        withoutRowid: false,
+        strict: false,
+        virtual: false,
+        sql: 'CREATE TABLE agents (agent_id TEXT PRIMARY KEY, status TEXT NOT NULL)',
+        columns: [
+          col('agent_id', 'TEXT', { pkPosition: 1, profile: textProfile(12, 0) }),
+          col('status', 'TEXT', {
+            notNull: true,
+            defaultValue: "'idle'",
+            profile: textProfile(12, 0, {
+              highCardinality: false,
+              values: [
+                { value: 'active', type: 'text', count: 7 },
+                { value: 'zombie', type: 'text', count: 1 },
+              ],
+            }),
+          }),
+        ],
+        primaryKey: ['agent_id'],
+        foreignKeys: [],
+        indexes: [
+          {
+            name: 'sqlite_autoindex_agents_1',
+            unique: true,
+            origin: 'pk',
+            partial: false,
+            columns: ['agent_id'],
+          },
+        ],
+        rowCount: 12,
+        countError: null,
+        profile: {
+          rowsScanned: 12,
+          ms: 14,
+          chunks: 1,
+          foreignKeys: [],
+          checks: [
+            {
+              column: 'status',
+              allowed: ['active', 'idle'],
+              source: 'plan',
+              outside: 1,
+              samples: [{ value: 'zombie', count: 1 }],
+            },
+          ],
+        },
+      },
+      {
+        name: 'events',
+        withoutRowid: false,
+        strict: false,
+        virtual: false,
+        sql: 'CREATE TABLE events (\n  event_id INTEGER PRIMARY KEY,\n  agent_id TEXT REFERENCES agents(agent_id)\n)',
+        columns: [
+          col('event_id', 'INTEGER', {
+            pkPosition: 1,
+            profile: {
+              ...textProfile(0, 0),
+              affinity: 'INTEGER',
+              storage: { integer: 2000, real: 0, text: 0, blob: 0, null: 0 },
+              intMin: 1,
+              intMax: 2000,
+              maxTextBytes: null,
+            },
+          }),
+          col('agent_id', 'TEXT', { profile: textProfile(1918, 82) }),
+          col('payload', 'TEXT', {
+            profile: textProfile(1880, 120, { json: { valid: 1879, invalid: 1, nulEscapes: 0 } }),
+          }),
+        ],
+        primaryKey: ['event_id'],
+        foreignKeys: [
+          {
+            columns: ['agent_id'],
+            refTable: 'agents',
+            refColumns: ['agent_id'],
+            onUpdate: 'NO ACTION',
+            onDelete: 'NO ACTION',
+          },
+        ],
+        indexes: [
+          {
+            name: 'idx_events_created_at',
+            unique: false,
+            origin: 'c',
+            partial: false,
+            columns: ['created_at'],
+          },
+        ],
+        rowCount: 2000,
+        countError: null,
+        profile: {
+          rowsScanned: 2000,
+          ms: 50,
+          chunks: 1,
+          foreignKeys: [
+            {
+              columns: ['agent_id'],
+              refTable: 'agents',
+              refColumns: ['agent_id'],
+              orphans: 17,
+              samples: ['frontend-04'],
+            },
+          ],
+          checks: [],
+        },
+      },
+      {
+        name: 'project_tasks',
+        withoutRowid: true,
+        strict: false,
+        virtual: false,
+        sql: null,
+        columns: [
+          col('project_id', 'INTEGER', { pkPosition: 1 }),
+          col('task_id', 'INTEGER', { pkPosition: 2 }),
+        ],
+        primaryKey: ['project_id', 'task_id'],
+        foreignKeys: [
+          {
+            columns: ['project_id'],
+            refTable: 'projects',
+            refColumns: [null],
+            onUpdate: 'NO ACTION',
+            onDelete: 'CASCADE',
+          },
+          {
+            columns: ['task_id'],
+            refTable: 'tasks',
+            refColumns: ['task_id'],
+            onUpdate: 'NO ACTION',
+            onDelete: 'NO ACTION',
+          },
+        ],
+        indexes: [],
+        rowCount: null,
+        countError: 'no such module: fts5',
+        somethingNew: { flavour: 'vanilla' },
+      },
+    ],
+    findings: [
+      {
+        table: 'events',
+        column: 'agent_id',
+        kind: 'orphans',
+        count: 17,
+        samples: ['frontend-04'],
+        detail: 'references agents(agent_id); these keys have no parent row',
+      },
+      {
+        table: 'agents',
+        column: 'status',
+        kind: 'status-outside-check',
+        count: 1,
+        samples: ['zombie'],
+        detail: 'values outside the CHECK list',
+      },
+      {
+        table: 'events',
+        column: 'payload',
+        kind: 'invalid-json',
+        count: 1,
+        samples: [12],
+        detail: 'will not load into jsonb',
+      },
+      { table: 'gone', column: 'x', kind: 'mystery', count: 2, samples: [{ a: 1 }] },
+    ],
+  }
+}
