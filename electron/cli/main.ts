@@ -6,6 +6,7 @@ import { version } from './context'
 import { demoWorkspaceCommand, runCommand, serveCommand, statusCommand, undoCommand } from './commands'
 import { registerBackupCommands } from './commands-backup'
 import { registerMigrationCommands } from './commands-migrations'
+import { registerPgMigrateCommands } from './commands-pgmigrate'
 
 function int(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -19,8 +20,6 @@ function int(name: string, min: number, max: number) {
 /** Commands of DESIGN.md §4 whose engines arrive with later issues: say so plainly. */
 const LATER: Record<string, string> = {
   inventory: 'the Phase 2 issue (data inventory)',
-  'migrate-sqlite': 'the Phase 3 issue (PostgreSQL engine)',
-  'validate-sqlite': 'the Phase 3 issue (PostgreSQL engine)',
   bench: 'the Phase 4 issue (benchmarks)',
 }
 
@@ -86,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   registerBackupCommands(program, setCode)
   registerMigrationCommands(program, setCode)
+  registerPgMigrateCommands(program, setCode)
 
   for (const [name, issue] of Object.entries(LATER)) {
     program

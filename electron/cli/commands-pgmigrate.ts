@@ -1,0 +1,174 @@
+// `ferry migrate-sqlite` and `ferry validate-sqlite` (DESIGN.md §4): any SQLite file → a
+// PostgreSQL schema, and the comparison of the two. The work runs in a worker process (a kill -9
+// of it is a resumable event); the source file is only ever opened read-only.
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import type { Command } from 'commander'
+import { InvalidArgumentError } from 'commander'
+import { FerryError } from '../../shared/contract/envelope'
+import { nodeWorkerLauncher } from '../core/jobs/launcher'
+import { runJob } from '../core/jobs/run-job'
+import type { MigrateResult } from '../core/pgmigrate/migrate'
+import { describeMigration, describeValidateRun } from '../core/pgmigrate/summary'
+import type { ValidateRunResult } from '../core/pgmigrate/validate-run'
+import { validatePostgresUrl } from '../core/postgres/target'
+import { computeProgress } from '../core/runner'
+import { EXIT, ProgressReporter, printJson } from './output'
+
+interface Opts {
+  target?: string
+  schema?: string
+  workers: number
+  validate: boolean
+  batchRows?: number
+  json?: boolean
+}
+
+function count(name: string, min: number, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`)
+    return Number(v)
+  }
+}
+
+function schemaName(v: string): string {
+  if (!v || Buffer.byteLength(v) > 63 || v.includes('\0'))
+    throw new InvalidArgumentError('--schema must be 1 to 63 bytes')
+  return v
+}
+
+/** The default schema: the file's name, lower-cased, with anything but a-z 0-9 _ replaced. */
+export function defaultSchema(file: string): string {
+  const stem = path
+    .basename(file)
+    .replace(/\.[^.]*$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+  const s = /^[a-z_]/.test(stem) ? stem : `db_${stem}`
+  return s.slice(0, 63) || 'sqlite'
+}
+
+const TARGET_HELP =
+  'PostgreSQL URL, postgres://user@host:5432/db (the password may come from PGPASSWORD or ~/.pgpass instead)'
+
+export function registerPgMigrateCommands(program: Command, setCode: (code: number) => void): void {
+  program
+    .command('migrate-sqlite <file>')
+    .description(
+      'migrate any SQLite file into a PostgreSQL schema: typed from the data, resumable, validated',
+    )
+    .requiredOption('--target <postgres-url>', TARGET_HELP)
+    .option('--schema <name>', 'target schema (created; default: the file name)', schemaName)
+    .option('--workers <n>', 'tables loaded in parallel', count('--workers', 1, 64), 2)
+    .option('--batch-rows <n>', 'rows per committed batch', count('--batch-rows', 1, 1_000_000))
+    .option('--no-validate', 'skip the row count + checksum comparison after the load')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (file: string, o: Opts) => setCode(await migrateCommand(file, o)))
+
+  program
+    .command('validate-sqlite <file>')
+    .description(
+      'compare a SQLite file with the schema migrate-sqlite made from it (counts and checksums)',
+    )
+    .requiredOption('--target <postgres-url>', TARGET_HELP)
+    .option(
+      '--schema <name>',
+      'the schema migrate-sqlite used (default: the file name)',
+      schemaName,
+    )
+    .option('--workers <n>', 'tables compared in parallel', count('--workers', 1, 64), 2)
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (file: string, o: Opts) => setCode(await validateCommand(file, o)))
+}
+
+function sourceFile(file: string): string {
+  const abs = path.resolve(file)
+  if (!existsSync(abs) || !statSync(abs).isFile()) {
+    throw new FerryError(
+      'SOURCE_NOT_FOUND',
+      `No SQLite file at ${abs}`,
+      'Pass the path of a SQLite database file.',
+    )
+  }
+  return abs
+}
+
+/** Runs a job in a worker with progress on stderr; Ctrl+C cancels it at the next batch. */
+async function runWithProgress(
+  label: string,
+  job: string,
+  params: unknown,
+  json: boolean,
+): Promise<unknown> {
+  const reporter = new ProgressReporter(label, json && !process.stderr.isTTY)
+  const controller = new AbortController()
+  const onSigint = (): void => controller.abort()
+  process.on('SIGINT', onSigint)
+  let phase = ''
+  let phaseStart = Date.now()
+  try {
+    return await runJob(nodeWorkerLauncher(), job, params, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        const name = `${p.unit}:${(p.message ?? '').split(' ')[0]}`
+        if (name !== phase) [phase, phaseStart] = [name, Date.now()]
+        reporter.update(
+          computeProgress(p.done, p.total, p.unit, Date.now() - phaseStart, p.message),
+        )
+      },
+      onLog: (level, message) => {
+        if (!json || level === 'warn' || level === 'error')
+          process.stderr.write(`${level === 'info' ? '' : `${level}: `}${message}\n`)
+      },
+    })
+  } finally {
+    process.off('SIGINT', onSigint)
+    reporter.stop()
+  }
+}
+
+async function migrateCommand(file: string, o: Opts): Promise<number> {
+  const abs = sourceFile(file)
+  validatePostgresUrl(o.target!)
+  const schema = o.schema ?? defaultSchema(abs)
+  const params = {
+    file: abs,
+    targetUrl: o.target!,
+    schema,
+    workers: o.workers,
+    validate: o.validate,
+    batchRows: o.batchRows,
+  }
+  const r = (await runWithProgress(
+    'migrate-sqlite',
+    'pgmigrate:migrate',
+    params,
+    o.json === true,
+  )) as MigrateResult
+  const ok = !r.validation || r.validation.equal
+  if (o.json) printJson({ ok, ...r })
+  else process.stdout.write(describeMigration(r) + '\n')
+  if (!ok)
+    process.stderr.write(
+      `ferry: validation found differences in ${r.validation!.differentTables.join(', ')}\n  → Run the same command again to resume; if it persists, compare with "ferry validate-sqlite … --json".\n`,
+    )
+  return ok ? EXIT.ok : EXIT.failed
+}
+
+async function validateCommand(file: string, o: Opts): Promise<number> {
+  const abs = sourceFile(file)
+  validatePostgresUrl(o.target!)
+  const schema = o.schema ?? defaultSchema(abs)
+  const r = (await runWithProgress(
+    'validate-sqlite',
+    'pgmigrate:validate',
+    { file: abs, targetUrl: o.target!, schema, workers: o.workers },
+    o.json === true,
+  )) as ValidateRunResult
+  const ok = r.validation.equal
+  if (o.json) printJson({ ok, ...r })
+  else process.stdout.write(describeValidateRun(r) + '\n')
+  return ok ? EXIT.ok : EXIT.failed
+}

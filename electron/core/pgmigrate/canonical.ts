@@ -1,0 +1,182 @@
+// One canonical text per value, computed in JS for SQLite values and in SQL for the target's:
+// it is what the loader COPYs, what the ledger's source hash and validation's checksums cover.
+//   bigint      decimal                          c::text
+//   numeric     plain decimal, trimmed           trim_scale(c)::text
+//   double      float8out (scalars.ts)            c::text            (extra_float_digits = 1)
+//   boolean     true / false                     c::text
+//   timestamptz YYYY-MM-DDTHH:MI:SS.ffffffZ      to_char(c AT TIME ZONE 'UTC', …)
+//   jsonb       jsonb_out (json-canon.ts)        c::text
+//   bytea       lower-case hex                   encode(c, 'hex')
+//   text        the string                       c
+// A row's canonical text is its fields through quote_nullable() joined by ','; its hash is the
+// first 8 bytes of md5(row text) as a signed 64-bit integer; a table's checksum is the exact sum
+// of its rows' hashes (order-independent; a changed, missing or duplicated row changes it).
+import { createHash } from 'node:crypto'
+import { canonicalJsonb } from './json-canon'
+import { q } from './names'
+import { decimalShape, float8Text, isoTimestampText, numericText, quoteNullable } from './scalars'
+import type { ColumnPlan } from './types'
+
+export interface Rejection {
+  reason: string
+}
+
+/** The canonical text, null for SQL NULL, or why PostgreSQL cannot take the value unchanged. */
+export type Canon = string | null | Rejection
+
+export type Encoder = (v: unknown) => Canon
+
+const TWO_53 = 2n ** 53n
+
+const kind = (v: unknown): string =>
+  v === null
+    ? 'NULL'
+    : typeof v === 'bigint'
+      ? 'an integer'
+      : typeof v === 'number'
+        ? 'a real'
+        : typeof v === 'string'
+          ? 'a text'
+          : 'a blob'
+
+const wrong = (v: unknown, type: string): Rejection => ({
+  reason: `${kind(v)} value cannot be stored in ${type} unchanged`,
+})
+
+export function encoderFor(col: Pick<ColumnPlan, 'type' | 'precision' | 'scale'>): Encoder {
+  switch (col.type) {
+    case 'bigint':
+      return (v) => (v === null ? null : typeof v === 'bigint' ? v.toString() : wrong(v, 'bigint'))
+    case 'boolean':
+      return (v) =>
+        v === null ? null : v === 0n ? 'false' : v === 1n ? 'true' : wrong(v, 'boolean')
+    case 'double precision':
+      return (v) => {
+        if (v === null) return null
+        if (typeof v === 'number') return float8Text(v)
+        if (typeof v === 'bigint' && v <= TWO_53 && v >= -TWO_53) return float8Text(Number(v))
+        return typeof v === 'bigint'
+          ? { reason: 'integer beyond 2^53 cannot be stored exactly in double precision' }
+          : wrong(v, 'double precision')
+      }
+    case 'numeric':
+      return numericEncoder(col.precision, col.scale)
+    case 'timestamptz':
+      return (v) => {
+        if (v === null) return null
+        if (typeof v !== 'string') return wrong(v, 'timestamptz')
+        return (
+          isoTimestampText(v) ?? {
+            reason: 'text is not an ISO-8601 timestamp PostgreSQL would store unchanged',
+          }
+        )
+      }
+    case 'jsonb':
+      return (v) => {
+        if (v === null) return null
+        if (typeof v !== 'string') return wrong(v, 'jsonb')
+        const c = canonicalJsonb(v)
+        return c.ok ? c.text : { reason: c.reason }
+      }
+    case 'bytea':
+      return (v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('hex') : wrong(v, 'bytea'))
+    case 'text':
+      return (v) => {
+        if (v === null) return null
+        if (typeof v === 'string')
+          return v.includes('\0') ? { reason: 'NUL byte in text (PostgreSQL error 22021)' } : v
+        if (typeof v === 'bigint') return v.toString()
+        if (typeof v === 'number') return float8Text(v)
+        return { reason: 'a blob value cannot be stored in a text column unchanged' }
+      }
+  }
+}
+
+function numericEncoder(precision: number | null, scale: number | null): Encoder {
+  return (v) => {
+    if (v === null) return null
+    if (typeof v !== 'bigint' && typeof v !== 'number') return wrong(v, 'numeric')
+    const text = numericText(v)
+    if (text === null) return { reason: 'Infinity cannot be stored in numeric' }
+    if (precision !== null) {
+      const s = decimalShape(text)
+      if (s.fracDigits > (scale ?? 0) || s.intDigits > precision - (scale ?? 0)) {
+        return {
+          reason: `${text} does not fit numeric(${precision},${scale ?? 0}) without rounding`,
+        }
+      }
+    }
+    return text
+  }
+}
+
+export const isRejection = (c: Canon): c is Rejection => c !== null && typeof c === 'object'
+
+/** The SQL expression of a target column's canonical text (the right-hand column above). */
+export function canonicalSql(col: Pick<ColumnPlan, 'type' | 'target'>): string {
+  const c = q(col.target)
+  switch (col.type) {
+    case 'numeric':
+      return `trim_scale(${c})::text`
+    case 'timestamptz':
+      return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+    case 'bytea':
+      return `encode(${c}, 'hex')`
+    case 'text':
+      return c
+    default:
+      return `${c}::text`
+  }
+}
+
+/** SQL of one target row's hash (the same value as rowHash() of its source row). */
+export function rowHashSql(columns: Pick<ColumnPlan, 'type' | 'target'>[]): string {
+  const row = `concat_ws(',', ${columns.map((c) => `quote_nullable(${canonicalSql(c)})`).join(', ')})`
+  return `('x' || left(md5(${row}), 16))::bit(64)::bigint`
+}
+
+/** SQL computing (rows, checksum) of a target table, or of the rows matching `where`. */
+export function checksumSql(
+  table: string,
+  columns: Pick<ColumnPlan, 'type' | 'target'>[],
+  where = '',
+): string {
+  return `SELECT count(*)::text AS rows, coalesce(sum(${rowHashSql(columns)}::numeric), 0)::text AS checksum FROM ${table}${where ? ` WHERE ${where}` : ''}`
+}
+
+/** The row hash: first 8 bytes of md5(canonical row text), signed. */
+export function rowHash(fields: (string | null)[]): bigint {
+  let text = quoteNullable(fields[0] ?? null)
+  for (let i = 1; i < fields.length; i++) text += ',' + quoteNullable(fields[i] ?? null)
+  // A latin1 digest string is several times cheaper than a Buffer per row.
+  const d = createHash('md5').update(text, 'utf8').digest('binary')
+  const hi =
+    ((d.charCodeAt(0) << 24) |
+      (d.charCodeAt(1) << 16) |
+      (d.charCodeAt(2) << 8) |
+      d.charCodeAt(3)) >>>
+    0
+  const lo =
+    ((d.charCodeAt(4) << 24) |
+      (d.charCodeAt(5) << 16) |
+      (d.charCodeAt(6) << 8) |
+      d.charCodeAt(7)) >>>
+    0
+  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo))
+}
+
+/** COPY text format: backslash, tab, newline and CR escaped; NULL is \N. */
+export function copyField(c: string | null, type: ColumnPlan['type']): string {
+  if (c === null) return '\\N'
+  if (type === 'bytea') return `\\\\x${c}`
+  return COPY_SPECIAL.test(c) ? c.replace(COPY_ESCAPES, (ch) => COPY_ESCAPE_MAP[ch] ?? ch) : c
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/
+const COPY_ESCAPES = /[\\\t\n\r]/g
+const COPY_ESCAPE_MAP: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+}

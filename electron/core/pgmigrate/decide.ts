@@ -1,0 +1,167 @@
+// The type of a column, from its declared type and the values it actually holds (profile.ts).
+// A candidate that any value fails is not taken: the column keeps a safer type and the decision
+// says which candidate was refused, and how many values blocked it (samples are added later).
+// pgloader maps declared names only; SQLite lets any column hold anything, so we look at values.
+import type { ColumnStats, NumericBounds } from './profile'
+import type { PgType } from './types'
+
+export interface Decision {
+  type: PgType
+  precision: number | null
+  scale: number | null
+  rejected: { type: string; reason: string; count: number }[]
+  notes: string[]
+  forecastRejects: number
+}
+
+export type Affinity = 'INTEGER' | 'TEXT' | 'BLOB' | 'REAL' | 'NUMERIC'
+
+/** SQLite's affinity rules (sqlite.org/datatype3.html §3.1), in their order. */
+export function affinityOf(declared: string): Affinity {
+  const d = declared.toUpperCase()
+  if (d.includes('INT')) return 'INTEGER'
+  if (/CHAR|CLOB|TEXT/.test(d)) return 'TEXT'
+  if (d === '' || d.includes('BLOB')) return 'BLOB'
+  if (/REAL|FLOA|DOUB/.test(d)) return 'REAL'
+  return 'NUMERIC'
+}
+
+/** numeric(p,s) from NUMERIC(10,2) / DECIMAL(8) — only a precision PostgreSQL accepts. */
+export function declaredBounds(declared: string): NumericBounds | null {
+  if (!/NUMERIC|DECIMAL/i.test(declared)) return null
+  const m = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(declared)
+  if (!m) return null
+  const precision = Number(m[1])
+  const scale = Number(m[2] ?? '0')
+  if (precision < 1 || precision > 1000 || scale > precision) return null
+  return { precision, scale }
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
+
+export function decideType(
+  declared: string,
+  s: ColumnStats,
+  bounds: NumericBounds | null,
+): Decision {
+  const aff = affinityOf(declared)
+  const boolLike = /BOOL/i.test(declared)
+  const decimal = /NUMERIC|DECIMAL|MONEY/i.test(declared)
+  const jsonLike = /JSON/i.test(declared)
+  const timeLike = /DATE|TIME/i.test(declared)
+  const nonNull = s.ints + s.reals + s.texts + s.blobs
+  const d: Decision = {
+    type: 'text',
+    precision: null,
+    scale: null,
+    rejected: [],
+    notes: [],
+    forecastRejects: 0,
+  }
+  const reject = (type: string, count: number, what: string): void => {
+    if (count > 0)
+      d.rejected.push({
+        type,
+        reason: `${plural(count, 'value')} ${count === 1 ? 'is' : 'are'} ${what}`,
+        count,
+      })
+  }
+  const numericOrDecl = (): void => {
+    d.type = 'numeric'
+    if (bounds && s.fitsDeclared === s.ints + s.reals)
+      [d.precision, d.scale] = [bounds.precision, bounds.scale]
+    else if (bounds)
+      reject(
+        `numeric(${bounds.precision},${bounds.scale})`,
+        s.ints + s.reals - (s.fitsDeclared ?? 0),
+        'outside the declared precision or scale',
+      )
+  }
+
+  if (nonNull === 0) {
+    d.type = emptyType(aff, declared, { boolLike, decimal, jsonLike, timeLike })
+    if (d.type === 'numeric' && bounds) [d.precision, d.scale] = [bounds.precision, bounds.scale]
+    d.notes.push('no values: the type follows the declared type')
+    return d
+  }
+  if (s.blobs > 0) {
+    if (s.blobs === nonNull) return { ...d, type: 'bytea' }
+    d.forecastRejects = s.blobs
+    reject('bytea', nonNull - s.blobs, 'not blobs')
+    d.notes.push(
+      `${plural(s.blobs, 'blob value')} in a column of other values: those rows go to the reject log`,
+    )
+    return d
+  }
+  if (s.texts === 0) {
+    if (s.reals === 0 && boolLike && s.zeroOne === s.ints) return { ...d, type: 'boolean' }
+    if (boolLike) reject('boolean', s.ints + s.reals - s.zeroOne, 'not 0 or 1')
+    if (decimal) {
+      numericOrDecl()
+      return d
+    }
+    if (s.reals === 0) return { ...d, type: 'bigint' }
+    if (aff === 'INTEGER') reject('bigint', s.reals, 'real numbers (not integers)')
+    if (aff === 'INTEGER' || (s.ints > 0 && aff !== 'REAL')) {
+      d.notes.push(
+        `${plural(s.reals, 'real value')}${s.ints ? ' and integers' : ''}: numeric keeps them exactly`,
+      )
+      return { ...d, type: 'numeric' }
+    }
+    if (s.hugeInts > 0) {
+      reject(
+        'double precision',
+        s.hugeInts,
+        'integers beyond ±2^53 (not exact in double precision)',
+      )
+      return { ...d, type: 'numeric' }
+    }
+    return { ...d, type: 'double precision' }
+  }
+  // Text values present.
+  if (s.texts === nonNull) {
+    if (s.json === nonNull) return { ...d, type: 'jsonb' }
+    if (s.timestamps === nonNull) {
+      d.notes.push('ISO-8601 text; values without an offset are read as UTC')
+      return { ...d, type: 'timestamptz' }
+    }
+    if (jsonLike || s.json * 2 >= nonNull)
+      reject('jsonb', nonNull - s.json, 'not a valid JSON object or array')
+    if (timeLike || s.timestamps * 2 >= nonNull)
+      reject(
+        'timestamptz',
+        nonNull - s.timestamps,
+        'not ISO-8601 timestamps PostgreSQL stores unchanged',
+      )
+  }
+  if (aff === 'INTEGER') reject('bigint', s.texts, 'text')
+  else if (aff === 'REAL') reject('double precision', s.texts, 'text')
+  else if (decimal) reject('numeric', s.texts, 'text')
+  else if (boolLike) reject('boolean', s.texts, 'text')
+  if (s.ints + s.reals > 0) {
+    d.notes.push(
+      `${plural(s.ints + s.reals, 'number')} among text values: written as their text form (integers exactly, reals as PostgreSQL prints a double)`,
+    )
+  }
+  return d
+}
+
+function emptyType(
+  aff: Affinity,
+  declared: string,
+  h: { boolLike: boolean; decimal: boolean; jsonLike: boolean; timeLike: boolean },
+): PgType {
+  if (h.boolLike) return 'boolean'
+  if (h.jsonLike) return 'jsonb'
+  if (h.timeLike) return 'timestamptz'
+  if (h.decimal) return 'numeric'
+  if (aff === 'INTEGER') return 'bigint'
+  if (aff === 'REAL') return 'double precision'
+  if (aff === 'NUMERIC') return 'numeric'
+  return /BLOB/i.test(declared) ? 'bytea' : 'text'
+}
+
+export function typeSql(type: PgType, precision: number | null, scale: number | null): string {
+  return type === 'numeric' && precision !== null ? `numeric(${precision},${scale ?? 0})` : type
+}

@@ -1,0 +1,108 @@
+// SQLite DEFAULT expressions → PostgreSQL, for the target column's chosen type. Literals and the
+// current-time functions translate (SQLite's CURRENT_TIMESTAMP is UTC text 'YYYY-MM-DD HH:MM:SS',
+// so a text column keeps getting that exact form); anything else is reported, never dropped.
+import pg from 'pg'
+import { canonicalJsonb } from './json-canon'
+import { isoTimestampText } from './scalars'
+import type { PgType } from './types'
+
+type Parsed =
+  | { kind: 'null' }
+  | { kind: 'number'; text: string; integer: boolean }
+  | { kind: 'string'; value: string }
+  | { kind: 'blob'; hex: string }
+  | { kind: 'now'; part: 'timestamp' | 'date' | 'time' }
+
+export interface DefaultTranslation {
+  sql: string | null
+  /** Why the default could not be carried over (null when it was, or there was none). */
+  problem: string | null
+}
+
+export function parseSqliteDefault(raw: string): Parsed | null {
+  let s = raw.trim()
+  while (s.startsWith('(') && s.endsWith(')')) s = s.slice(1, -1).trim()
+  const u = s.toUpperCase().replace(/\s+/g, '')
+  if (u === 'NULL') return { kind: 'null' }
+  if (u === 'TRUE' || u === 'FALSE')
+    return { kind: 'number', text: u === 'TRUE' ? '1' : '0', integer: true }
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
+    return { kind: 'number', text: s.replace(/^\+/, ''), integer: /^[+-]?\d+$/.test(s) }
+  }
+  const str = /^'((?:[^']|'')*)'$/s.exec(s)
+  if (str) return { kind: 'string', value: (str[1] ?? '').replace(/''/g, "'") }
+  const blob = /^[xX]'([0-9a-fA-F]*)'$/.exec(s)
+  if (blob && (blob[1] ?? '').length % 2 === 0)
+    return { kind: 'blob', hex: (blob[1] ?? '').toLowerCase() }
+  if (u === 'CURRENT_TIMESTAMP' || u === "DATETIME('NOW')")
+    return { kind: 'now', part: 'timestamp' }
+  if (u === 'CURRENT_DATE' || u === "DATE('NOW')") return { kind: 'now', part: 'date' }
+  if (u === 'CURRENT_TIME' || u === "TIME('NOW')") return { kind: 'now', part: 'time' }
+  return null
+}
+
+const NOW_TEXT: Record<'timestamp' | 'date' | 'time', string> = {
+  timestamp: `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`,
+  date: `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  time: `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', 'HH24:MI:SS')`,
+}
+
+export function translateDefault(raw: string | null, type: PgType): DefaultTranslation {
+  if (raw === null) return { sql: null, problem: null }
+  const p = parseSqliteDefault(raw)
+  const no = (why: string): DefaultTranslation => ({
+    sql: null,
+    problem: `DEFAULT ${raw} not carried over: ${why}`,
+  })
+  if (!p) return no('not a literal or a current-time function Ferry translates')
+  if (p.kind === 'null') return { sql: null, problem: null }
+  const lit = (s: string): DefaultTranslation => ({ sql: pg.escapeLiteral(s), problem: null })
+  switch (p.kind) {
+    case 'number':
+      if (type === 'text') return lit(p.text)
+      if (type === 'bigint')
+        return p.integer ? { sql: p.text, problem: null } : no('not an integer')
+      if (type === 'numeric' || type === 'double precision') return { sql: p.text, problem: null }
+      if (type === 'boolean')
+        return p.text === '0' || p.text === '1'
+          ? { sql: p.text === '1' ? 'true' : 'false', problem: null }
+          : no('not 0 or 1')
+      return no(`a number is not a ${type} value`)
+    case 'string': {
+      if (type === 'text') return lit(p.value)
+      if (type === 'jsonb') {
+        const c = canonicalJsonb(p.value)
+        return c.ok ? lit(c.text) : no(c.reason)
+      }
+      if (type === 'timestamptz') {
+        const t = isoTimestampText(p.value)
+        return t ? lit(t) : no('not an ISO-8601 timestamp')
+      }
+      if (type === 'boolean')
+        return p.value === '0' || p.value === '1'
+          ? { sql: p.value === '1' ? 'true' : 'false', problem: null }
+          : no('not 0 or 1')
+      if (/^[+-]?\d+$/.test(p.value) && type === 'bigint') return { sql: p.value, problem: null }
+      if (
+        /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(p.value) &&
+        (type === 'numeric' || type === 'double precision')
+      )
+        return { sql: p.value, problem: null }
+      return no(`the text is not a ${type} value`)
+    }
+    case 'blob':
+      return type === 'bytea'
+        ? { sql: `decode('${p.hex}', 'hex')`, problem: null }
+        : no(`a blob is not a ${type} value`)
+    case 'now':
+      if (type === 'text') return { sql: NOW_TEXT[p.part], problem: null }
+      if (type === 'timestamptz' && p.part === 'timestamp')
+        return { sql: 'CURRENT_TIMESTAMP', problem: null }
+      if (type === 'timestamptz' && p.part === 'date')
+        return {
+          sql: `date_trunc('day', CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,
+          problem: null,
+        }
+      return no(`the current ${p.part} is not a ${type} value`)
+  }
+}

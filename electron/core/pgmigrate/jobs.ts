@@ -1,0 +1,63 @@
+// Jobs of the PostgreSQL engine, run in the worker process: `pgmigrate:migrate` and
+// `pgmigrate:validate`. Params crossed a process boundary: checked here. The URL (with its
+// password) stays in the params; everything returned or logged carries it redacted.
+import { z } from 'zod'
+import type { JobFn } from '../jobs/job'
+import { migrateSqlite } from './migrate'
+import { validateSqliteRun } from './validate-run'
+
+const Common = z.object({
+  file: z.string().min(1),
+  targetUrl: z.string().min(1),
+  schema: z.string().min(1).max(63),
+  workers: z.number().int().min(1).max(64).default(2),
+})
+const MigrateParams = Common.extend({
+  validate: z.boolean().default(true),
+  batchRows: z.number().int().min(1).max(1_000_000).optional(),
+  batchBytes: z.number().int().min(1024).optional(),
+})
+
+const PHASE_LABEL = {
+  profile: 'profiling',
+  load: 'loading',
+  constraints: 'keys and indexes',
+  validate: 'validating',
+} as const
+
+export const PGMIGRATE_JOBS: Record<string, JobFn> = {
+  'pgmigrate:migrate': async (params, ctx) => {
+    const p = MigrateParams.parse(params)
+    return migrateSqlite({
+      file: p.file,
+      url: p.targetUrl,
+      schema: p.schema,
+      workers: p.workers,
+      validate: p.validate,
+      batchRows: p.batchRows,
+      batchBytes: p.batchBytes,
+      signal: ctx.signal,
+      log: (level, message) => ctx.log(level, message),
+      onProgress: (pr) => {
+        const unit = pr.phase === 'load' || pr.phase === 'validate' ? 'rows' : 'tables'
+        ctx.progress(
+          pr.done,
+          pr.total,
+          unit,
+          `${PHASE_LABEL[pr.phase]}${pr.table ? ` ${pr.table}` : ''}`,
+        )
+      },
+    })
+  },
+  'pgmigrate:validate': async (params, ctx) => {
+    const p = Common.parse(params)
+    return validateSqliteRun({
+      file: p.file,
+      url: p.targetUrl,
+      schema: p.schema,
+      workers: p.workers,
+      signal: ctx.signal,
+      onProgress: (pr) => ctx.progress(pr.done, pr.total, 'rows', `validating ${pr.table}`),
+    })
+  },
+}

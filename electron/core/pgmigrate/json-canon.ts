@@ -1,0 +1,228 @@
+// JSON text → the exact text PostgreSQL's jsonb prints for it (jsonb_out), or why jsonb would
+// reject or change it. The loader sends this form (equal jsonb, already normalised) and validation
+// compares it with the target's jsonb::text. jsonb's rules, reproduced here:
+//   object keys sorted by byte length, then bytes; a duplicate key keeps its last value (we reject
+//   such values instead: jsonb would drop data silently); "key": value separated by ", ";
+//   numbers as numeric prints them (1E+2 → 100, 1.50 → 1.50, -0 → 0); strings re-escaped with
+//   \" \\ \b \f \n \r \t and \u00XX for other control characters; \u0000 is refused (22P05).
+
+export type JsonCanon = { ok: true; text: string } | { ok: false; reason: string }
+
+class JsonReject extends Error {}
+
+const MAX_DEPTH = 1000
+/** numeric_in refuses exponents beyond ±1000 (NUMERIC_MAX_PRECISION). */
+const MAX_EXPONENT = 1000
+
+export function canonicalJsonb(src: string): JsonCanon {
+  const p = new Parser(src)
+  try {
+    p.ws()
+    const text = p.value(0)
+    p.ws()
+    if (p.i !== src.length) p.fail('text after the JSON value')
+    return { ok: true, text }
+  } catch (err) {
+    if (err instanceof JsonReject) return { ok: false, reason: err.message }
+    throw err
+  }
+}
+
+class Parser {
+  i = 0
+  constructor(private readonly s: string) {}
+
+  fail(what: string): never {
+    throw new JsonReject(`invalid JSON for jsonb at character ${this.i + 1}: ${what}`)
+  }
+
+  ws(): void {
+    const s = this.s
+    let c = s.charCodeAt(this.i)
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = s.charCodeAt(++this.i)
+  }
+
+  value(depth: number): string {
+    if (depth > MAX_DEPTH) this.fail('nesting deeper than 1000 levels')
+    const c = this.s[this.i]
+    if (c === '{') return this.object(depth)
+    if (c === '[') return this.array(depth)
+    if (c === '"') return quoteJson(this.string())
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number()
+    for (const lit of ['true', 'false', 'null']) {
+      if (this.s.startsWith(lit, this.i)) {
+        this.i += lit.length
+        return lit
+      }
+    }
+    return this.fail(c === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(c)}`)
+  }
+
+  object(depth: number): string {
+    this.i++
+    const entries = new Map<string, string>()
+    this.ws()
+    if (this.s[this.i] === '}') {
+      this.i++
+      return '{}'
+    }
+    for (;;) {
+      this.ws()
+      if (this.s[this.i] !== '"') this.fail('expected a key')
+      const key = this.string()
+      this.ws()
+      if (this.s[this.i++] !== ':') this.fail('expected ":"')
+      this.ws()
+      const v = this.value(depth + 1)
+      if (entries.has(key))
+        throw new JsonReject(
+          `duplicate key ${JSON.stringify(key)}: jsonb would keep only the last value`,
+        )
+      entries.set(key, v)
+      this.ws()
+      const sep = this.s[this.i++]
+      if (sep === '}') break
+      if (sep !== ',') this.fail('expected "," or "}"')
+    }
+    const keys = [...entries.keys()].sort(compareJsonbKeys)
+    return `{${keys.map((k) => `${quoteJson(k)}: ${entries.get(k)}`).join(', ')}}`
+  }
+
+  array(depth: number): string {
+    this.i++
+    const items: string[] = []
+    this.ws()
+    if (this.s[this.i] === ']') {
+      this.i++
+      return '[]'
+    }
+    for (;;) {
+      this.ws()
+      items.push(this.value(depth + 1))
+      this.ws()
+      const sep = this.s[this.i++]
+      if (sep === ']') break
+      if (sep !== ',') this.fail('expected "," or "]"')
+    }
+    return `[${items.join(', ')}]`
+  }
+
+  string(): string {
+    const s = this.s
+    let out = ''
+    let start = ++this.i
+    for (;;) {
+      const c = s.charCodeAt(this.i)
+      if (Number.isNaN(c)) this.fail('unterminated string')
+      if (c === 34) break
+      if (c < 32) this.fail('control character in a string')
+      if (c !== 92) {
+        this.i++
+        continue
+      }
+      out += s.slice(start, this.i)
+      const e = s[this.i + 1]
+      this.i += 2
+      if (e === 'u') out += this.unicodeEscape()
+      else {
+        const simple = SIMPLE_ESCAPES[e ?? '']
+        if (simple === undefined) this.fail('invalid escape')
+        out += simple
+      }
+      start = this.i
+    }
+    out += s.slice(start, this.i)
+    this.i++
+    return out
+  }
+
+  unicodeEscape(): string {
+    const hi = this.hex4()
+    if (hi === 0) throw new JsonReject('\\u0000 cannot be stored in jsonb (PostgreSQL error 22P05)')
+    if (hi >= 0xdc00 && hi <= 0xdfff) this.fail('Unicode low surrogate without a high surrogate')
+    if (hi < 0xd800 || hi > 0xdbff) return String.fromCharCode(hi)
+    if (this.s[this.i] !== '\\' || this.s[this.i + 1] !== 'u')
+      this.fail('Unicode high surrogate without a low surrogate')
+    this.i += 2
+    const lo = this.hex4()
+    if (lo < 0xdc00 || lo > 0xdfff) this.fail('Unicode high surrogate without a low surrogate')
+    return String.fromCharCode(hi, lo)
+  }
+
+  hex4(): number {
+    const h = this.s.slice(this.i, this.i + 4)
+    if (!/^[0-9a-fA-F]{4}$/.test(h)) this.fail('invalid \\u escape')
+    this.i += 4
+    return parseInt(h, 16)
+  }
+
+  number(): string {
+    NUMBER.lastIndex = this.i
+    const m = NUMBER.exec(this.s)
+    if (!m) this.fail('invalid number')
+    this.i += m[0].length
+    return numericOut(m[1] === '-', m[2] ?? '', m[3] ?? '', Number(m[4] ?? '0'))
+  }
+}
+
+const NUMBER = /(-?)(0|[1-9]\d*)(?:\.(\d+))?(?:[eE]([+-]?\d+))?/y
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+}
+
+/** numeric_out of numeric_in(text): the scale is max(0, fraction digits - exponent). */
+function numericOut(neg: boolean, int: string, frac: string, exp: number): string {
+  if (!frac && !exp) return neg && int !== '0' ? `-${int}` : int
+  if (Math.abs(exp) > MAX_EXPONENT)
+    throw new JsonReject(`number exponent ${exp} is out of numeric's range`)
+  const digits = int + frac
+  const point = int.length + exp
+  const scale = Math.max(0, frac.length - exp)
+  let ip: string
+  let fp: string
+  if (point <= 0) [ip, fp] = ['0', '0'.repeat(-point) + digits]
+  else if (point >= digits.length) [ip, fp] = [digits + '0'.repeat(point - digits.length), '']
+  else [ip, fp] = [digits.slice(0, point), digits.slice(point)]
+  ip = ip.replace(/^0+(?=\d)/, '')
+  const zero = !/[1-9]/.test(digits)
+  return `${neg && !zero ? '-' : ''}${ip}${scale > 0 ? `.${fp}` : ''}`
+}
+
+const ESCAPE_OUT: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+}
+
+/** PostgreSQL's escape_json(). */
+export function quoteJson(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`
+  return `"${s.replace(ESCAPES, (c) => ESCAPE_OUT[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`
+}
+
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /["\\\u0000-\u001f]/g
+
+const ASCII = /^[\x20-\x7e]*$/
+
+/** jsonb orders keys by UTF-8 length, then bytewise. */
+function compareJsonbKeys(a: string, b: string): number {
+  if (ASCII.test(a) && ASCII.test(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+  const ba = Buffer.from(a, 'utf8')
+  const bb = Buffer.from(b, 'utf8')
+  return ba.length - bb.length || Buffer.compare(ba, bb)
+}

@@ -1,0 +1,280 @@
+// Loads one table: SQLite rows in key order → COPY … FROM STDIN, in batches. Each batch's COPY,
+// its rejects and its ledger row commit in one transaction (RELIABILITY rule 2), so a run killed
+// at any moment resumes after the last committed batch: every row exactly once. A value
+// PostgreSQL refuses despite our checks fails the whole COPY (rule 3: all-or-nothing); the row
+// named in the error context is quarantined with PostgreSQL's reason and the batch is redone.
+import { createHash } from 'node:crypto'
+import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { FerryError } from '../../../shared/contract/envelope'
+import { faultPoint } from '../jobs/faults'
+import { throwIfCancelled } from '../jobs/job'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { keyAfterSql, keyRangeSql, keySelectSql, keyValues } from './keys'
+import {
+  insertLedger,
+  insertRejects,
+  ledgerState,
+  rejectedKeys,
+  type LedgerBatch,
+  type RejectRow,
+} from './ledger'
+import { q, qq } from './names'
+import { makeRowCodec, type ForcedRejects, type RowCodec } from './row-codec'
+import type { TablePlan } from './types'
+
+export interface LoadOptions {
+  schema: string
+  batchRows: number
+  /** A batch also ends after this many bytes of COPY text. */
+  batchBytes: number
+  signal: AbortSignal
+  onProgress: (table: string, done: number) => void
+}
+
+export interface TableLoadResult {
+  table: string
+  target: string
+  sourceRows: number
+  loadedRows: number
+  rejectedRows: number
+  batches: number
+  /** Batches found committed by an earlier run (not redone). */
+  resumedBatches: number
+  /** COPY attempts PostgreSQL refused, each followed by quarantining one row. */
+  retries: number
+  ms: number
+}
+
+const CHUNK_CHARS = 256 * 1024
+const MAX_RETRIES = 100
+
+export async function loadTable(
+  db: SqliteDb,
+  client: pg.PoolClient,
+  plan: TablePlan,
+  opts: LoadOptions,
+): Promise<TableLoadResult> {
+  const started = Date.now()
+  const codec = makeRowCodec(db, plan)
+  const state = await ledgerState(client, opts.schema, plan.source)
+  if (state.last) await verifyLastBatch(db, client, plan, codec, opts.schema, state.last)
+  let batch = state.last?.batch ?? 0
+  let after = state.last?.keyTo ?? null
+  let loaded = state.rows
+  let rejected = state.rejected
+  const resumedBatches = batch
+  let retries = 0
+  const forced: ForcedRejects = new Map()
+  opts.onProgress(plan.source, loaded + rejected)
+  const base = `SELECT ${codec.selectList} FROM ${quoteIdent(plan.source)}`
+  const order = ` ORDER BY ${keySelectSql(plan.key)} LIMIT ?`
+  const first = db
+    .prepare(base + order)
+    .raw(true)
+    .safeIntegers(true)
+  const next = db
+    .prepare(`${base} WHERE ${keyAfterSql(plan.key)}${order}`)
+    .raw(true)
+    .safeIntegers(true)
+  const copySql = `COPY ${qq(opts.schema, plan.target)} (${plan.columns.map((c) => q(c.target)).join(', ')}) FROM STDIN WITH (FORMAT text)`
+
+  for (;;) {
+    throwIfCancelled(opts.signal)
+    const rows =
+      after === null
+        ? first.iterate(opts.batchRows)
+        : next.iterate(...keyValues(plan.key, after), opts.batchRows)
+    const written: string[] = []
+    let outcome: BatchOutcome
+    try {
+      await client.query('BEGIN')
+      outcome = await copyBatch(client, copySql, rows, codec, forced, opts.batchBytes, written)
+      if (outcome.read === 0) {
+        await client.query('ROLLBACK')
+        break
+      }
+      await insertRejects(client, opts.schema, plan.source, batch + 1, outcome.rejects)
+      const entry: LedgerBatch = {
+        batch: batch + 1,
+        keyFrom: outcome.keyFrom!,
+        keyTo: outcome.keyTo!,
+        rows: outcome.written,
+        rejected: outcome.rejectedRows,
+        sourceHash: outcome.hash,
+        rowHashSum: outcome.rowHashSum.toString(),
+      }
+      await insertLedger(client, opts.schema, plan.source, entry)
+      await faultPoint('pgmigrate:before-batch-commit', opts.signal)
+      await client.query('COMMIT')
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      const refusal = refusedRow(err, plan)
+      if (!refusal || retries >= MAX_RETRIES) throw loadError(err, plan, batch + 1)
+      retries++
+      // Line N of this batch's COPY is the N-th row written; quarantine it and redo the batch.
+      const key = written[refusal.line - 1]
+      if (key === undefined) throw loadError(err, plan, batch + 1)
+      forced.set(key, { column: refusal.column, reason: refusal.reason })
+      continue
+    } finally {
+      if (typeof rows.return === 'function') rows.return()
+    }
+    await faultPoint('pgmigrate:after-batch-commit', opts.signal)
+    batch++
+    after = outcome.keyTo
+    loaded += outcome.written
+    rejected += outcome.rejectedRows
+    opts.onProgress(plan.source, loaded + rejected)
+    if (outcome.read < opts.batchRows && !outcome.cutShort) break
+  }
+  return {
+    table: plan.source,
+    target: plan.target,
+    sourceRows: plan.rows,
+    loadedRows: loaded,
+    rejectedRows: rejected,
+    batches: batch,
+    resumedBatches,
+    retries,
+    ms: Date.now() - started,
+  }
+}
+
+interface BatchOutcome {
+  read: number
+  written: number
+  rejectedRows: number
+  rejects: RejectRow[]
+  keyFrom: string | null
+  keyTo: string | null
+  /** md5 of the batch's COPY text: the ledger's source hash, re-checked on resume. */
+  hash: string
+  rowHashSum: bigint
+  /** The batch ended on its byte budget, not because the table ran out. */
+  cutShort: boolean
+}
+
+/** `keys` receives the key of each row written, by COPY line, to name a refused line. */
+async function copyBatch(
+  client: pg.PoolClient,
+  sql: string,
+  rows: IterableIterator<unknown>,
+  codec: RowCodec,
+  forced: ForcedRejects,
+  batchBytes: number,
+  keys: string[],
+): Promise<BatchOutcome> {
+  const stream = client.query(copyFrom(sql))
+  const done = finished(stream)
+  done.catch(() => undefined)
+  const out: BatchOutcome = {
+    read: 0,
+    written: 0,
+    rejectedRows: 0,
+    rejects: [],
+    keyFrom: null,
+    keyTo: null,
+    hash: '',
+    rowHashSum: 0n,
+    cutShort: false,
+  }
+  const md5 = createHash('md5')
+  let chunk = ''
+  let bytes = 0
+  const flush = async (): Promise<void> => {
+    if (!chunk) return
+    md5.update(chunk, 'utf8')
+    const ok = stream.write(chunk)
+    chunk = ''
+    if (!ok) await Promise.race([once(stream, 'drain'), done])
+  }
+  for (const row of rows) {
+    const r = codec.encode(row as unknown[], 'both', forced)
+    out.read++
+    out.keyFrom ??= r.key
+    out.keyTo = r.key
+    if (r.rejects) {
+      out.rejectedRows++
+      out.rejects.push(...r.rejects)
+    } else {
+      chunk += r.line!
+      bytes += r.line!.length
+      keys.push(r.key)
+      out.written++
+      out.rowHashSum += r.hash
+    }
+    if (chunk.length >= CHUNK_CHARS) await flush()
+    if (bytes >= batchBytes) {
+      out.cutShort = true
+      break
+    }
+  }
+  await flush()
+  stream.end()
+  await done
+  out.hash = md5.digest('hex')
+  return out
+}
+
+/** The row of a refused COPY, from PostgreSQL's error context ("COPY t, line 3, column c: …"). */
+function refusedRow(
+  err: unknown,
+  plan: TablePlan,
+): { line: number; column: string | null; reason: string } | null {
+  const e = err as { code?: string; where?: string; message?: string }
+  if (!e.code || !/^2[23]/.test(e.code) || !e.where) return null
+  const m = /COPY [^,]+, line (\d+)(?:, column ([^:]+))?/.exec(e.where)
+  if (!m) return null
+  const column = m[2] && plan.columns.some((c) => c.target === m[2]) ? m[2] : null
+  return { line: Number(m[1]), column, reason: `PostgreSQL refused it: ${e.message} (${e.code})` }
+}
+
+function loadError(err: unknown, plan: TablePlan, batch: number): FerryError {
+  if (err instanceof FerryError) return err
+  const e = err as { message?: string; code?: string }
+  return new FerryError(
+    'LOAD_FAILED',
+    `Loading table "${plan.source}" failed in batch ${batch}: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`,
+    'Nothing of that batch was committed; fix the cause and run the same command again to resume.',
+  )
+}
+
+/** On resume, the last committed batch is re-read and re-hashed: the ledger is checked, not trusted. */
+async function verifyLastBatch(
+  db: SqliteDb,
+  client: pg.PoolClient,
+  plan: TablePlan,
+  codec: RowCodec,
+  schema: string,
+  last: LedgerBatch,
+): Promise<void> {
+  const skip = await rejectedKeys(client, schema, plan.source, last.batch)
+  const st = db
+    .prepare(
+      `SELECT ${codec.selectList} FROM ${quoteIdent(plan.source)} WHERE ${keyRangeSql(plan.key)}`,
+    )
+    .raw(true)
+    .safeIntegers(true)
+  const md5 = createHash('md5')
+  let rows = 0
+  for (const row of st.iterate(
+    ...keyValues(plan.key, last.keyFrom),
+    ...keyValues(plan.key, last.keyTo),
+  ) as IterableIterator<unknown[]>) {
+    const r = codec.encode(row, 'line')
+    if (skip.has(r.key) || r.line === null) continue
+    md5.update(r.line, 'utf8')
+    rows++
+  }
+  const hash = md5.digest('hex')
+  if (hash !== last.sourceHash || rows !== last.rows) {
+    throw new FerryError(
+      'SOURCE_CHANGED',
+      `Table "${plan.source}" changed since batch ${last.batch} was loaded (keys ${last.keyFrom} … ${last.keyTo}: ${rows} rows now, ${last.rows} then, or different values)`,
+      'The source was modified between runs. Migrate into a new --schema (or drop this one) to start over from the current data.',
+    )
+  }
+}

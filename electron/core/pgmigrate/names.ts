@@ -1,0 +1,57 @@
+// PostgreSQL identifiers for SQLite names. Names are preserved exactly (quoted, case and spaces
+// kept); PostgreSQL truncates names over 63 bytes with only a NOTICE, so two long names could
+// collide (42P07) — we shorten them ourselves, deterministically, and report every change.
+import { createHash } from 'node:crypto'
+import pg from 'pg'
+
+export const PG_NAME_MAX_BYTES = 63
+const HASH_CHARS = 8
+
+/** A name that fits 63 bytes: unchanged, or a UTF-8-safe prefix + '_' + 8 hex of its SHA-256. */
+export function pgName(name: string): string {
+  if (Buffer.byteLength(name, 'utf8') <= PG_NAME_MAX_BYTES) return name
+  const hash = createHash('sha256').update(name, 'utf8').digest('hex').slice(0, HASH_CHARS)
+  return `${utf8Prefix(name, PG_NAME_MAX_BYTES - HASH_CHARS - 1)}_${hash}`
+}
+
+/** The longest prefix of `s` whose UTF-8 form has at most `maxBytes` bytes (never splits a character). */
+export function utf8Prefix(s: string, maxBytes: number): string {
+  let bytes = 0
+  let out = ''
+  for (const ch of s) {
+    const n = Buffer.byteLength(ch, 'utf8')
+    if (bytes + n > maxBytes) break
+    bytes += n
+    out += ch
+  }
+  return out
+}
+
+export const q = (name: string): string => pg.escapeIdentifier(name)
+
+/** Schema-qualified, quoted relation name (RELIABILITY rule 7: every statement schema-qualified). */
+export const qq = (schema: string, name: string): string => `${q(schema)}.${q(name)}`
+
+/**
+ * Hands out names for indexes and constraints that are unique within one schema (tables,
+ * indexes, sequences and key constraints share PostgreSQL's relation namespace).
+ */
+export class NameAllocator {
+  private readonly used = new Set<string>()
+
+  reserve(name: string): void {
+    this.used.add(name)
+  }
+
+  has(name: string): boolean {
+    return this.used.has(name)
+  }
+
+  /** `wanted` (shortened when over 63 bytes), or with _2, _3 … appended when it is taken. */
+  allocate(wanted: string): string {
+    let candidate = pgName(wanted)
+    for (let i = 2; this.used.has(candidate); i++) candidate = pgName(`${wanted}_${i}`)
+    this.used.add(candidate)
+    return candidate
+  }
+}

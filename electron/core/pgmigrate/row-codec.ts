@@ -1,0 +1,138 @@
+// One SQLite row → its COPY line and its hash, or the reasons it must go to the reject log.
+// Values PostgreSQL would refuse or alter are caught here, before anything is sent: NUL in text,
+// invalid UTF-8 (better-sqlite3 hands it over as U+FFFD, so such strings are re-read as bytes),
+// \u0000 or duplicate keys in JSON, numbers that do not fit the column's type.
+import { isUtf8 } from 'node:buffer'
+import type Database from 'better-sqlite3'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { copyField, encoderFor, isRejection, rowHash, type Canon } from './canonical'
+import { keyText, keyWidth, keySelectSql } from './keys'
+import { float8Text } from './scalars'
+import type { RejectRow } from './ledger'
+import type { TablePlan } from './types'
+
+export interface EncodedRow {
+  key: string
+  /** The COPY text line (with its newline), except in 'hash' mode; null when the row is rejected. */
+  line: string | null
+  /** The row's hash (canonical.ts), except in 'line' mode (0 there). */
+  hash: bigint
+  rejects: RejectRow[] | null
+}
+
+/** A refusal learnt from PostgreSQL itself on an earlier attempt (column null: the whole row). */
+export type ForcedRejects = Map<string, { column: string | null; reason: string }>
+
+export interface RowCodec {
+  /** The SELECT list: key columns first, then the table's columns in plan order. */
+  selectList: string
+  keyWidth: number
+  encode(row: unknown[], mode: 'line' | 'hash' | 'both', forced?: ForcedRejects): EncodedRow
+}
+
+export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
+  const kw = keyWidth(plan.key)
+  const encoders = plan.columns.map((c) => encoderFor(c))
+  const types = plan.columns.map((c) => c.type)
+  const rawStmts = new Map<number, Database.Statement>()
+  const keyEq =
+    plan.key.kind === 'rowid'
+      ? `${plan.key.expr} = ?`
+      : `(${keySelectSql(plan.key)}) = (${plan.key.columns.map(() => '?').join(', ')})`
+
+  const rawBytes = (i: number, keyVals: unknown[]): Buffer | null => {
+    let st = rawStmts.get(i)
+    if (!st) {
+      st = db
+        .prepare(
+          `SELECT CAST(${quoteIdent(plan.columns[i]!.source)} AS BLOB) FROM ${quoteIdent(plan.source)} WHERE ${keyEq}`,
+        )
+        .pluck()
+        .safeIntegers(true)
+      rawStmts.set(i, st)
+    }
+    return (st.get(...keyVals) as Buffer | null | undefined) ?? null
+  }
+
+  return {
+    selectList: [keySelectSql(plan.key), ...plan.columns.map((c) => quoteIdent(c.source))].join(
+      ', ',
+    ),
+    keyWidth: kw,
+    encode(row, mode, forced) {
+      const keyVals = row.slice(0, kw)
+      const key = keyText(plan.key, keyVals)
+      const force = forced?.get(key)
+      const canon: (string | null)[] = new Array(encoders.length)
+      let rejects: RejectRow[] | null = null
+      let raws: Map<number, Buffer> | null = null
+      for (let i = 0; i < encoders.length; i++) {
+        const v = row[kw + i]
+        let c: Canon
+        if (typeof v === 'string' && v.includes('\uFFFD')) {
+          const raw = rawBytes(i, keyVals)
+          if (raw && !isUtf8(raw)) {
+            ;(raws ??= new Map()).set(i, raw)
+            c = { reason: 'invalid UTF-8 in text (PostgreSQL error 22021)' }
+          } else c = encoders[i]!(v)
+        } else c = encoders[i]!(v)
+        if (force && force.column === plan.columns[i]!.target) c = { reason: force.reason }
+        if (isRejection(c)) {
+          const raw = raws?.get(i)
+          ;(rejects ??= []).push({
+            key,
+            column: plan.columns[i]!.source,
+            reason: c.reason,
+            storage: storageOf(v),
+            rawHex: raw ? raw.toString('hex') : rawHex(v),
+            rowJson: '',
+          })
+        } else canon[i] = c
+      }
+      if (force && force.column === null && !rejects)
+        rejects = [
+          { key, column: null, reason: force.reason, storage: null, rawHex: null, rowJson: '' },
+        ]
+      if (rejects) {
+        const json = rowJson(plan, row.slice(kw), raws)
+        for (const r of rejects) r.rowJson = json
+        return { key, line: null, hash: 0n, rejects }
+      }
+      if (mode === 'hash') return { key, line: null, hash: rowHash(canon), rejects: null }
+      let line = copyField(canon[0] ?? null, types[0]!)
+      for (let i = 1; i < canon.length; i++) line += '\t' + copyField(canon[i] ?? null, types[i]!)
+      return { key, line: line + '\n', hash: mode === 'both' ? rowHash(canon) : 0n, rejects: null }
+    },
+  }
+}
+
+function storageOf(v: unknown): string {
+  if (v === null) return 'null'
+  if (typeof v === 'bigint') return 'integer'
+  if (typeof v === 'number') return 'real'
+  if (typeof v === 'string') return 'text'
+  return 'blob'
+}
+
+function rawHex(v: unknown): string | null {
+  if (v === null || v === undefined) return null
+  if (Buffer.isBuffer(v)) return v.toString('hex')
+  if (typeof v === 'string') return Buffer.from(v, 'utf8').toString('hex')
+  if (typeof v === 'number') return Buffer.from(float8Text(v)).toString('hex')
+  return Buffer.from(String(v)).toString('hex')
+}
+
+/** The whole row, JSON-safe and exact: integers as strings, blobs and invalid UTF-8 as hex. */
+function rowJson(plan: TablePlan, values: unknown[], raws: Map<number, Buffer> | null): string {
+  const out: Record<string, unknown> = {}
+  plan.columns.forEach((c, i) => {
+    const v = values[i]
+    const raw = raws?.get(i)
+    if (raw) out[c.source] = { invalidUtf8Hex: raw.toString('hex') }
+    else if (typeof v === 'bigint') out[c.source] = { integer: v.toString() }
+    else if (typeof v === 'number') out[c.source] = { real: float8Text(v) }
+    else if (Buffer.isBuffer(v)) out[c.source] = { blobHex: v.toString('hex') }
+    else out[c.source] = v ?? null
+  })
+  return JSON.stringify(out)
+}

@@ -1,0 +1,95 @@
+// What the target schema already holds: a run of ours (ferry_run with its plan), someone else's
+// tables (refused: Ferry never writes into a schema it did not create), or nothing.
+import type pg from 'pg'
+import { FerryError } from '../../../shared/contract/envelope'
+import { redactUrl } from '../postgres/redact'
+import { qq } from './names'
+import type { MigrationPlan } from './types'
+
+export interface RunRow {
+  plan: MigrationPlan
+  sourcePath: string
+  fingerprint: string
+  loadedAt: string | null
+  constraintsAt: string | null
+}
+
+export async function readRun(client: pg.ClientBase, schema: string): Promise<RunRow | null> {
+  const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+    qq(schema, 'ferry_run'),
+  ])
+  if (!exists.rows[0]?.t) return null
+  const r = await client.query<{
+    plan: string
+    source_path: string
+    source_fingerprint: string
+    loaded_at: string | null
+    constraints_at: string | null
+  }>(
+    `SELECT plan, source_path, source_fingerprint, loaded_at::text, constraints_at::text FROM ${qq(schema, 'ferry_run')} WHERE id = 1`,
+  )
+  const row = r.rows[0]
+  if (!row) return null
+  return {
+    plan: JSON.parse(row.plan) as MigrationPlan,
+    sourcePath: row.source_path,
+    fingerprint: row.source_fingerprint,
+    loadedAt: row.loaded_at,
+    constraintsAt: row.constraints_at,
+  }
+}
+
+/** Relations in the schema (tables, views, sequences …), to refuse writing into a foreign schema. */
+export async function relationsIn(client: pg.ClientBase, schema: string): Promise<number> {
+  const r = await client.query<{ n: string }>(
+    "SELECT count(*)::text AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')",
+    [schema],
+  )
+  return Number(r.rows[0]?.n ?? 0)
+}
+
+export async function insertRun(
+  client: pg.ClientBase,
+  schema: string,
+  sourcePath: string,
+  plan: MigrationPlan,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO ${qq(schema, 'ferry_run')} (id, source_path, source_fingerprint, plan) VALUES (1, $1, $2, $3)`,
+    [sourcePath, plan.sourceFingerprint, JSON.stringify(plan)],
+  )
+}
+
+export async function markRun(
+  client: pg.ClientBase,
+  schema: string,
+  column: 'loaded_at' | 'constraints_at',
+): Promise<void> {
+  await client.query(
+    `UPDATE ${qq(schema, 'ferry_run')} SET ${column} = clock_timestamp() WHERE id = 1 AND ${column} IS NULL`,
+  )
+}
+
+export function notOurs(schema: string, url: string, n: number): FerryError {
+  return new FerryError(
+    'SCHEMA_NOT_EMPTY',
+    `Schema "${schema}" on ${redactUrl(url)} already holds ${n} relation(s) that Ferry did not create`,
+    'Choose another --schema (Ferry creates it), or drop that schema if its contents are not needed.',
+  )
+}
+
+export function differentSource(schema: string, url: string, was: string): FerryError {
+  return new FerryError(
+    'DIFFERENT_SOURCE',
+    `Schema "${schema}" on ${redactUrl(url)} was migrated from a database with a different schema (${was}), or the source's schema changed since`,
+    'Migrate into a new --schema, or drop this one to start over.',
+  )
+}
+
+export function notMigrated(schema: string, url: string): FerryError {
+  return new FerryError(
+    'NOT_MIGRATED',
+    `Schema "${schema}" on ${redactUrl(url)} holds no Ferry migration to validate`,
+    'Run "ferry migrate-sqlite" into that schema first (or pass the --schema it used).',
+  )
+}

@@ -1,0 +1,131 @@
+// Canonical text of scalar values, written exactly as PostgreSQL prints them back, so the text we
+// COPY in is also the text validation computes on the target (see canonical.ts):
+//   double precision  float8out with extra_float_digits=1 (shortest round-trip digits, exponent
+//                     form when the decimal exponent is < -4 or >= 15, e.g. 1e+15, 1.5e-07)
+//   numeric           plain decimal, no exponent, trailing fraction zeros trimmed (trim_scale);
+//                     integral doubles exactly, fractions as their shortest round-trip decimal
+//   timestamptz       YYYY-MM-DDTHH:MI:SS.ffffffZ in UTC; text without an offset is read as UTC
+
+/** PostgreSQL's float8 output for a JS number (bit-exact: the shortest digits that round-trip). */
+export function float8Text(n: number): string {
+  if (Number.isNaN(n)) return 'NaN'
+  if (n === Infinity) return 'Infinity'
+  if (n === -Infinity) return '-Infinity'
+  if (n === 0) return Object.is(n, -0) ? '-0' : '0'
+  const [mant = '', expText = '0'] = n.toExponential().split('e')
+  const exp = Number(expText)
+  if (exp < -4 || exp >= 15)
+    return `${mant}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`
+  // JS prints fixed notation for exponents -7 … 20, which covers this range with the same digits.
+  return String(n)
+}
+
+/** A finite number or an integer as a plain decimal with no exponent and no trailing zeros. */
+export function numericText(v: number | bigint): string | null {
+  if (typeof v === 'bigint') return v.toString()
+  if (!Number.isFinite(v)) return null
+  if (v === 0) return '0'
+  // An integral double is an exact integer (2^63 stored as REAL is 9223372036854775808, not the
+  // shortest '9223372036854776000'); a fraction is written as the shortest decimal that reads back
+  // to the same double (0.99, not 0.98999999999999999112…), the number the application stored.
+  if (Number.isInteger(v)) return BigInt(v).toString()
+  const s = String(v)
+  if (!/e/i.test(s)) return s
+  const [mant = '', expText = '0'] = v.toExponential().split('e')
+  const neg = mant.startsWith('-')
+  const digits = mant.replace('-', '').replace('.', '')
+  const point = 1 + Number(expText)
+  let out: string
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length)
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`
+  return (neg ? '-' : '') + out
+}
+
+/** Digits before and after the point of a plain decimal (for numeric(p,s) bounds). */
+export function decimalShape(text: string): { intDigits: number; fracDigits: number } {
+  const [int = '', frac = ''] = text.replace('-', '').split('.')
+  const intDigits = int.replace(/^0+/, '').length
+  return { intDigits, fracDigits: frac.length }
+}
+
+const FAST_UTC = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?Z$/
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?))?)?$/
+
+/**
+ * ISO-8601 text → canonical UTC text with microseconds, or null when PostgreSQL would reject it
+ * or change it (more than 6 fractional digits would be rounded, 24:00 and :60 roll over).
+ */
+export function isoTimestampText(s: string): string | null {
+  const fast = FAST_UTC.exec(s)
+  if (fast) {
+    // The common 'YYYY-MM-DDTHH:MM:SS[.f]Z' needs no date arithmetic, only range checks.
+    const [, date = '', time = '', frac = ''] = fast
+    const y = +date.slice(0, 4)
+    const mo = +date.slice(5, 7)
+    const d = +date.slice(8, 10)
+    if (
+      y < 1 ||
+      mo < 1 ||
+      mo > 12 ||
+      d < 1 ||
+      d > daysInMonth(y, mo) ||
+      +time.slice(0, 2) > 23 ||
+      +time.slice(3, 5) > 59 ||
+      +time.slice(6, 8) > 59
+    )
+      return null
+    return `${date}T${time}.${frac.padEnd(6, '0')}Z`
+  }
+  const m = ISO.exec(s)
+  if (!m) return null
+  const [, ys, mos, ds, hs = '0', mis = '0', ss = '0', frac = '', zone] = m
+  const y = Number(ys)
+  const mo = Number(mos)
+  const d = Number(ds)
+  const h = Number(hs)
+  const mi = Number(mis)
+  const sec = Number(ss)
+  if (
+    y < 1 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > daysInMonth(y, mo) ||
+    h > 23 ||
+    mi > 59 ||
+    sec > 59
+  )
+    return null
+  let offsetMin = 0
+  if (zone && zone !== 'Z') {
+    const oh = Number(zone.slice(1, 3))
+    const om = Number(zone.slice(zone.length - 2)) * (zone.length > 3 ? 1 : 0)
+    if (oh > 14 || om > 59) return null
+    offsetMin = (zone.startsWith('-') ? -1 : 1) * (oh * 60 + om)
+  }
+  const date = new Date(0)
+  date.setUTCFullYear(y, mo - 1, d)
+  date.setUTCHours(h, mi - offsetMin, sec, 0)
+  const yy = date.getUTCFullYear()
+  if (yy < 1 || yy > 9999) return null
+  const p2 = (n: number): string => String(n).padStart(2, '0')
+  return (
+    `${String(yy).padStart(4, '0')}-${p2(date.getUTCMonth() + 1)}-${p2(date.getUTCDate())}` +
+    `T${p2(date.getUTCHours())}:${p2(date.getUTCMinutes())}:${p2(date.getUTCSeconds())}.${frac.padEnd(6, '0')}Z`
+  )
+}
+
+function daysInMonth(y: number, mo: number): number {
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28
+  return [4, 6, 9, 11].includes(mo) ? 30 : 31
+}
+
+/** PostgreSQL's quote_nullable(): the field separator-safe form used in a row's canonical text. */
+export function quoteNullable(s: string | null): string {
+  if (s === null) return 'NULL'
+  const bs = s.includes('\\')
+  const body = bs ? s.replace(/\\/g, '\\\\') : s
+  return `${bs ? 'E' : ''}'${body.includes("'") ? body.replace(/'/g, "''") : body}'`
+}

@@ -1,0 +1,91 @@
+// Plain-text summaries of a migration and a validation, for the terminal. The JSON result is the
+// full record; this is what a person reads first: counts, what was refused, what is not carried.
+import type { MigrateResult } from './migrate'
+import type { ValidationResult } from './validate'
+import type { ValidateRunResult } from './validate-run'
+
+const nf = new Intl.NumberFormat('en-US')
+const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+
+export function describeMigration(r: MigrateResult): string {
+  const loaded = r.tables.reduce((n, t) => n + t.loadedRows, 0)
+  const rejected = r.tables.reduce((n, t) => n + t.rejectedRows, 0)
+  const out = [
+    `${r.resumed ? 'Resumed and finished' : 'Migrated'} ${r.source.file} → schema "${r.target.schema}" on ${r.target.url} (PostgreSQL ${r.target.server})`,
+    `  ${r.tables.length} tables: ${nf.format(loaded)} rows loaded, ${nf.format(rejected)} rejected; load ${sec(r.timings.loadMs)} (${nf.format(r.rowsPerSec)} rows/s), keys and indexes ${sec(r.timings.constraintsMs)}, total ${sec(r.timings.totalMs)}`,
+  ]
+  const w = Math.min(40, Math.max(5, ...r.tables.map((t) => t.table.length)))
+  for (const t of r.tables) {
+    const resumed = t.resumedBatches ? `  (${t.resumedBatches} batch(es) already committed)` : ''
+    out.push(
+      `    ${t.table.padEnd(w)} ${nf.format(t.loadedRows).padStart(12)} rows${t.rejectedRows ? `, ${nf.format(t.rejectedRows)} rejected` : ''}${resumed}`,
+    )
+  }
+  const typed = r.columns.filter((c) => c.type !== 'text')
+  out.push(
+    `  Types: ${typed.length} of ${r.columns.length} columns typed from their values (${countBy(typed.map((c) => c.type.replace(' (identity)', '').replace(/\(.*\)/, '')))})`,
+  )
+  for (const c of r.columns) {
+    for (const x of c.rejectedCandidates)
+      out.push(
+        `    ${c.table}.${c.column} stays ${c.type}, not ${x.type}: ${x.reason} (${x.sampleRows.join('; ')})`,
+      )
+  }
+  for (const n of r.names)
+    out.push(`  Renamed ${n.kind} "${n.source}" → "${n.target}" (${n.reason})`)
+  const bad = r.constraints.filter((c) => c.status === 'failed' || c.status === 'not-valid')
+  out.push(
+    `  Keys, indexes, foreign keys: ${r.constraints.filter((c) => c.status === 'created' || c.status === 'existed').length} in place${bad.length ? `, ${bad.length} need attention:` : ''}`,
+  )
+  for (const c of bad) out.push(`    ${c.table}: ${c.kind} ${c.name} ${c.status}: ${c.detail}`)
+  if (r.notCarried.length) {
+    out.push(`  Not carried over (${r.notCarried.length}):`)
+    for (const f of r.notCarried)
+      out.push(`    ${f.kind}${f.table ? ` on ${f.table}` : ''} "${f.name}": ${f.detail}`)
+  }
+  if (r.rejects.total) {
+    out.push(
+      `  Reject log: ${nf.format(r.rejects.total)} value(s) in "${r.target.schema}".ferry_rejects (rows not loaded, raw value kept as hex):`,
+    )
+    for (const x of r.rejects.rows.slice(0, 10))
+      out.push(`    ${x.table} key ${x.key}${x.column ? ` column ${x.column}` : ''}: ${x.reason}`)
+  }
+  if (r.validation) out.push(...describeValidation(r.validation))
+  else
+    out.push(
+      '  Validation skipped (--no-validate); run "ferry validate-sqlite" with the same arguments to compare.',
+    )
+  return out.join('\n')
+}
+
+export function describeValidateRun(r: ValidateRunResult): string {
+  return [
+    `Validated ${r.source.file} against schema "${r.target.schema}" on ${r.target.url}`,
+    ...describeValidation(r.validation),
+  ].join('\n')
+}
+
+function describeValidation(v: ValidationResult): string[] {
+  const out = [
+    v.equal
+      ? `  Validation: every table equal — row count and checksum (${v.tables.length} tables, ${sec(v.ms)}; source side ${v.tables[0]?.method === 'ledger' ? "from the load's ledger" : 're-read from SQLite'})`
+      : `  Validation: ${v.differentTables.length} table(s) DIFFERENT: ${v.differentTables.join(', ')}`,
+  ]
+  for (const t of v.tables.filter((x) => !x.equal)) {
+    out.push(
+      `    ${t.table}: expected ${nf.format(t.expectedRows)} rows (${nf.format(t.sourceRows)} in SQLite, ${nf.format(t.rejectedRows)} in the reject log), ${nf.format(t.targetRows)} in PostgreSQL; checksums ${t.sourceChecksum} vs ${t.targetChecksum}${t.unloadableRows ? `; ${t.unloadableRows} row(s) neither loaded nor in the reject log` : ''}`,
+    )
+    if (t.differences?.length)
+      out.push(
+        `      differing rows (key: what): ${t.differences.map((d) => `${d.key}: ${d.kind}`).join(', ')} (${t.bisectNote})`,
+      )
+    else if (t.bisectNote) out.push(`      ${t.bisectNote}`)
+  }
+  return out
+}
+
+function countBy(xs: string[]): string {
+  const m = new Map<string, number>()
+  for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1)
+  return [...m].map(([k, n]) => `${n} ${k}`).join(', ')
+}

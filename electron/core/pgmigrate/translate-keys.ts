@@ -1,0 +1,281 @@
+// Keys, indexes and foreign keys of the plan (created after the load), the plan's agent-store
+// enhancements, and the schema objects that are reported rather than translated.
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import type { TableInfo } from '../sqlite/introspect'
+import type { NameAllocator } from './names'
+import type { Finding, NameChange, TablePlan } from './types'
+
+interface Ctx {
+  agentStore: boolean
+  names: NameChange[]
+  notCarried: Finding[]
+}
+
+type XInfo = { desc: number; coll: string | null }
+
+const lower = (s: string): string => s.toLowerCase()
+const sameSet = (a: string[], b: string[]): boolean =>
+  a.length === b.length && a.every((x) => b.includes(x))
+
+export function planKeysAndIndexes(
+  db: SqliteDb,
+  infos: TableInfo[],
+  tables: TablePlan[],
+  alloc: NameAllocator,
+  ctx: Ctx,
+): void {
+  const indexSql = new Map(
+    (
+      db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index'").all() as {
+        name: string
+        sql: string | null
+      }[]
+    ).map((r) => [r.name, r.sql]),
+  )
+  // The source's own index names first, so they are kept whenever possible.
+  const userIndexes = infos.flatMap((info, t) =>
+    info.indexes
+      .filter((ix) => ix.origin === 'c' && !ix.partial && !ix.columns.includes('<expr>'))
+      .map((ix) => ({ t, ix })),
+  )
+  for (const { t, ix } of userIndexes) {
+    const plan = tables[t]!
+    const name = alloc.allocate(ix.name)
+    if (name !== ix.name)
+      ctx.names.push({
+        kind: 'index',
+        table: plan.source,
+        source: ix.name,
+        target: name,
+        reason: 'longer than 63 bytes or taken',
+      })
+    const xinfo = db
+      .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1 ORDER BY seqno')
+      .all(ix.name) as XInfo[]
+    reportCollations(plan.source, ix.name, xinfo, ctx)
+    plan.indexes.push({
+      name,
+      columns: ix.columns.map((c) => col(plan, c)),
+      desc: xinfo.map((x) => x.desc === 1),
+      unique: ix.unique,
+      method: 'btree',
+    })
+  }
+  infos.forEach((info, t) => {
+    const plan = tables[t]!
+    for (const c of plan.columns) if (c.identity) alloc.reserve(`${plan.target}_${c.target}_seq`)
+    if (info.primaryKey.length) {
+      const cols = info.primaryKey.map((c) => col(plan, c))
+      const nulls =
+        info.withoutRowid || plan.columns.some((c) => c.identity)
+          ? 0
+          : countNullKeys(db, info.name, info.primaryKey)
+      if (nulls > 0) {
+        const name = alloc.allocate(`${plan.target}_${cols.join('_')}_key`)
+        plan.uniques.push({ name, columns: cols })
+        ctx.notCarried.push({
+          kind: 'primary-key',
+          table: plan.source,
+          name: info.primaryKey.join(', '),
+          detail: `the primary key holds NULL in ${nulls} row(s) (SQLite allows it outside INTEGER PRIMARY KEY); PostgreSQL's cannot, so it is created as UNIQUE ${name}`,
+          sql: null,
+        })
+      } else plan.primaryKey = { name: alloc.allocate(`${plan.target}_pkey`), columns: cols }
+    }
+    for (const ix of info.indexes) {
+      if (ix.origin === 'pk') continue
+      if (ix.partial || ix.columns.includes('<expr>')) {
+        ctx.notCarried.push({
+          kind: 'index',
+          table: plan.source,
+          name: ix.name,
+          detail: `${ix.partial ? 'partial' : 'expression'} index: not translated (SQLite expressions are not PostgreSQL's); create it by hand if queries need it`,
+          sql: indexSql.get(ix.name) ?? null,
+        })
+        continue
+      }
+      if (ix.origin === 'u') {
+        const cols = ix.columns.map((c) => col(plan, c))
+        if (plan.uniques.some((u) => sameSet(u.columns, cols))) continue
+        reportCollations(
+          plan.source,
+          ix.name,
+          db
+            .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1')
+            .all(ix.name) as XInfo[],
+          ctx,
+        )
+        plan.uniques.push({
+          name: alloc.allocate(`${plan.target}_${cols.join('_')}_key`),
+          columns: cols,
+        })
+      }
+    }
+    const sql = info.sql ?? ''
+    if (/\bCHECK\s*\(/i.test(sql))
+      ctx.notCarried.push({
+        kind: 'check',
+        table: plan.source,
+        name: plan.source,
+        detail: 'CHECK constraint(s) in the table definition are not translated; see the SQL',
+        sql,
+      })
+    if (/\bCOLLATE\s+(NOCASE|RTRIM)\b/i.test(sql))
+      ctx.notCarried.push({
+        kind: 'collation',
+        table: plan.source,
+        name: plan.source,
+        detail:
+          'COLLATE NOCASE/RTRIM in the table definition is not carried over: comparisons in PostgreSQL are case- and space-sensitive',
+        sql,
+      })
+  })
+  infos.forEach((info, t) => planForeignKeys(info, tables[t]!, tables, alloc, ctx))
+  if (ctx.agentStore) planAgentIndexes(tables, alloc, ctx)
+}
+
+function col(plan: TablePlan, source: string): string {
+  return (
+    (
+      plan.columns.find((c) => c.source === source) ??
+      plan.columns.find((c) => lower(c.source) === lower(source))
+    )?.target ?? source
+  )
+}
+
+function reportCollations(table: string, index: string, xinfo: XInfo[], ctx: Ctx): void {
+  const colls = [
+    ...new Set(
+      xinfo.map((x) => x.coll).filter((c): c is string => !!c && c.toUpperCase() !== 'BINARY'),
+    ),
+  ]
+  if (colls.length)
+    ctx.notCarried.push({
+      kind: 'collation',
+      table,
+      name: index,
+      detail: `index uses COLLATE ${colls.join(', ')}: created with PostgreSQL's default comparison instead`,
+      sql: null,
+    })
+}
+
+function countNullKeys(db: SqliteDb, table: string, cols: string[]): number {
+  const where = cols.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')
+  return Number(
+    db
+      .prepare(`SELECT count(*) FROM ${quoteIdent(table)} WHERE ${where}`)
+      .pluck()
+      .safeIntegers(true)
+      .get() as bigint,
+  )
+}
+
+function planForeignKeys(
+  info: TableInfo,
+  plan: TablePlan,
+  tables: TablePlan[],
+  alloc: NameAllocator,
+  ctx: Ctx,
+): void {
+  for (const fk of info.foreignKeys) {
+    const label = `(${fk.columns.join(', ')}) → ${fk.refTable}`
+    const parent =
+      tables.find((t) => t.source === fk.refTable) ??
+      tables.find((t) => lower(t.source) === lower(fk.refTable))
+    const skip = (why: string): void => {
+      ctx.notCarried.push({
+        kind: 'foreign-key',
+        table: plan.source,
+        name: label,
+        detail: `foreign key not created: ${why}`,
+        sql: null,
+      })
+    }
+    if (!parent) {
+      skip(`table "${fk.refTable}" is not in the database`)
+      continue
+    }
+    const implicit = fk.refColumns.every((c) => c === null)
+    const parentKey = parent.primaryKey?.columns ?? []
+    const refCols = implicit ? parentKey : fk.refColumns.map((c) => col(parent, c ?? ''))
+    if (!refCols.length || refCols.length !== fk.columns.length) {
+      skip(`"${fk.refTable}" has no primary key matching the reference`)
+      continue
+    }
+    const keys = [
+      parentKey,
+      ...parent.uniques.map((u) => u.columns),
+      ...parent.indexes.filter((i) => i.unique).map((i) => i.columns),
+    ]
+    if (!keys.some((k) => sameSet(k, refCols))) {
+      skip(
+        `"${fk.refTable}"(${refCols.join(', ')}) is not a primary key or unique, which PostgreSQL requires`,
+      )
+      continue
+    }
+    const cols = fk.columns.map((c) => col(plan, c))
+    plan.foreignKeys.push({
+      name: alloc.allocate(`${plan.target}_${cols.join('_')}_fkey`),
+      columns: cols,
+      refTable: parent.target,
+      refColumns: refCols,
+      onDelete: fk.onDelete,
+      onUpdate: fk.onUpdate,
+    })
+  }
+}
+
+/** MIGRATION-PLAN.md's enhanced schema: GIN on agents.configuration, (status, last_activity). */
+function planAgentIndexes(tables: TablePlan[], alloc: NameAllocator, ctx: Ctx): void {
+  const agents = tables.find((t) => t.source === 'agents')
+  if (!agents) return
+  const conf = agents.columns.find((c) => c.source === 'configuration')
+  if (conf?.type === 'jsonb')
+    agents.indexes.push({
+      name: alloc.allocate('idx_agents_configuration_gin'),
+      columns: [conf.target],
+      desc: [false],
+      unique: false,
+      method: 'gin',
+    })
+  else if (conf) {
+    const why = conf.rejected.find((r) => r.type === 'jsonb')
+    ctx.notCarried.push({
+      kind: 'index',
+      table: 'agents',
+      name: 'idx_agents_configuration_gin',
+      detail: `the plan's GIN index is not created: configuration stays ${conf.type}${why ? ` because ${why.reason} (${why.sampleRows.join('; ')})` : ''}`,
+      sql: null,
+    })
+  }
+  const cols = ['status', 'last_activity'].map(
+    (n) => agents.columns.find((c) => c.source === n)?.target,
+  )
+  if (cols.every((c) => c !== undefined))
+    agents.indexes.push({
+      name: alloc.allocate('idx_agents_status_activity'),
+      columns: cols as string[],
+      desc: [false, false],
+      unique: false,
+      method: 'btree',
+    })
+}
+
+/** Views and triggers: listed with their SQL (translating SQLite SQL is not attempted). */
+export function schemaFindings(db: SqliteDb): Finding[] {
+  const rows = db
+    .prepare(
+      "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY type, name",
+    )
+    .all() as { type: 'view' | 'trigger'; name: string; tbl_name: string; sql: string | null }[]
+  return rows.map((r) => ({
+    kind: r.type,
+    table: r.type === 'trigger' ? r.tbl_name : null,
+    name: r.name,
+    detail:
+      r.type === 'view'
+        ? 'view not translated: recreate it in PostgreSQL from its SQL'
+        : 'trigger not translated and not run during the load: recreate it in PostgreSQL if the application needs it',
+    sql: r.sql,
+  }))
+}

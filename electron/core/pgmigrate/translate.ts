@@ -1,0 +1,256 @@
+// SQLite schema + profiled values → the translation plan (types.ts). Everything in the source
+// schema is either carried over or listed in `notCarried` / `names` with the reason.
+import { createHash } from 'node:crypto'
+import { FerryError } from '../../../shared/contract/envelope'
+import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { declaredBounds, decideType, typeSql } from './decide'
+import { translateDefault } from './defaults'
+import { NameAllocator, pgName } from './names'
+import {
+  profileColumns,
+  registerProfileFunctions,
+  sampleBlockers,
+  type NumericBounds,
+} from './profile'
+import { planKeysAndIndexes, schemaFindings } from './translate-keys'
+import type { ColumnPlan, Finding, MigrationPlan, NameChange, TableKey, TablePlan } from './types'
+
+/** Ferry's own bookkeeping tables in the target schema. */
+export const FERRY_TABLES = ['ferry_run', 'ferry_ledger', 'ferry_rejects'] as const
+
+export interface TranslateOptions {
+  schema: string
+  onTable?: (table: string, index: number, count: number) => void
+}
+
+export function sourceFingerprint(db: SqliteDb): string {
+  const rows = db
+    .prepare(
+      "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name",
+    )
+    .raw(true)
+    .all()
+  return createHash('sha256').update(JSON.stringify(rows)).digest('hex')
+}
+
+export function translateSchema(db: SqliteDb, opts: TranslateOptions): MigrationPlan {
+  registerProfileFunctions(db)
+  const kinds = new Map(
+    (
+      db.prepare('SELECT name, type FROM pragma_table_list WHERE schema = ?').all('main') as {
+        name: string
+        type: string
+      }[]
+    ).map((r) => [r.name, r.type]),
+  )
+  const notCarried: Finding[] = []
+  const names: NameChange[] = []
+  const infos: TableInfo[] = []
+  for (const row of listTables(db)) {
+    const kind = kinds.get(row.name)
+    if (kind === 'shadow') {
+      notCarried.push({
+        kind: 'table',
+        table: row.name,
+        name: row.name,
+        detail: 'internal table of a virtual table: not copied as data',
+        sql: row.sql,
+      })
+      continue
+    }
+    const info = { ...describeTable(db, row), rowCount: null, countError: null }
+    if (info.virtual) {
+      notCarried.push({
+        kind: 'table',
+        table: row.name,
+        name: row.name,
+        detail:
+          'virtual table (its module is SQLite-specific): not copied; its data lives in its internal tables',
+        sql: row.sql,
+      })
+      continue
+    }
+    infos.push(info)
+  }
+  const clash = infos.find((t) => (FERRY_TABLES as readonly string[]).includes(pgName(t.name)))
+  if (clash) {
+    throw new FerryError(
+      'NAME_CLASH',
+      `The source has a table named "${clash.name}", which Ferry uses for its own bookkeeping in the target schema`,
+      'Rename that table in a copy of the database, or ask for this case to be supported.',
+    )
+  }
+
+  const alloc = new NameAllocator()
+  for (const n of FERRY_TABLES) alloc.reserve(n)
+  const seq = readSequences(db)
+  const tables: TablePlan[] = []
+  infos.forEach((info, i) => {
+    opts.onTable?.(info.name, i, infos.length)
+    const target = pgName(info.name)
+    if (target !== info.name)
+      names.push({
+        kind: 'table',
+        table: info.name,
+        source: info.name,
+        target,
+        reason: 'longer than 63 bytes',
+      })
+    alloc.reserve(target)
+    tables.push(planTable(db, info, target, seq.get(info.name) ?? null, names, notCarried))
+  })
+  const agentStore = ['agents', 'tasks', 'events', 'agent_messages'].every((n) =>
+    tables.some((t) => t.source === n),
+  )
+  planKeysAndIndexes(db, infos, tables, alloc, { agentStore, names, notCarried })
+  notCarried.push(...schemaFindings(db))
+  return {
+    version: 1,
+    sourceFingerprint: sourceFingerprint(db),
+    schema: opts.schema,
+    agentStore,
+    tables,
+    names,
+    notCarried,
+  }
+}
+
+function readSequences(db: SqliteDb): Map<string, string> {
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'")
+    .get()
+  if (!exists) return new Map()
+  const rows = db
+    .prepare('SELECT name, seq FROM sqlite_sequence')
+    .raw(true)
+    .safeIntegers(true)
+    .all() as [string, bigint | null][]
+  return new Map(rows.filter((r) => r[1] !== null).map(([n, s]) => [n, String(s)]))
+}
+
+function tableKey(db: SqliteDb, info: TableInfo): TableKey {
+  if (info.withoutRowid) return { kind: 'pk', columns: info.primaryKey }
+  const taken = new Set(info.columns.map((c) => c.name.toLowerCase()))
+  const expr = ['rowid', '_rowid_', 'oid'].find((e) => !taken.has(e))
+  if (expr) return { kind: 'rowid', expr }
+  // Outside WITHOUT ROWID a primary key may hold NULL, and a NULL key would be skipped by the
+  // key-range reads: only a NULL-free key can stand in for the rowid.
+  const nullKey = info.primaryKey.length
+    ? db
+        .prepare(
+          `SELECT 1 FROM ${quoteIdent(info.name)} WHERE ${info.primaryKey.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')} LIMIT 1`,
+        )
+        .get()
+    : true
+  if (!nullKey) return { kind: 'pk', columns: info.primaryKey }
+  throw new FerryError(
+    'NO_ROW_KEY',
+    `Table "${info.name}" has columns named rowid, _rowid_ and oid and no NULL-free primary key, so its rows cannot be read in a stable order`,
+    'Rename one of those columns in a copy of the database.',
+  )
+}
+
+function planTable(
+  db: SqliteDb,
+  info: TableInfo,
+  target: string,
+  autoSeq: string | null,
+  names: NameChange[],
+  notCarried: Finding[],
+): TablePlan {
+  const key = tableKey(db, info)
+  const cols = info.columns.filter((c) => c.hidden === 0 || c.hidden === 2 || c.hidden === 3)
+  const bounds = new Map<string, NumericBounds>()
+  for (const c of cols) {
+    const b = declaredBounds(c.declaredType)
+    if (b) bounds.set(c.name, b)
+  }
+  const { rows, stats } = profileColumns(
+    db,
+    info.name,
+    cols.map((c) => c.name),
+    bounds,
+  )
+  const rowidAlias =
+    !info.withoutRowid &&
+    info.primaryKey.length === 1 &&
+    cols.some((c) => c.pkPosition === 1 && c.declaredType.toUpperCase() === 'INTEGER')
+  const columns: ColumnPlan[] = cols.map((c) => {
+    const s = stats.get(c.name)!
+    const d = decideType(c.declaredType, s, bounds.get(c.name) ?? null)
+    const colTarget = pgName(c.name)
+    if (colTarget !== c.name)
+      names.push({
+        kind: 'column',
+        table: info.name,
+        source: c.name,
+        target: colTarget,
+        reason: 'longer than 63 bytes',
+      })
+    const identity = rowidAlias && c.pkPosition === 1 && d.type === 'bigint'
+    const generated = c.hidden === 2 || c.hidden === 3
+    const def =
+      identity || generated
+        ? { sql: null, problem: null }
+        : translateDefault(c.defaultValue, d.type)
+    if (def.problem)
+      notCarried.push({
+        kind: 'default',
+        table: info.name,
+        name: c.name,
+        detail: def.problem,
+        sql: null,
+      })
+    if (generated) {
+      notCarried.push({
+        kind: 'generated',
+        table: info.name,
+        name: c.name,
+        detail: `generated column (${c.hidden === 3 ? 'stored' : 'virtual'}): its values are loaded into a plain column; the expression is not carried over`,
+        sql: info.sql,
+      })
+    }
+    const rejected = d.rejected.map((r) => {
+      const sample = sampleBlockers(
+        db,
+        info.name,
+        key,
+        info.primaryKey,
+        c.name,
+        r.type.startsWith('numeric(') ? 'numeric' : r.type,
+        bounds.get(c.name),
+      )
+      return { ...r, sampleKeys: sample.keys, sampleRows: sample.labels }
+    })
+    return {
+      source: c.name,
+      target: colTarget,
+      declaredType: c.declaredType,
+      type: d.type,
+      typeSql: typeSql(d.type, d.precision, d.scale),
+      precision: d.precision,
+      scale: d.scale,
+      // A NULL in a NOT NULL column cannot be in SQLite; keep the constraint with the table.
+      notNull: c.notNull,
+      defaultSql: def.sql,
+      identity,
+      generated,
+      rejected,
+      notes: d.notes,
+      forecastRejects: d.forecastRejects,
+    }
+  })
+  return {
+    source: info.name,
+    target,
+    key,
+    columns,
+    primaryKey: null,
+    uniques: [],
+    indexes: [],
+    foreignKeys: [],
+    autoincrementSeq: autoSeq,
+    rows,
+  }
+}

@@ -1,0 +1,138 @@
+// The pure rules of the SQLite → PostgreSQL engine: type decisions from profiled counts, names
+// over 63 bytes, DEFAULT translation, COPY escaping. (Agreement with the real server is checked
+// in test/integration/pgmigrate-canonical.test.ts.)
+import { describe, expect, it } from 'vitest'
+import { copyField, encoderFor } from '../../electron/core/pgmigrate/canonical'
+import { affinityOf, declaredBounds, decideType } from '../../electron/core/pgmigrate/decide'
+import { translateDefault } from '../../electron/core/pgmigrate/defaults'
+import { NameAllocator, pgName } from '../../electron/core/pgmigrate/names'
+import type { ColumnStats } from '../../electron/core/pgmigrate/profile'
+
+const stats = (s: Partial<ColumnStats>): ColumnStats => ({
+  nulls: 0,
+  ints: 0,
+  reals: 0,
+  texts: 0,
+  blobs: 0,
+  json: 0,
+  timestamps: 0,
+  zeroOne: 0,
+  hugeInts: 0,
+  fitsDeclared: null,
+  ...s,
+})
+
+describe('type decisions from the values present', () => {
+  it('follows SQLite affinity rules for declared types', () => {
+    expect(
+      ['INTEGER', 'NVARCHAR(40)', '', 'BLOB', 'DOUBLE', 'DATETIME', 'BOOLEAN', 'NUMERIC(10,2)'].map(
+        affinityOf,
+      ),
+    ).toEqual(['INTEGER', 'TEXT', 'BLOB', 'BLOB', 'REAL', 'NUMERIC', 'NUMERIC', 'NUMERIC'])
+    expect(declaredBounds('NUMERIC(10,2)')).toEqual({ precision: 10, scale: 2 })
+    expect(declaredBounds('DECIMAL(0,2)')).toBeNull()
+  })
+
+  it('keeps a safer type when one value blocks the candidate, and says how many', () => {
+    expect(decideType('INTEGER', stats({ ints: 9, texts: 1 }), null)).toMatchObject({
+      type: 'text',
+      rejected: [{ type: 'bigint', count: 1 }],
+    })
+    expect(decideType('INTEGER', stats({ ints: 9, reals: 1 }), null)).toMatchObject({
+      type: 'numeric',
+      rejected: [{ type: 'bigint', count: 1 }],
+    })
+    expect(decideType('TEXT', stats({ texts: 10, json: 9 }), null)).toMatchObject({
+      type: 'text',
+      rejected: [{ type: 'jsonb', count: 1 }],
+    })
+    expect(decideType('TEXT', stats({ texts: 10, timestamps: 8 }), null)).toMatchObject({
+      type: 'text',
+      rejected: [{ type: 'timestamptz', count: 2 }],
+    })
+    expect(decideType('BOOLEAN', stats({ ints: 10, zeroOne: 9 }), null)).toMatchObject({
+      type: 'bigint',
+      rejected: [{ type: 'boolean', count: 1 }],
+    })
+    expect(decideType('REAL', stats({ reals: 5, ints: 1, hugeInts: 1 }), null)).toMatchObject({
+      type: 'numeric',
+    })
+    expect(decideType('', stats({ blobs: 3, texts: 1 }), null)).toMatchObject({
+      type: 'text',
+      forecastRejects: 3,
+    })
+  })
+
+  it('takes the candidate when every value passes', () => {
+    expect(decideType('TEXT', stats({ texts: 10, json: 10, nulls: 4 }), null).type).toBe('jsonb')
+    expect(decideType('TEXT', stats({ texts: 10, timestamps: 10 }), null).type).toBe('timestamptz')
+    expect(decideType('BOOLEAN', stats({ ints: 10, zeroOne: 10 }), null).type).toBe('boolean')
+    expect(decideType('BLOB', stats({ blobs: 2, nulls: 1 }), null).type).toBe('bytea')
+    expect(
+      decideType('NUMERIC(10,2)', stats({ reals: 4, ints: 1, fitsDeclared: 5 }), {
+        precision: 10,
+        scale: 2,
+      }),
+    ).toMatchObject({ type: 'numeric', precision: 10, scale: 2 })
+    expect(
+      decideType('NUMERIC(10,2)', stats({ reals: 4, fitsDeclared: 3 }), {
+        precision: 10,
+        scale: 2,
+      }),
+    ).toMatchObject({ type: 'numeric', precision: null })
+    expect(decideType('INTEGER', stats({ nulls: 5 }), null)).toMatchObject({
+      type: 'bigint',
+      notes: [expect.stringContaining('no values')],
+    })
+  })
+})
+
+describe('names, defaults and COPY text', () => {
+  it('shortens names over 63 bytes to a prefix and 8 hex of their SHA-256, never splitting a character', () => {
+    const long = 'é'.repeat(40)
+    const short = pgName(long)
+    expect(Buffer.byteLength(short)).toBeLessThanOrEqual(63)
+    expect(short).toMatch(/^(é)+_[0-9a-f]{8}$/)
+    expect(pgName(long)).toBe(short)
+    expect(pgName('Mixed Case "x"')).toBe('Mixed Case "x"')
+    const a = new NameAllocator()
+    a.reserve('t_pkey')
+    expect(a.allocate('t_pkey')).toBe('t_pkey_2')
+  })
+
+  it('translates literals and current-time defaults for the chosen type, and explains the rest', () => {
+    expect(translateDefault("'it''s'", 'text').sql).toBe("'it''s'")
+    expect(translateDefault('CURRENT_TIMESTAMP', 'timestamptz').sql).toBe('CURRENT_TIMESTAMP')
+    expect(translateDefault("(datetime('now'))", 'text').sql).toContain("'YYYY-MM-DD HH24:MI:SS'")
+    expect(translateDefault('1', 'boolean').sql).toBe('true')
+    expect(translateDefault("X'00FF'", 'bytea').sql).toBe("decode('00ff', 'hex')")
+    expect(translateDefault('\'{"b":1, "a":2}\'', 'jsonb').sql).toBe('\'{"a": 2, "b": 1}\'')
+    expect(translateDefault("(lower('X'))", 'text')).toMatchObject({
+      sql: null,
+      problem: expect.stringContaining('not carried over'),
+    })
+    expect(translateDefault("'idle'", 'bigint')).toMatchObject({
+      sql: null,
+      problem: expect.any(String),
+    })
+  })
+
+  it('escapes COPY text and refuses values PostgreSQL would reject or change', () => {
+    expect(copyField('a\\b\tc\nd\re', 'text')).toBe('a\\\\b\\tc\\nd\\re')
+    expect(copyField(null, 'text')).toBe('\\N')
+    expect(copyField('00ff', 'bytea')).toBe('\\\\x00ff')
+    const text = encoderFor({ type: 'text', precision: null, scale: null })
+    expect(text('a\u0000b')).toMatchObject({ reason: expect.stringContaining('NUL') })
+    expect(text(Buffer.from('x'))).toMatchObject({ reason: expect.any(String) })
+    expect(text(12n)).toBe('12')
+    const money = encoderFor({ type: 'numeric', precision: 10, scale: 2 })
+    expect(money(0.99)).toBe('0.99')
+    expect(money(0.999)).toMatchObject({ reason: expect.stringContaining('without rounding') })
+    expect(
+      encoderFor({ type: 'double precision', precision: null, scale: null })(2n ** 60n),
+    ).toMatchObject({ reason: expect.any(String) })
+    expect(encoderFor({ type: 'bigint', precision: null, scale: null })(9223372036854775807n)).toBe(
+      '9223372036854775807',
+    )
+  })
+})
