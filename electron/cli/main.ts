@@ -6,6 +6,7 @@ import { version } from './context'
 import { demoWorkspaceCommand, runCommand, serveCommand, statusCommand, undoCommand } from './commands'
 import { registerBackupCommands } from './commands-backup'
 import { registerMigrationCommands } from './commands-migrations'
+import { registerPhase2Commands } from './commands-phase2'
 import { registerPgMigrateCommands } from './commands-pgmigrate'
 
 function int(name: string, min: number, max: number) {
@@ -19,7 +20,6 @@ function int(name: string, min: number, max: number) {
 
 /** Commands of DESIGN.md §4 whose engines arrive with later issues: say so plainly. */
 const LATER: Record<string, string> = {
-  inventory: 'the Phase 2 issue (data inventory)',
   bench: 'the Phase 4 issue (benchmarks)',
 }
 
@@ -85,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   registerBackupCommands(program, setCode)
   registerMigrationCommands(program, setCode)
+  registerPhase2Commands(program, setCode)
   registerPgMigrateCommands(program, setCode)
 
   for (const [name, issue] of Object.entries(LATER)) {

@@ -9,6 +9,7 @@ import { FerryError } from '../../shared/contract/envelope'
 import type { Evidence, WorkspaceSummary } from '../../shared/contract/types'
 import { listBackups } from './backup/list'
 import { readSchemaProfile } from './steps/document-schema'
+import { readInventory } from './inventory/read-report'
 import { writeFileAtomic } from './fs/atomic'
 import { Journal } from './journal/journal'
 import { nodeWorkerLauncher, type WorkerLauncher } from './jobs/launcher'
@@ -150,6 +151,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       return value as Evidence
     },
     'schema.get': () => readSchemaProfile(requireWs().paths),
+    'inventory.get': () => readInventory(requireWs().paths),
     'target.configure': (config) => target.configure(config),
     'target.connect': () => target.connect(),
     'target.status': () => target.status(),

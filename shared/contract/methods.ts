@@ -48,6 +48,8 @@ export const methods = {
   'backup.restore': { input: z.object({ id: z.string().min(1).max(200) }).strict(), output: Evidence },
   /** The last schema profile written by pre.document-schema, or null before it ran. */
   'schema.get': { input: Empty, output: Evidence.nullable() },
+  /** The last inventory of .claude/ (ferry inventory, p2.migration-scripts), or null before one was taken. */
+  'inventory.get': { input: Empty, output: Evidence.nullable() },
   /** Chooses the PostgreSQL target: the embedded server or a URL. */
   'target.configure': { input: TargetConfig, output: TargetStatus },
   /** Connects to the target (starting the embedded server if needed) and reports its version. */

@@ -103,23 +103,25 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p2.migration-scripts',
       'Create data migration scripts',
       'Map every file under .claude/ to its target table (or a reason to skip it) and dry-run the import.',
+      { available: true },
     ),
     step(
       'p2.rehearsal',
       'Test migration on copy of production data',
       'Run the whole import in the sandbox copy first and compare the results.',
+      { available: true },
     ),
     step(
       'p2.validate',
       'Validate data integrity',
       'Import into .claude/memory.db and reconcile: files in = imported + skipped, row by row.',
-      { backupFirst: true },
+      { backupFirst: true, available: true },
     ),
     step(
       'p2.perf-test',
       'Performance test with migrated data',
       'Time the typical agent queries on memory.db against the files and state.db baseline.',
-      { baselineFirst: true },
+      { baselineFirst: true, available: true },
     ),
   ]),
   phase('p3', 'Phase 3 — PostgreSQL Migration', 'Move the consolidated database to PostgreSQL, fast and verifiably.', [

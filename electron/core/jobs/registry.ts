@@ -8,6 +8,7 @@ import { documentSchema } from '../steps/document-schema'
 import type { JobFn } from './job'
 import { BACKUP_JOBS } from '../backup/jobs'
 import { PHASE1_JOBS } from '../sqlite/phase1-jobs'
+import { PHASE2_JOBS } from '../import/jobs'
 import { PGMIGRATE_JOBS } from '../pgmigrate/jobs'
 
 const StepParams = z.object({ root: z.string() })
@@ -16,6 +17,7 @@ const DemoParams = z.object({ dir: z.string(), events: z.number().int().optional
 export const JOBS: Record<string, JobFn> = {
   ...BACKUP_JOBS,
   ...PHASE1_JOBS,
+  ...PHASE2_JOBS,
   ...PGMIGRATE_JOBS,
   'step:pre.document-schema': (params, ctx) => documentSchema(workspacePaths(StepParams.parse(params).root), ctx),
   'demo-workspace': async (params, ctx) => {

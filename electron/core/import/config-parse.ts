@@ -1,0 +1,185 @@
+// .claude/config files (JSON, YAML, TOML, .env) as key/value rows: nested keys flattened to dotted
+// paths, values as JSON text with numbers exactly as written, secret-looking values replaced by
+// "***" here, before anything else sees them. A file that does not parse yields no rows and a
+// located problem whose message never quotes the file (it may be the line with the password).
+import { parse as parseToml, TomlError } from 'smol-toml'
+import { parseAllDocuments } from 'yaml'
+import { fromJs, JObject, type JValue, JNumber, readJson, toJsonText } from './json-text'
+import { looksSecret, REDACTED, secretCandidates } from './secrets'
+
+export type ConfigFormat = 'json' | 'yaml' | 'toml' | 'env'
+
+export interface ConfigRow {
+  /** 0-based position of the key in the file. */
+  index: number
+  key: string
+  /** JSON text; `"***"` for secrets; null for an .env line that is not KEY=VALUE. */
+  value: string | null
+  isSecret: boolean
+  /** Known for .env files. */
+  line: number | null
+  parseError: string | null
+}
+
+export interface ConfigParse {
+  rows: ConfigRow[]
+  /** Why the whole file could not be read as key/values. */
+  problem: { line: number | null; message: string } | null
+  /** The raw secret values, for scrubbing elsewhere; never stored. */
+  secretValues: string[]
+}
+
+const SIMPLE_KEY = /^[A-Za-z0-9_-]+$/
+const seg = (k: string): string => (SIMPLE_KEY.test(k) ? k : JSON.stringify(k))
+const join = (prefix: string, k: string): string => (prefix ? `${prefix}.${k}` : k)
+
+function flatten(v: JValue, key: string, out: [string, JValue][]): void {
+  if (v instanceof JObject && v.entries.length > 0) {
+    for (const [k, x] of v.entries) flatten(x, join(key, seg(k)), out)
+  } else if (Array.isArray(v) && v.some((x) => x instanceof JObject || Array.isArray(x))) {
+    v.forEach((x, i) => flatten(x, `${key || '$'}[${i}]`, out))
+  } else out.push([key || '$', v])
+}
+
+function scalarText(v: JValue): string | null {
+  if (typeof v === 'string') return v
+  if (v instanceof JNumber) return v.text
+  return null
+}
+
+function rowsOf(root: JValue, secrets: string[]): ConfigRow[] {
+  const leaves: [string, JValue][] = []
+  flatten(root, '', leaves)
+  return leaves.map(([key, v], index) => {
+    const text = scalarText(v)
+    const isSecret = looksSecret(key, text)
+    if (isSecret) {
+      if (text !== null) secrets.push(...secretCandidates(text))
+      else if (Array.isArray(v))
+        for (const x of v) if (scalarText(x) !== null) secrets.push(scalarText(x) as string)
+    }
+    return {
+      index,
+      key,
+      value: isSecret ? JSON.stringify(REDACTED) : toJsonText(v),
+      isSecret,
+      line: null,
+      parseError: null,
+    }
+  })
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? '')
+    .replace(/^Invalid TOML document: /, '')
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/:$/, '')
+}
+
+function parseEnv(text: string, secrets: string[]): ConfigRow[] {
+  const rows: ConfigRow[] = []
+  text.split('\n').forEach((rawLine, i) => {
+    const line = rawLine.replace(/\r$/, '')
+    const t = line.trim()
+    if (t === '' || t.startsWith('#')) return
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(t)
+    const index = rows.length
+    if (!m) {
+      rows.push({
+        index,
+        key: `#line ${i + 1}`,
+        value: null,
+        isSecret: false,
+        line: i + 1,
+        parseError: `line ${i + 1} is not KEY=VALUE (its text is not stored: it may hold a secret)`,
+      })
+      return
+    }
+    const key = m[1] as string
+    const rest = m[2] as string
+    let value = rest.replace(/\s+#.*$/, '').trim()
+    let parseError: string | null = null
+    if (rest.startsWith('"')) {
+      const end = /^"((?:[^"\\]|\\.)*)"/.exec(rest)
+      if (end)
+        value = (end[1] as string).replace(
+          /\\([nrt"\\])/g,
+          (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c,
+        )
+      else parseError = `line ${i + 1}: the double quote is not closed`
+    } else if (rest.startsWith("'")) {
+      const end = /^'([^']*)'/.exec(rest)
+      if (end) value = end[1] as string
+      else parseError = `line ${i + 1}: the single quote is not closed`
+    }
+    const isSecret = looksSecret(key, value)
+    if (isSecret) secrets.push(...secretCandidates(value), ...(parseError ? [rest] : []))
+    rows.push({
+      index,
+      key,
+      value: JSON.stringify(isSecret ? REDACTED : value),
+      isSecret,
+      line: i + 1,
+      parseError,
+    })
+  })
+  return rows
+}
+
+export function parseConfig(format: ConfigFormat, text: string): ConfigParse {
+  const secretValues: string[] = []
+  // An empty file is a file with no keys, not a broken one.
+  if (text.trim() === '') return { rows: [], problem: null, secretValues }
+  if (format === 'env') return { rows: parseEnv(text, secretValues), problem: null, secretValues }
+  if (format === 'json') {
+    const r = readJson(text)
+    if (!r.ok)
+      return {
+        rows: [],
+        problem: { line: r.problem.line, message: r.problem.message },
+        secretValues,
+      }
+    return { rows: rowsOf(r.value, secretValues), problem: null, secretValues }
+  }
+  if (format === 'toml') {
+    try {
+      const v = parseToml(text, { integersAsBigInt: 'asNeeded' })
+      return { rows: rowsOf(fromJs(v), secretValues), problem: null, secretValues }
+    } catch (err) {
+      const line = err instanceof TomlError ? err.line : null
+      return {
+        rows: [],
+        problem: {
+          line,
+          message: `invalid TOML${line ? ` at line ${line}` : ''}: ${firstLine((err as Error).message)}`,
+        },
+        secretValues,
+      }
+    }
+  }
+  const docs = parseAllDocuments(text, { intAsBigInt: true, prettyErrors: false })
+  const list = Array.isArray(docs) ? docs : []
+  for (const d of list) {
+    const e = d.errors[0]
+    if (e) {
+      const line = e.linePos?.[0].line ?? null
+      return {
+        rows: [],
+        problem: {
+          line,
+          message: `invalid YAML${line ? ` at line ${line}` : ''}: ${firstLine(e.message)}`,
+        },
+        secretValues,
+      }
+    }
+  }
+  const values = list.map((d) => fromJs(d.toJS({ maxAliasCount: 100 })))
+  const root: JValue =
+    values.length === 1
+      ? (values[0] as JValue)
+      : values.length === 0
+        ? null
+        : new JObject(values.map((v, i) => [`[doc ${i + 1}]`, v]))
+  const rows = root === null ? [] : rowsOf(root, secretValues)
+  return { rows, problem: null, secretValues }
+}

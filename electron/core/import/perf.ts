@@ -1,0 +1,102 @@
+// p2.perf-test: Phase 1's typical agent workload on memory.db, with the baseline's own parameter
+// values, compared query by query with the baseline recorded on the untouched state.db. The
+// file-based column (the same questions answered by reading .claude/ files) is not measured yet.
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { FerryError } from '../../../shared/contract/envelope'
+import type { JobContext } from '../jobs/job'
+import type { WorkspacePaths } from '../workspace/resolve'
+import { compareRuns } from '../workload/compare'
+import { BASELINE } from '../workload/jobs'
+import { WORKLOAD } from '../workload/queries'
+import { decodeParams, runWorkload } from '../workload/run'
+import { findRun, openWorkloadStore, saveRun, type WorkloadRun } from '../workload/store'
+import { memoryDbPath } from './memory-db'
+
+export const AFTER_P2 = 'after-p2'
+const MEMORY_DB = '.claude/memory.db'
+
+export async function perfTestStep(
+  paths: WorkspacePaths,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
+  const file = memoryDbPath(paths)
+  if (!existsSync(file))
+    throw new FerryError(
+      'NO_MEMORY_DB',
+      'There is no .claude/memory.db to test yet',
+      'Run "Validate data integrity" (p2.validate) first: it builds memory.db.',
+    )
+  const store = openWorkloadStore(paths.journalDb)
+  let baseline: WorkloadRun | null
+  try {
+    baseline = findRun(store, BASELINE, 'sqlite', '.claude/state.db')
+  } finally {
+    store.close()
+  }
+  if (!baseline)
+    throw new FerryError(
+      'NO_BASELINE',
+      'No workload baseline was recorded on state.db',
+      'Run the step through Ferry (ferry run p2.perf-test): it records the baseline first.',
+    )
+  const params = new Map(
+    baseline.results.filter((r) => !r.skipped).map((r) => [r.query, decodeParams(r.params)]),
+  )
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  let run: WorkloadRun
+  try {
+    db.pragma('busy_timeout = 5000')
+    const at = new Date().toISOString()
+    const results = await runWorkload(db, WORKLOAD, {
+      signal: ctx.signal,
+      params,
+      onQuery: (i, n, name) => ctx.progress(i, n, 'queries', `memory.db: ${name}`),
+    })
+    run = {
+      runId: randomUUID(),
+      label: AFTER_P2,
+      backend: 'sqlite',
+      database: MEMORY_DB,
+      at,
+      results,
+    }
+  } finally {
+    db.close()
+  }
+  const s2 = openWorkloadStore(paths.journalDb)
+  try {
+    saveRun(s2, run)
+  } finally {
+    s2.close()
+  }
+  const rows = compareRuns(baseline.results, run.results)
+  const timed = rows.filter((r) => r.verdict !== 'skipped')
+  const p95s = timed.map((r) => r.p95After).filter((x): x is number => x !== null)
+  return {
+    // First, so one-line summaries (ferry run, ferry status) show them.
+    queries: rows.length,
+    slower: rows.filter((r) => r.verdict === 'slower').length,
+    p95AfterMaxMs: p95s.length ? Math.max(...p95s) : null,
+    database: MEMORY_DB,
+    baseline: { runId: baseline.runId, at: baseline.at, database: baseline.database },
+    run: { runId: run.runId, at: run.at },
+    summary: {
+      queries: rows.length,
+      faster: rows.filter((r) => r.verdict === 'faster').length,
+      slower: rows.filter((r) => r.verdict === 'slower').length,
+      same: rows.filter((r) => r.verdict === 'same').length,
+      skipped: rows.length - timed.length,
+      sameResults: rows.filter((r) => r.sameResults === true).length,
+      differentResults: rows.filter((r) => r.sameResults === false).map((r) => r.query),
+      p95AfterMax: p95s.length ? Math.max(...p95s) : null,
+      under100msAfter: p95s.filter((x) => x < 100).length,
+    },
+    comparison: rows,
+    files: {
+      measured: false,
+      note: 'The file-based equivalent of each query (the old system reading .claude/ files) is not measured yet.',
+    },
+  }
+}

@@ -1,0 +1,256 @@
+// The import (p2.validate's first half, and p2.rehearsal in the sandbox): list .claude/, decide
+// for every file, collect the secrets to keep out, then import non-critical data first — logs,
+// config, context, then state.db — into memory.db. Every source file ends with one outcome.
+import { randomUUID } from 'node:crypto'
+import { faultPoint } from '../jobs/faults'
+import { throwIfCancelled } from '../jobs/job'
+import { osError } from '../inventory/open'
+import { walkClaude, type WalkEntry } from '../inventory/walk'
+import type { WorkspacePaths } from '../workspace/resolve'
+import { importLog } from './import-log'
+import { importWhole } from './import-whole'
+import { dispose, type Disposition, type Importer, TABLE_OF } from './map'
+import { finishMemoryDb, memoryDbPath, openMemoryDb } from './memory-db'
+import type { FileOutcome, ImportContext } from './outcome'
+import { collectSecrets } from './secret-scan'
+import { Scrubber } from './secrets'
+import { copyStateTables, type StateTableResult } from './state-copy'
+import { openState } from './state-info'
+
+export const DEFAULT_ORDER: readonly Importer[] = ['log', 'config', 'context', 'state-db']
+export const BATCH_ROWS = 10_000
+
+export interface ImportOptions {
+  signal: AbortSignal
+  progress: (done: number, total: number, message: string) => void
+  log: (level: 'info' | 'warn', message: string) => void
+  order?: readonly Importer[]
+  batchRows?: number
+  now?: () => Date
+}
+
+export interface ImportRun {
+  runId: string
+  memoryDb: string
+  firstBuild: boolean
+  resumedBuild: boolean
+  order: readonly Importer[]
+  files: FileOutcome[]
+  stateTables: StateTableResult[]
+  stateSkipped: { name: string; reason: string }[]
+  secrets: {
+    declared: number
+    scrubbable: number
+    tooShortToScrub: number
+    sources: { path: string; secrets: number }[]
+  }
+  entries: WalkEntry[]
+  dispositions: Map<WalkEntry, Disposition>
+  outcomes: Map<WalkEntry, FileOutcome>
+  /** Holds the secret values in this process only: never put it in evidence. */
+  scrub: Scrubber
+  rowsAdded: number
+  rowsRemoved: number
+  bytesRead: number
+  importMs: number
+}
+
+export function planFiles(entries: WalkEntry[]): { entry: WalkEntry; d: Disposition }[] {
+  return entries.map((entry) => ({ entry, d: dispose(entry) }))
+}
+
+/** A failure to open or read a source file (reported for that file), not a failure of Ferry's own writes. */
+function isReadError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code
+  return (
+    code === 'FILE_CHANGED' ||
+    (typeof code === 'string' &&
+      /^E[A-Z]+$/.test(code) &&
+      !(err instanceof Error && err.name === 'SqliteError'))
+  )
+}
+
+export async function runImport(paths: WorkspacePaths, o: ImportOptions): Promise<ImportRun> {
+  const started = performance.now()
+  const now = o.now ?? (() => new Date())
+  const order = o.order ?? DEFAULT_ORDER
+  const entries = walkClaude(paths.root, { signal: o.signal })
+  const files = planFiles(entries)
+  const stateFile = files.find((f) => f.d.action === 'import' && f.d.importer === 'state-db')
+  const state = openState(paths, stateFile !== undefined)
+  try {
+    const found = await collectSecrets(files, state.src, state.schema)
+    const scrub = new Scrubber(found.values)
+    const opened = openMemoryDb(paths)
+    const runId = randomUUID()
+    const startedAt = now().toISOString()
+    const total = files.reduce((s, f) => s + (f.d.action === 'import' ? f.entry.size : 0), 0)
+    let done = 0
+    let lastTick = 0
+    const tick = (message: string, force = false): void => {
+      const t = performance.now()
+      if (!force && t - lastTick < 200) return
+      lastTick = t
+      o.progress(Math.min(done, total), total, message)
+    }
+    let current = ''
+    const ctx: ImportContext = {
+      mem: opened.db,
+      scrub,
+      batchRows: o.batchRows ?? BATCH_ROWS,
+      now: () => now().toISOString(),
+      bytes: (n) => {
+        done += n
+        tick(current)
+      },
+      afterBatch: async () => {
+        throwIfCancelled(o.signal)
+        await faultPoint('import:after-batch', o.signal)
+      },
+    }
+    const outcomes = new Map<WalkEntry, FileOutcome>()
+    let stateTables: StateTableResult[] = []
+    try {
+      for (const importer of order) {
+        for (const { entry, d } of files) {
+          if (d.action !== 'import' || d.importer !== importer) continue
+          current = `${TABLE_OF[importer]} ← ${entry.path}`
+          tick(current, true)
+          if (d.importer === 'log' || d.importer === 'context' || d.importer === 'config') {
+            try {
+              outcomes.set(
+                entry,
+                d.importer === 'log'
+                  ? await importLog(ctx, entry, d.format, d.gz)
+                  : await importWhole(ctx, entry, d.importer, d.format),
+              )
+            } catch (err) {
+              if (!isReadError(err)) throw err
+              const x = osError(err)
+              outcomes.set(entry, {
+                path: entry.path,
+                ...(entry.pathHex ? { pathHex: entry.pathHex } : {}),
+                importer: d.importer,
+                status: 'skipped',
+                skip: { code: 'read-error', reason: `cannot be read: ${x.code} ${x.message}` },
+              })
+              o.log('warn', `${entry.path} skipped: ${x.code} ${x.message}`)
+            }
+          } else if (state.src && state.second && state.schema) {
+            const base = done
+            stateTables = await copyStateTables(
+              { db: state.src, second: state.second },
+              opened.db,
+              state.schema,
+              scrub,
+              {
+                batchRows: ctx.batchRows,
+                now: ctx.now,
+                between: async () => {
+                  // A real turn of the event loop, so a cancel message from the host gets in.
+                  await new Promise((r) => setImmediate(r))
+                  await ctx.afterBatch()
+                  tick('state.db tables')
+                },
+              },
+            )
+            done = base + entry.size
+            const rows = stateTables.reduce((s, t) => s + t.rows, 0)
+            const copied = stateTables.filter((t) => t.action === 'copied')
+            outcomes.set(entry, {
+              path: entry.path,
+              importer: 'state-db',
+              table: 'state.db tables',
+              status: 'imported',
+              action: copied.length ? (opened.firstBuild ? 'new' : 'replaced') : 'unchanged',
+              rows,
+              added: copied.reduce((s, t) => s + t.rows, 0),
+              removed: 0,
+              redactions: stateTables.reduce((s, t) => s + t.redactions, 0),
+              error: null,
+            })
+          } else {
+            outcomes.set(entry, {
+              path: entry.path,
+              importer: 'state-db',
+              status: 'skipped',
+              skip: {
+                code: 'read-error',
+                reason: `state.db cannot be read: ${state.error ?? 'unknown error'}`,
+              },
+            })
+          }
+        }
+      }
+      for (const { entry, d } of files) {
+        if (d.action === 'skip')
+          outcomes.set(entry, {
+            path: entry.path,
+            ...(entry.pathHex ? { pathHex: entry.pathHex } : {}),
+            importer: null,
+            status: 'skipped',
+            skip: { code: d.code, reason: d.reason },
+          })
+      }
+      const list = files
+        .filter((f) => outcomes.has(f.entry))
+        .map((f) => outcomes.get(f.entry) as FileOutcome)
+      const rowsAdded = list.reduce(
+        (s, f) => s + (f.importer === 'state-db' ? 0 : (f.added ?? 0)),
+        0,
+      )
+      const rowsRemoved = list.reduce(
+        (s, f) => s + (f.importer === 'state-db' ? 0 : (f.removed ?? 0)),
+        0,
+      )
+      opened.db
+        .prepare(
+          'INSERT INTO import_runs (run_id, started_at, finished_at, rows_added, rows_removed, summary) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          runId,
+          startedAt,
+          now().toISOString(),
+          rowsAdded,
+          rowsRemoved,
+          JSON.stringify({
+            files: list.length,
+            imported: list.filter((f) => f.status === 'imported').length,
+          }),
+        )
+      await faultPoint('import:before-finish', o.signal)
+      finishMemoryDb(paths, opened)
+      done = total
+      tick('memory.db ready', true)
+      return {
+        runId,
+        memoryDb: memoryDbPath(paths),
+        firstBuild: opened.firstBuild,
+        resumedBuild: opened.resumed,
+        order,
+        files: list,
+        stateTables,
+        stateSkipped: state.schema?.skipped ?? [],
+        secrets: {
+          declared: new Set(found.values).size,
+          scrubbable: scrub.size,
+          tooShortToScrub: scrub.tooShort,
+          sources: found.sources,
+        },
+        entries,
+        dispositions: new Map(files.map((f) => [f.entry, f.d])),
+        outcomes,
+        scrub,
+        rowsAdded,
+        rowsRemoved,
+        bytesRead: done,
+        importMs: Math.round(performance.now() - started),
+      }
+    } catch (err) {
+      if (opened.db.open) opened.db.close()
+      throw err
+    }
+  } finally {
+    state.close()
+  }
+}

@@ -1,0 +1,55 @@
+// A demo workspace with the entries real .claude folders end up with and that an importer must
+// neither follow, nor hang on, nor lose: links out of the workspace, a FIFO, names and contents
+// that are not UTF-8, an empty file, a truncated .gz, a very deep folder, a broken config.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { createDemoWorkspace } from '../../electron/core/workspace/demo/index'
+
+export const LATIN1_LOG = Buffer.concat([
+  Buffer.from('2026-10-01T00:00:01Z INFO [pm-01] caf'),
+  Buffer.from([0xe9]),
+  Buffer.from(' au lait\n2026-10-01T00:00:02Z INFO [pm-01] ok\n'),
+])
+export const BAD_NAME = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.md')])
+export const DEEP = 50
+
+export async function hostileWorkspace(ws: string, events = 2000): Promise<void> {
+  await createDemoWorkspace(ws, { events, seed: 7 })
+  const c = join(ws, '.claude')
+  symlinkSync('/etc/passwd', join(c, 'context', 'leak.md'))
+  symlinkSync('shared/architecture.md', join(c, 'context', 'inside-link.md'))
+  const fifo = spawnSync('mkfifo', [join(c, 'logs', 'pipe.log')])
+  if (fifo.status !== 0) throw new Error(`mkfifo failed: ${fifo.stderr}`)
+  writeFileSync(join(c, 'logs', 'latin1.log'), LATIN1_LOG)
+  writeFileSync(join(c, 'logs', 'empty.jsonl'), '')
+  const gz = readFileSync(join(c, 'logs', 'agents.jsonl.2.gz'))
+  writeFileSync(join(c, 'logs', 'cut.jsonl.3.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)))
+  writeFileSync(join(c, 'logs', 'core.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]))
+  writeFileSync(
+    Buffer.concat([Buffer.from(join(c, 'context') + '/'), BAD_NAME]),
+    '# café note\n\nwritten by a Latin-1 tool\n',
+  )
+  const deep = join(c, 'context', 'deep', ...Array.from({ length: DEEP }, () => 'd'))
+  mkdirSync(deep, { recursive: true })
+  writeFileSync(join(deep, 'bottom.md'), 'too deep to list\n')
+  writeFileSync(join(c, 'config', 'broken.json'), '{"password": "hunter2-broken-json" oops}\n')
+  writeFileSync(join(c, 'settings.json'), '{"theme": "dark"}\n')
+  // Values SQLite keeps that a careless copy would change: 2^63-1, a REAL, invalid UTF-8 text,
+  // a NUL inside text, a blob, and an INTEGER column holding text.
+  const db = new Database(join(c, 'state.db'))
+  db.exec(`CREATE TABLE quirks (id INTEGER PRIMARY KEY, n INTEGER, r REAL, t TEXT, b BLOB);
+    INSERT INTO quirks VALUES (1, 9223372036854775807, 0.1, CAST(x'636166e9' AS TEXT), x'00ff10');
+    INSERT INTO quirks VALUES (2, '12abc', 1e300, 'a' || char(0) || 'b', NULL);
+    CREATE TABLE pairs (k TEXT NOT NULL, v TEXT, PRIMARY KEY (k, v)) WITHOUT ROWID;
+    INSERT INTO pairs VALUES ('x', '1'), ('y', '2');`)
+  db.close()
+}
+
+export function envSecrets(ws: string): string[] {
+  return readFileSync(join(ws, '.claude', 'config', '.env'), 'utf8')
+    .split('\n')
+    .filter((l) => /^(?:ANTHROPIC_API_KEY|DATABASE_PASSWORD|GITHUB_TOKEN|WEBHOOK_SECRET)=/.test(l))
+    .map((l) => l.slice(l.indexOf('=') + 1).replace(/^"|"$/g, ''))
+}

@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest'
+import { parseConfig } from '../../electron/core/import/config-parse'
+import { parseContext } from '../../electron/core/import/context-parse'
+import { readJson, toJsonText } from '../../electron/core/import/json-text'
+import { parseEventRecord } from '../../electron/core/import/log-event'
+import {
+  type LogRecord,
+  MAX_RECORD_LINES,
+  RecordAssembler,
+} from '../../electron/core/import/log-records'
+import { isSecretKey, looksSecret, Scrubber } from '../../electron/core/import/secrets'
+import type { LogFormat } from '../../electron/core/inventory/kinds'
+import { LineSplitter } from '../../electron/core/inventory/stream'
+
+function records(
+  format: LogFormat,
+  text: string | Buffer,
+  chunk = 7,
+): { recs: LogRecord[]; blank: number } {
+  const recs: LogRecord[] = []
+  const asm = new RecordAssembler(format, (r) => recs.push({ ...r, bytes: Buffer.from(r.bytes) }))
+  const split = new LineSplitter((l) => asm.line(l))
+  const buf = Buffer.isBuffer(text) ? text : Buffer.from(text)
+  for (let i = 0; i < buf.length; i += chunk) split.push(buf.subarray(i, i + chunk))
+  split.finish()
+  asm.flush()
+  return { recs, blank: asm.blankLines }
+}
+
+describe('lossless JSON', () => {
+  it('keeps integers past 2^53 and duplicate keys exactly as written', () => {
+    const r = readJson('{"id": 12345678901234567890, "a": 1, "a": 2.50}')
+    expect(r.ok).toBe(true)
+    if (r.ok) expect(toJsonText(r.value)).toBe('{"id":12345678901234567890,"a":1,"a":2.50}')
+  })
+
+  it('locates the first error by line and column without quoting the text', () => {
+    const r = readJson('{\n  "password": "hunter2secret" x\n}')
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.problem).toMatchObject({ line: 2, column: 31 })
+      expect(r.problem.message).not.toContain('hunter2')
+    }
+  })
+})
+
+describe('config files', () => {
+  it('flattens nested keys, redacts secret-looking values and keeps their raw values out of the rows', () => {
+    const p = parseConfig(
+      'yaml',
+      'db:\n  host: h\n  password: s3cret-pass\nagents:\n  - id: a1\n    token_count: 12\napi_key: abcdefgh123\npassword_env: DATABASE_PASSWORD\n',
+    )
+    expect(p.problem).toBeNull()
+    const byKey = Object.fromEntries(p.rows.map((r) => [r.key, r]))
+    expect(byKey['db.host']?.value).toBe('"h"')
+    expect(byKey['db.password']).toMatchObject({ value: '"***"', isSecret: true })
+    expect(byKey['api_key']).toMatchObject({ value: '"***"', isSecret: true })
+    expect(byKey['agents[0].token_count']).toMatchObject({ value: '12', isSecret: false })
+    expect(byKey['password_env']).toMatchObject({ value: '"DATABASE_PASSWORD"', isSecret: false })
+    expect(JSON.stringify(p.rows)).not.toContain('s3cret-pass')
+    expect(p.secretValues).toEqual(expect.arrayContaining(['s3cret-pass', 'abcdefgh123']))
+  })
+
+  it('reads .env quoting, export and comments; a line that is not KEY=VALUE is flagged without its text', () => {
+    const p = parseConfig(
+      'env',
+      '# comment\nexport A=1\nB="two words # not a comment"\nC=three # comment\nGITHUB_TOKEN=\'ghp_x12345678\'\nthis line is junk with a secret sk-live-123\n',
+    )
+    expect(p.rows.map((r) => [r.key, r.value])).toEqual([
+      ['A', '"1"'],
+      ['B', '"two words # not a comment"'],
+      ['C', '"three"'],
+      ['GITHUB_TOKEN', '"***"'],
+      ['#line 6', null],
+    ])
+    expect(p.rows[4]?.parseError).toMatch(/line 6 is not KEY=VALUE/)
+    expect(JSON.stringify(p.rows)).not.toContain('sk-live')
+  })
+
+  it('reports YAML and TOML errors by line without the offending text', () => {
+    const y = parseConfig('yaml', 'a: 1\npassword: "unterminated-secret\n')
+    expect(y.problem?.message).toMatch(/^invalid YAML/)
+    expect(y.problem?.message).not.toContain('unterminated-secret')
+    const t = parseConfig('toml', 'ok = 1\npassword = "abc-secret-value\n')
+    expect(t.problem).toMatchObject({ line: 2 })
+    expect(t.problem?.message).not.toContain('abc-secret-value')
+  })
+
+  it('reads TOML big integers exactly and treats an empty file as no keys', () => {
+    const t = parseConfig('toml', 'big = 9223372036854775807\n[a]\nb = "c"\n')
+    expect(t.rows.map((r) => [r.key, r.value])).toEqual([
+      ['big', '9223372036854775807'],
+      ['a.b', '"c"'],
+    ])
+    expect(parseConfig('json', '  \n').rows).toEqual([])
+  })
+})
+
+describe('secrets', () => {
+  it('recognises secret keys but not counts or references', () => {
+    for (const k of [
+      'ANTHROPIC_API_KEY',
+      'DATABASE_PASSWORD',
+      'GITHUB_TOKEN',
+      'webhook_secret',
+      'secrets.github',
+      'private_key',
+      'client-secret',
+      'credentials.user',
+    ])
+      expect(isSecretKey(k), k).toBe(true)
+    for (const k of [
+      'max_session_tokens',
+      'token_count',
+      'password_env',
+      'LOG_LEVEL',
+      'keyboard',
+      'heartbeat_interval_s',
+    ])
+      expect(isSecretKey(k), k).toBe(false)
+    expect(looksSecret('DATABASE_URL', 'postgres://u:pw@h/db')).toBe(true)
+  })
+
+  it('scrubs known values from text and bytes, longest first, but not short or numeric ones', () => {
+    const s = new Scrubber(['abcdefgh', 'abcdefgh-longer', '8080', '12345678'])
+    expect(s.text('x abcdefgh-longer y abcdefgh').value).toBe('x *** y ***')
+    expect(s.buffer(Buffer.from('port 8080 id 12345678 abcdefgh')).value.toString()).toBe(
+      'port 8080 id 12345678 ***',
+    )
+    expect(s.tooShort).toBe(2)
+  })
+})
+
+describe('log records', () => {
+  it('joins continuation lines to the timestamped line above, across chunk boundaries', () => {
+    const text =
+      'preamble\n2026-10-01T00:00:01Z ERROR [a1] boom\n    at x (f.ts:1)\n\n    at y (f.ts:2)\n\n2026-10-01T00:00:02Z INFO [orchestrator] ok\n'
+    const { recs, blank } = records('text', text)
+    expect(recs.map((r) => [r.lineNo, r.lineCount, r.bytes.toString()])).toEqual([
+      [1, 1, 'preamble'],
+      [2, 4, '2026-10-01T00:00:01Z ERROR [a1] boom\n    at x (f.ts:1)\n\n    at y (f.ts:2)'],
+      [7, 1, '2026-10-01T00:00:02Z INFO [orchestrator] ok'],
+    ])
+    expect(blank).toBe(1)
+    const f = parseEventRecord('text', recs[1] as LogRecord)
+    expect(f).toMatchObject({
+      ts: '2026-10-01T00:00:01Z',
+      level: 'error',
+      agentId: 'a1',
+      message: 'boom\n    at x (f.ts:1)\n\n    at y (f.ts:2)',
+    })
+    expect(text.slice((recs[1] as LogRecord).offset, (recs[1] as LogRecord).end)).toBe(
+      `${(recs[1] as LogRecord).bytes.toString()}\n`,
+    )
+  })
+
+  it('cuts a runaway record at the line cap and marks the rest as its continuation', () => {
+    const lines = [
+      '2026-10-01T00:00:01Z INFO [a] start',
+      ...Array.from({ length: MAX_RECORD_LINES + 5 }, (_, i) => `  more ${i}`),
+    ]
+    const { recs } = records('text', lines.join('\n') + '\n', 4096)
+    expect(recs).toHaveLength(2)
+    expect(recs[0]?.lineCount).toBe(MAX_RECORD_LINES)
+    expect(recs[1]).toMatchObject({ continues: true, lineCount: 6 })
+  })
+
+  it('turns JSONL lines into fields, and keeps a malformed or non-UTF-8 line as a flagged row', () => {
+    const good = Buffer.from(
+      '{"ts":"2026-10-01T00:00:01Z","level":"INFO","agent_id":"a1","event_type":"t","message":"m","data":{"k":1}}\n',
+    )
+    const bad = Buffer.from('{"ts":"2026-10-01T00:00:02Z","level":"error","mess\n')
+    const latin = Buffer.concat([
+      Buffer.from('{"message":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}\n'),
+    ])
+    const { recs } = records('jsonl', Buffer.concat([good, Buffer.from('\n'), bad, latin]), 5)
+    expect(recs).toHaveLength(3)
+    expect(parseEventRecord('jsonl', recs[0] as LogRecord)).toMatchObject({
+      ts: '2026-10-01T00:00:01Z',
+      level: 'info',
+      agentId: 'a1',
+      eventType: 't',
+      message: 'm',
+      payload: '{"k":1}',
+      parseError: null,
+    })
+    expect(parseEventRecord('jsonl', recs[1] as LogRecord).parseError).toMatch(
+      /invalid JSON at column \d+: unexpected end of input/,
+    )
+    const l = parseEventRecord('jsonl', recs[2] as LogRecord)
+    expect(l).toMatchObject({
+      text: null,
+      parseError: 'not valid UTF-8 (byte 16 of the record): stored as the exact bytes',
+    })
+    expect(recs[2]?.bytes.equals(latin.subarray(0, latin.length - 1))).toBe(true)
+  })
+
+  it('hands out an unterminated last line with its exact bytes', () => {
+    const { recs } = records('jsonl', '{"a":1}\n{"b":', 3)
+    expect(recs.map((r) => [r.bytes.toString(), r.offset, r.end])).toEqual([
+      ['{"a":1}', 0, 8],
+      ['{"b":', 8, 13],
+    ])
+  })
+})
+
+describe('context files', () => {
+  it('reads front matter, body and title; the agent falls back to the folder', () => {
+    const md = Buffer.from(
+      '---\nagent: pm-01\nsession_id: ses_1\ntitle: "Plan"\ncreated: 2026-10-01T00:00:00Z\ntags: [a, b]\n---\n\n# Plan\n\nBody text.\n',
+    )
+    const r = parseContext('markdown', 'pm-01/x.md', md)
+    expect(r).toMatchObject({
+      agentId: 'pm-01',
+      sessionId: 'ses_1',
+      title: 'Plan',
+      createdAt: '2026-10-01T00:00:00Z',
+      body: '# Plan\n\nBody text.\n',
+      parseError: null,
+      raw: md.toString(),
+    })
+    expect(JSON.parse(r.metadata as string)).toMatchObject({ agent: 'pm-01', tags: ['a', 'b'] })
+    expect(
+      parseContext('markdown', 'fe-02/scratch.md', Buffer.from('scratch notes\n')),
+    ).toMatchObject({ agentId: 'fe-02', title: null, body: 'scratch notes\n' })
+  })
+
+  it('flags broken front matter and invalid UTF-8 instead of dropping or re-encoding the file', () => {
+    const broken = parseContext(
+      'markdown',
+      'a/b.md',
+      Buffer.from('---\nagent: [unclosed\n---\nbody\n'),
+    )
+    expect(broken.parseError).toMatch(/front matter is not valid YAML/)
+    expect(broken.body).toBe('body\n')
+    const bytes = Buffer.from([0x23, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0a])
+    const latin = parseContext('markdown', 'a/c.md', bytes)
+    expect(Buffer.isBuffer(latin.raw) && latin.raw.equals(bytes)).toBe(true)
+    expect(latin.parseError).toMatch(/not valid UTF-8 \(byte 6\)/)
+  })
+})
