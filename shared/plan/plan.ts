@@ -129,6 +129,7 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p3.postgres-prod',
       'Set up PostgreSQL production instance',
       'Configure the production connection and check version, privileges, encoding and free slots.',
+      { needsTarget: true, available: true },
     ),
     step(
       'p3.schema',
@@ -144,6 +145,7 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p3.migrate',
       'Migrate data with validation',
       'Stream every table with COPY in resumable chunks, then validate row by row.',
+      { needsTarget: true, available: true },
     ),
   ]),
   phase('p4', 'Phase 4 — System Integration', 'Switch the agents over one at a time and measure the result.', [

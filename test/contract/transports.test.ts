@@ -120,8 +120,8 @@ describe.each(transports)('the contract over the $name', (transport) => {
   })
 
   it('refuses a step that is not built yet, with what it will do', async () => {
-    const err = (await client.invoke('step.run', { stepId: 'p3.migrate' }).catch((e: unknown) => e)) as FerryError
+    const err = (await client.invoke('step.run', { stepId: 'p3.schema' }).catch((e: unknown) => e)) as FerryError
     expect(err.code).toBe('STEP_NOT_AVAILABLE')
-    expect(err.hint).toContain('COPY')
+    expect(err.hint).toContain('JSONB')
   })
 })

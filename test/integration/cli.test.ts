@@ -146,7 +146,7 @@ describe('ferry CLI', () => {
     expect(unknown.code).toBe(2)
     expect(JSON.parse(unknown.stdout).error.code).toBe('UNKNOWN_STEP')
 
-    const later = ferry(['run', 'p3.migrate', '-w', ws])
+    const later = ferry(['run', 'p3.schema', '-w', ws])
     expect(later.code).toBe(2)
     expect(later.stderr).toContain('not built yet')
 

@@ -5,6 +5,9 @@ import { z } from 'zod'
 import type { JobFn } from '../jobs/job'
 import { migrateSqlite } from './migrate'
 import { validateSqliteRun } from './validate-run'
+import { workspacePaths } from '../workspace/resolve'
+import { prodChecksStep } from './prod-checks'
+import { migrateStep } from './steps'
 
 const Common = z.object({
   file: z.string().min(1),
@@ -18,6 +21,9 @@ const MigrateParams = Common.extend({
   batchBytes: z.number().int().min(1024).optional(),
 })
 
+// The plan's p3 steps: StepParams from the runner, with the target it chose (needsTarget).
+const StepTarget = z.object({ root: z.string().min(1), targetUrl: z.string().min(1) })
+
 const PHASE_LABEL = {
   profile: 'profiling',
   load: 'loading',
@@ -26,6 +32,11 @@ const PHASE_LABEL = {
 } as const
 
 export const PGMIGRATE_JOBS: Record<string, JobFn> = {
+  'step:p3.postgres-prod': (params, ctx) => prodChecksStep(StepTarget.parse(params).targetUrl, ctx),
+  'step:p3.migrate': (params, ctx) => {
+    const p = StepTarget.parse(params)
+    return migrateStep(workspacePaths(p.root), p.targetUrl, ctx)
+  },
   'pgmigrate:migrate': async (params, ctx) => {
     const p = MigrateParams.parse(params)
     return migrateSqlite({
