@@ -2,6 +2,7 @@ import { BackupsScreen } from './BackupsScreen'
 import { ChecklistScreen } from './ChecklistScreen'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ErrorNote } from './ErrorNote'
+import { InventoryScreen } from './InventoryScreen'
 import { NavBar } from './NavBar'
 import { SchemaScreen } from './SchemaScreen'
 import { SettingsScreen } from './SettingsScreen'
@@ -37,6 +38,8 @@ export function App({ onRetryConnection }: { onRetryConnection(): void }) {
           ) : null}
           {screen === 'checklist' ? (
             <ChecklistScreen />
+          ) : screen === 'inventory' ? (
+            <InventoryScreen />
           ) : screen === 'schema' ? (
             <SchemaScreen />
           ) : screen === 'backups' ? (

@@ -3,7 +3,6 @@ import { useFerry } from '../store/use-ferry'
 
 /** Screens of UI.md that are not built yet are listed, disabled, with the phase that brings them. */
 const LATER: readonly { name: string; note: string }[] = [
-  { name: 'Inventory', note: 'arrives with Phase 2' },
   { name: 'Tables', note: 'arrives with Phase 2' },
   { name: 'Migration', note: 'arrives with Phase 3' },
   { name: 'Benchmarks', note: 'arrives with Phase 4' },
@@ -51,6 +50,13 @@ export function NavBar() {
     <nav className="nav" aria-label="Screens">
       <ul>
         <NavItem screen="checklist" label="Checklist" current={screen} onGo={setScreen} />
+        <NavItem
+          screen="inventory"
+          label="Inventory"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
         <NavItem
           screen="schema"
           label="Schema"

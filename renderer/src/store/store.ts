@@ -6,6 +6,8 @@ import type { FerryClient } from '../../../shared/contract/client'
 import type { ConnectionState } from '../transport/connection-state'
 import type { StepState } from '../../../shared/contract/types'
 import { createBackupSlice } from './slices/backup-slice'
+import { INVENTORY_STEP } from './inventory-selectors'
+import { createInventorySlice } from './slices/inventory-slice'
 import { createLogSlice } from './slices/log-slice'
 import { createPlanSlice } from './slices/plan-slice'
 import { createSchemaSlice } from './slices/schema-slice'
@@ -22,13 +24,14 @@ export interface StoreOptions {
 const FINISHED = new Set(['done', 'failed', 'pending', 'skipped'])
 
 /**
- * A step that ends may have changed what the Schema and Backups screens show (a new
- * schema.json; the backup taken before a step): re-read what has been read before.
+ * A step that ends may have changed what the Schema, Inventory and Backups screens show (a
+ * new schema.json or inventory.json; the backup taken before a step): re-read what has been read before.
  */
 function refreshScreenData(get: GetState, state: StepState): void {
   if (!FINISHED.has(state.status)) return
   const s = get()
   if (state.stepId === 'pre.document-schema' && s.schemaRoot !== null) void s.loadSchema()
+  if (state.stepId === INVENTORY_STEP && s.inventoryRoot !== null) void s.loadInventory()
   if (s.backupsRoot !== null) void s.loadBackups()
 }
 
@@ -50,6 +53,7 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
         const { screen } = get()
         if (screen === 'schema') void get().loadSchema()
         if (screen === 'backups') void get().loadBackups()
+        if (screen === 'inventory') void get().loadInventory()
       } catch (err) {
         if (seq === initSeq) set({ initError: toErrorInfo(err) })
       } finally {
@@ -83,6 +87,7 @@ export function createFerryStore(client: FerryClient, options: StoreOptions = {}
     ...createPlanSlice(set, get, client),
     ...createTargetSlice(set, get, client),
     ...createSchemaSlice(set, get, client),
+    ...createInventorySlice(set, get, client),
     ...createBackupSlice(set, get, client),
     ...createLogSlice(set, get, client),
     ...createUiSlice(connection)(set, get, client),

@@ -118,7 +118,17 @@ export interface BackupSlice {
   dismissRestoreOutcome(): void
 }
 
-export type Screen = 'checklist' | 'schema' | 'backups' | 'settings'
+/** The last inventory.get answer (.ferry/inventory.json), and the workspace it belongs to. */
+export interface InventorySlice {
+  inventoryDoc: Record<string, unknown> | null
+  /** null: never read (or read for no workspace). */
+  inventoryRoot: string | null
+  inventoryLoading: boolean
+  inventoryError: ErrorInfo | null
+  loadInventory(): Promise<void>
+}
+
+export type Screen = 'checklist' | 'inventory' | 'schema' | 'backups' | 'settings'
 
 export interface UiSlice {
   screen: Screen
@@ -145,6 +155,7 @@ export interface LifecycleSlice {
 export type FerryState = WorkspaceSlice &
   PlanSlice &
   SchemaSlice &
+  InventorySlice &
   BackupSlice &
   TargetSlice &
   LogSlice &

@@ -5,6 +5,7 @@ import { FerryError } from '../../../shared/contract/envelope'
 import type { BackupInfo } from '../../../shared/contract/types'
 import { createFerryStore } from '../../../renderer/src/store/store'
 import { WORKSPACE, flush, openWorkspaceClient, stepState } from './fake-client'
+import { inventoryDoc } from './inventory-fixture'
 import { schemaDoc } from './schema-fixture'
 
 const BACKUP: BackupInfo = {
@@ -165,5 +166,37 @@ describe('evidence width', () => {
     expect(store.getState().evidenceWide).toBe(false)
     store.getState().setEvidenceWide(true)
     expect(store.getState().evidenceWide).toBe(true)
+  })
+})
+
+describe('inventory slice', () => {
+  it('reads inventory.get on demand and re-reads it when the inventory step finishes', async () => {
+    const { client, store } = await started()
+    expect(count(client.calls, 'inventory.get')).toBe(0)
+    client.handle('inventory.get', null)
+    await store.getState().loadInventory()
+    expect(store.getState()).toMatchObject({ inventoryDoc: null, inventoryRoot: WORKSPACE.root })
+    client.handle('inventory.get', inventoryDoc())
+    client.emit('step.state', stepState('p2.migration-scripts', { status: 'running', runId: 'r1' }))
+    await flush()
+    expect(count(client.calls, 'inventory.get')).toBe(1)
+    client.emit('step.state', stepState('p2.migration-scripts', { status: 'done', runId: 'r1' }))
+    await flush()
+    expect(count(client.calls, 'inventory.get')).toBe(2)
+    expect(store.getState().inventoryDoc).toMatchObject({ totals: { sourceFiles: 8 } })
+  })
+
+  it('keeps the error and no stale inventory from another workspace', async () => {
+    const { client, store } = await started()
+    client.handle('inventory.get', inventoryDoc())
+    await store.getState().loadInventory()
+    store.getState().applyWorkspace({ ...WORKSPACE, root: '/tmp/other' })
+    client.fail('inventory.get', new FerryError('INVENTORY_DAMAGED', 'not valid JSON'))
+    await store.getState().loadInventory()
+    expect(store.getState()).toMatchObject({
+      inventoryDoc: null,
+      inventoryRoot: null,
+      inventoryError: { code: 'INVENTORY_DAMAGED' },
+    })
   })
 })
