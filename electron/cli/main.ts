@@ -6,6 +6,7 @@ import { version } from './context'
 import { demoWorkspaceCommand, runCommand, serveCommand, statusCommand, undoCommand } from './commands'
 import { registerBackupCommands } from './commands-backup'
 import { registerMigrationCommands } from './commands-migrations'
+import { registerIndexCommands } from './commands-indexes'
 import { registerPhase2Commands } from './commands-phase2'
 import { registerPgMigrateCommands } from './commands-pgmigrate'
 
@@ -85,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   registerBackupCommands(program, setCode)
   registerMigrationCommands(program, setCode)
+  registerIndexCommands(program, setCode)
   registerPhase2Commands(program, setCode)
   registerPgMigrateCommands(program, setCode)
 

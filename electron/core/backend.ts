@@ -150,6 +150,14 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       emit('workspace.changed', workspaceSummary(w.paths))
       return value as Evidence
     },
+    'indexes.accept': async ({ indexes }) => {
+      const w = requireWs()
+      const value = await w.runner.exclusive('accepting indexes', () =>
+        runJob(launcher, 'indexes:accept', { root: w.paths.root, indexes }, { onLog: (level, message) => emit('log', { at: new Date().toISOString(), level, message }) }),
+      )
+      emit('workspace.changed', workspaceSummary(w.paths))
+      return value as Evidence
+    },
     'schema.get': () => readSchemaProfile(requireWs().paths),
     'inventory.get': () => readInventory(requireWs().paths),
     'target.configure': (config) => target.configure(config),

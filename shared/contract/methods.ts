@@ -46,6 +46,14 @@ export const methods = {
   'backup.list': { input: z.object({ verify: z.boolean().optional() }).strict(), output: z.array(BackupInfo) },
   /** Restores a backup into place (the current state is backed up first); resolves when done. */
   'backup.restore': { input: z.object({ id: z.string().min(1).max(200) }).strict(), output: Evidence },
+  /**
+   * Applies composite indexes the user chose from p1.test-current's proposals as the next state.db
+   * migration (a verified backup first), and times their queries before and after; resolves when done.
+   */
+  'indexes.accept': {
+    input: z.object({ indexes: z.array(z.string().min(1).max(200)).min(1).max(50) }).strict(),
+    output: Evidence,
+  },
   /** The last schema profile written by pre.document-schema, or null before it ran. */
   'schema.get': { input: Empty, output: Evidence.nullable() },
   /** The last inventory of .claude/ (ferry inventory, p2.migration-scripts), or null before one was taken. */

@@ -5,6 +5,7 @@ import { snapshotRehydrateJob, snapshotStoreJob } from '../snapshots/jobs'
 import { fkIndexesJob, fkIndexesUndoJob } from './fk-advisor-jobs'
 import { migrationFrameworkJob, migrationFrameworkUndoJob } from '../migrations/jobs'
 import { baselineJob, testCurrentJob } from '../workload/jobs'
+import { acceptIndexesJob } from './workload-indexes-accept'
 
 export const PHASE1_JOBS: Record<string, JobFn> = {
   'step:p1.fk-indexes': fkIndexesJob,
@@ -13,6 +14,7 @@ export const PHASE1_JOBS: Record<string, JobFn> = {
   'undo:p1.migration-framework': migrationFrameworkUndoJob,
   'step:p1.test-current': testCurrentJob,
   'workload:baseline': baselineJob,
+  'indexes:accept': acceptIndexesJob,
   'step:p1.snapshot-store': snapshotStoreJob,
   'undo:p1.snapshot-store': snapshotRehydrateJob,
 }

@@ -13,6 +13,7 @@ import { useFerry, useNow } from '../store/use-ferry'
 import { ErrorNote } from './ErrorNote'
 import { EvidenceView } from './EvidenceView'
 import { ProgressBar } from './ProgressBar'
+import { ProposalsAccept } from './ProposalsAccept'
 import { StatusBadge } from './StatusBadge'
 import { StepActions } from './StepActions'
 import { StepLinks } from './StepLinks'
@@ -27,6 +28,7 @@ export function EvidencePanel() {
   const log = useFerry((s) => s.log)
   const hasWorkspace = useFerry((s) => s.workspace !== null)
   const wide = useFerry((s) => s.evidenceWide)
+  const acceptIndexes = useFerry((s) => s.acceptIndexes)
   const setWide = useFerry((s) => s.setEvidenceWide)
   const now = useNow(1000)
 
@@ -127,6 +129,8 @@ export function EvidencePanel() {
           </p>
         )}
       </section>
+
+      <ProposalsAccept key={step.id} step={step} accept={acceptIndexes} />
 
       {lines.length > 0 ? (
         <section className="evidence-section" aria-labelledby="log-heading">

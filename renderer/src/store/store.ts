@@ -61,6 +61,8 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
       }
     },
 
+    acceptIndexes: (indexes) => client.invoke('indexes.accept', { indexes }),
+
     start() {
       const offs = [
         client.on('step.state', (state) => {

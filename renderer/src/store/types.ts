@@ -150,6 +150,8 @@ export interface LifecycleSlice {
   init(): Promise<void>
   /** Subscribes to the backend's events and runs init; returns the unsubscribe. */
   start(): () => void
+  /** Applies chosen composite-index proposals as a migration (after a backup). */
+  acceptIndexes(indexes: string[]): Promise<Evidence>
 }
 
 export type FerryState = WorkspaceSlice &
