@@ -1,19 +1,15 @@
 // The plan's "Multiple Backups: before each migration phase": a step that changes the workspace
 // refuses to start when its automatic backup fails, and changes nothing.
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FERRY_BIN, tempDir } from '../support/paths'
+import { tempDir } from '../support/paths'
+import { ferryCli } from '../support/ferry-cli'
 
 const t = tempDir('ferry-backup-first-')
 const ws = join(t.dir, 'ws')
-const env = { ...process.env, XDG_CONFIG_HOME: join(t.dir, 'config'), FERRY_FAULT_POINT: '', FERRY_FAULT_ACTION: '' }
+const ferry = ferryCli(join(t.dir, 'config'))
 
-function ferry(args: string[], extra: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [FERRY_BIN, ...args], { env: { ...env, ...extra }, encoding: 'utf8', timeout: 180_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 function schemaOf(): string {
   const db = new Database(join(ws, '.claude', 'state.db'), { readonly: true })

@@ -1,30 +1,17 @@
 // `ferry backup`, `ferry backups`, `ferry restore` and `ferry run pre.backup` as a user types
 // them: real processes, a realistic demo workspace, SHA-256 of every file before and after.
-import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDemoWorkspace } from '../../electron/core/workspace/demo/index'
-import { FERRY_BIN, tempDir } from '../support/paths'
+import { tempDir } from '../support/paths'
+import { ferryCli } from '../support/ferry-cli'
 
 const t = tempDir('ferry-backup-cli-')
 const ws = join(t.dir, 'ws')
-const env = {
-  ...process.env,
-  XDG_CONFIG_HOME: join(t.dir, 'config'),
-  FERRY_FAULT_POINT: '',
-  FERRY_FAULT_ACTION: '',
-}
+const ferry = ferryCli(join(t.dir, 'config'))
 
-function ferry(args: string[], extraEnv: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [FERRY_BIN, ...args], {
-    env: { ...env, ...extraEnv },
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 /** path → SHA-256 (or link text) of everything under .claude/. */
 function fingerprint(root: string): Record<string, string> {

@@ -1,32 +1,19 @@
 // `ferry indexes proposals|accept` on a demo workspace after Phase 1: the chosen composite index
 // becomes migration NNNN_workload_indexes (ledger row with checksum), an unknown name changes
 // nothing, and `ferry migrations undo` removes exactly that index.
-import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FERRY_BIN, tempDir } from '../support/paths'
+import { tempDir } from '../support/paths'
+import { ferryCli } from '../support/ferry-cli'
 
 const t = tempDir('ferry-indexes-accept-')
 const ws = join(t.dir, 'ws')
 const stateDb = join(ws, '.claude', 'state.db')
 const migrationsDir = join(ws, '.ferry', 'migrations', 'state')
-const env = {
-  ...process.env,
-  XDG_CONFIG_HOME: join(t.dir, 'config'),
-  FERRY_FAULT_POINT: '',
-  FERRY_FAULT_ACTION: '',
-}
+const ferry = ferryCli(join(t.dir, 'config'))
 
-function ferry(args: string[], extraEnv: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [FERRY_BIN, ...args], {
-    env: { ...env, ...extraEnv },
-    encoding: 'utf8',
-    timeout: 170_000,
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 function indexNames(): string[] {
   const db = new Database(stateDb, { readonly: true })

@@ -1,14 +1,14 @@
 // The plan's p3.postgres-prod and p3.migrate through the CLI, as a user runs them: a demo
 // workspace, p2.validate (builds memory.db), the production checks, then the migration into
 // agent_memory on a fresh database, compared with memory.db by querying PostgreSQL directly.
-import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxDbName } from '../../electron/core/backup/sandbox-db'
-import { FERRY_BIN, tempDir } from '../support/paths'
+import { tempDir } from '../support/paths'
+import { ferryCli } from '../support/ferry-cli'
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB = `ferry_p3_${Math.random().toString(36).slice(2, 10)}`
@@ -16,7 +16,7 @@ const SENTINEL = 'p3-Secret-Sentinel'
 
 const t = tempDir('ferry-p3-')
 const ws = join(t.dir, 'ws')
-const env = { ...process.env, XDG_CONFIG_HOME: join(t.dir, 'config'), FERRY_FAULT_POINT: '', FERRY_FAULT_ACTION: '' }
+const ferry = ferryCli(join(t.dir, 'config'))
 let target = ''
 
 function urlFor(db: string, password?: string): string {
@@ -26,10 +26,6 @@ function urlFor(db: string, password?: string): string {
   return u.toString()
 }
 
-function ferry(args: string[]) {
-  const r = spawnSync(process.execPath, [FERRY_BIN, ...args], { env, encoding: 'utf8', timeout: 180_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 /** The keys these tests read from the two steps' evidence. */
 interface StepEvidence {

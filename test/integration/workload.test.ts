@@ -1,7 +1,6 @@
 // The typical agent workload on a real demo state.db: the baseline is recorded once (before any
 // Phase 1 change, read-only), p1.test-current compares with it using the same parameters, and the
 // composite-index proposals are measured on a scratch copy that is removed afterwards.
-import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,27 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recordBaseline } from '../../electron/core/workload/jobs'
 import { WORKLOAD } from '../../electron/core/workload/queries'
 import { workspacePaths } from '../../electron/core/workspace/resolve'
-import { FERRY_BIN, tempDir } from '../support/paths'
+import { tempDir } from '../support/paths'
+import { ferryCli } from '../support/ferry-cli'
 
 const t = tempDir('ferry-workload-')
 const ws = join(t.dir, 'ws')
 const stateDb = join(ws, '.claude', 'state.db')
 const journal = join(ws, '.ferry', 'journal.db')
-const env = {
-  ...process.env,
-  XDG_CONFIG_HOME: join(t.dir, 'config'),
-  FERRY_FAULT_POINT: '',
-  FERRY_FAULT_ACTION: '',
-}
+const ferry = ferryCli(join(t.dir, 'config'))
 
-function ferry(args: string[]) {
-  const r = spawnSync(process.execPath, [FERRY_BIN, ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 170_000,
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex')
 
