@@ -3,8 +3,8 @@ import { useFerry } from '../store/use-ferry'
 
 /** Screens of UI.md that are not built yet are listed, disabled, with the phase that brings them. */
 const LATER: readonly { name: string; note: string }[] = [
-  { name: 'Tables', note: 'arrives with Phase 2' },
-  { name: 'Migration', note: 'arrives with Phase 3' },
+  { name: 'Tables', note: 'arrives with the table inspector' },
+  { name: 'Migration', note: 'live view arrives with Phase 3' },
   { name: 'Benchmarks', note: 'arrives with Phase 4' },
   { name: 'Monitoring', note: 'arrives with Phase 4' },
   { name: 'Metrics', note: 'arrives with Phase 4' },
