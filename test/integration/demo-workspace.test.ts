@@ -6,27 +6,17 @@ import { gunzipSync } from 'node:zlib'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DemoSummary, createDemoWorkspace } from '../../electron/core/workspace/demo'
+import { SHARED } from '../support/paths'
 
 const EVENTS = 3000
 
-// Copied from the plan's index list on purpose: the test must not trust the generator's own list.
+// Read from the plan's own index list (MIGRATION-PLAN.md §1.1): the test must not trust the
+// generator's list.
 const PLAN_FOREIGN_KEYS = [
-  ['tasks', 'agent_id'],
-  ['tasks', 'parent_task_id'],
-  ['agent_messages', 'from_agent'],
-  ['agent_messages', 'to_agent'],
-  ['memory_snapshots', 'session_id'],
-  ['context_sessions', 'agent_id'],
-  ['performance_metrics', 'agent_id'],
-  ['performance_metrics', 'task_id'],
-  ['git_state', 'agent_id'],
-  ['pull_requests', 'author_agent'],
-  ['configurations', 'agent_id'],
-  ['events', 'agent_id'],
-  ['project_tasks', 'project_id'],
-  ['project_tasks', 'task_id'],
-  ['checkpoints', 'project_id'],
-] as const
+  ...readFileSync(join(SHARED, 'MIGRATION-PLAN.md'), 'utf8').matchAll(
+    /CREATE INDEX IF NOT EXISTS \w+ ON (\w+)\((\w+)\);/g,
+  ),
+].map((m) => [m[1]!, m[2]!] as const)
 const PLAN_TABLES = [
   'agents',
   'tasks',

@@ -3,6 +3,7 @@ import { formatAbsolute, formatRelative } from '../format/time'
 import { INVENTORY_STEP, inventoryFacts, inventoryModel } from '../store/inventory-selectors'
 import { useFerry, useNow } from '../store/use-ferry'
 import { ErrorNote } from './ErrorNote'
+import { FactList } from './FactList'
 import { InventoryEntries } from './InventoryEntries'
 import { InventoryTotals } from './InventoryTotals'
 import { RunStepInline } from './RunStepInline'
@@ -48,14 +49,7 @@ export function InventoryScreen() {
           ) : null}
         </div>
         {model ? (
-          <dl className="facts" data-testid="inventory-facts">
-            {facts.map((f) => (
-              <div key={f.key} data-testid={`inventory-fact-${f.key}`}>
-                <dt>{f.label}</dt>
-                <dd>{f.text}</dd>
-              </div>
-            ))}
-          </dl>
+          <FactList facts={facts} testId="inventory-facts" />
         ) : null}
       </header>
 

@@ -4,6 +4,7 @@ import { pickTable, schemaModel, tableList } from '../store/schema-selectors'
 import { findStep } from '../store/selectors'
 import { useFerry, useNow } from '../store/use-ferry'
 import { ErrorNote } from './ErrorNote'
+import { FactList } from './FactList'
 import { EvidenceView } from './EvidenceView'
 import { RunStepInline } from './RunStepInline'
 import { SchemaFindings } from './SchemaFindings'
@@ -67,14 +68,7 @@ export function SchemaScreen() {
           ) : null}
         </div>
         {model ? (
-          <dl className="facts" data-testid="schema-facts">
-            {model.facts.map((f) => (
-              <div key={f.key}>
-                <dt>{f.label}</dt>
-                <dd>{f.text}</dd>
-              </div>
-            ))}
-          </dl>
+          <FactList facts={model.facts} testId="schema-facts" />
         ) : null}
       </header>
 
