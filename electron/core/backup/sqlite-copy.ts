@@ -209,6 +209,15 @@ function describe(err: unknown, label: string): Error {
       'Open it once with the agents\u2019 usual tool (or sqlite3) so SQLite recovers it, then run the backup again.',
     )
   }
+  // A full disk or a file-size limit (EFBIG) on the copy surfaces as SQLITE_FULL or a bare
+  // SQLITE_IOERR: the likely cause is where the copy goes, not the source.
+  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) {
+    return new FerryError(
+      'BACKUP_WRITE_FAILED',
+      `${label} could not be backed up: ${message} while copying it into .ferry/backups`,
+      'Check that the disk holding .ferry/backups has space and that no file-size limit (ulimit -f) applies, then run the backup again. The workspace was not changed.',
+    )
+  }
   return new FerryError(
     'BACKUP_SQLITE_FAILED',
     `${label} could not be backed up: ${message}`,

@@ -51,6 +51,13 @@ function isEnvName(lower: string): boolean {
   return lower === '.env' || lower.startsWith('.env.') || lower.endsWith('.env')
 }
 
+/** Fewer than 1 byte in 10 is NUL or a control character other than tab, LF, VT, FF, CR. */
+function mostlyText(head: Uint8Array): boolean {
+  let odd = 0
+  for (const b of head) if (b < 9 || (b > 13 && b < 32)) odd++
+  return odd * 10 < head.length
+}
+
 export function classify(name: string, head: Uint8Array): Classified {
   const lower = name.toLowerCase()
   if (head.length >= 16 && SQLITE_HEADER.equals(Buffer.from(head.subarray(0, 16))))
@@ -59,7 +66,11 @@ export function classify(name: string, head: Uint8Array): Classified {
     const format = logFormat(name)
     return format ? { kind: 'gz', format } : { kind: 'gz' }
   }
-  const binary = head.includes(0)
+  // A line log holding a NUL byte is still a log: a writer that crashed mid-append leaves a torn
+  // record or NUL padding, and skipping the whole file would drop every good line with it (each
+  // line is imported as its exact bytes and a bad one is flagged). Only a head that is mostly
+  // not text makes a log-named file binary.
+  const binary = head.includes(0) && !(logFormat(name) !== undefined && mostlyText(head))
   const base = baseLogName(name)
   if (base !== name) {
     const format = logFormat(name)

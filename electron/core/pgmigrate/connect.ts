@@ -35,6 +35,18 @@ export function createPool(url: string, opts: PoolOptions): pg.Pool {
       `A pooled PostgreSQL connection failed while idle: ${redactSecrets(err.message, secretsInUrl(url))}`,
     ),
   )
+  // The pool only listens to a client while it is idle. A checked-out client whose session is
+  // terminated between two queries (pg_terminate_backend, a failover) emits 'error' with no
+  // listener, which kills the process. With this one, the next query on it fails instead, and
+  // the loader retries that on a fresh connection (retry.ts).
+  pool.on('connect', (client) =>
+    client.on('error', (err) =>
+      opts.log?.(
+        'warn',
+        `A PostgreSQL connection in use was closed by the server: ${redactSecrets(err.message, secretsInUrl(url))}`,
+      ),
+    ),
+  )
   return pool
 }
 

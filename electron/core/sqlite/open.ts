@@ -22,6 +22,23 @@ export function openSqliteReadOnly(path: string): SqliteDb {
     db.prepare('SELECT count(*) FROM sqlite_schema').get()
   } catch (err) {
     db.close()
+    // A lock held past busy_timeout is not damage: saying "restore it from a backup" would be wrong.
+    if (/^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown }).code ?? ''))) {
+      throw new FerryError(
+        'SQLITE_LOCKED',
+        `${path} is locked by another program (it held a write lock for more than 5 s)`,
+        'An agent or another tool is writing to it. Let it finish or stop it, then run the same command again; nothing was read or written.',
+      )
+    }
+    // A writer died mid-transaction and left a hot journal: only a read-write open may roll it
+    // back, and Ferry never writes to a source. The file is fine once its owner opens it again.
+    if (String((err as { code?: unknown }).code ?? '') === 'SQLITE_READONLY_ROLLBACK') {
+      throw new FerryError(
+        'SQLITE_HOT_JOURNAL',
+        `${path} has a hot journal (${path}-journal): a writer stopped in the middle of a transaction`,
+        'Start the agent that owns it (or open it once with "sqlite3 <file> \'PRAGMA quick_check\'") so SQLite rolls the unfinished transaction back, then run the same command again. Ferry opens sources read-only and did not touch either file.',
+      )
+    }
     throw new FerryError(
       'SQLITE_NOT_A_DATABASE',
       `${path} is not a readable SQLite database: ${(err as Error).message}`,
