@@ -108,6 +108,6 @@ describe('rehearsal, validation against it, and the performance test', () => {
     expect(ev.summary.queries).toBeGreaterThan(0)
     expect(ev.summary.skipped).toBe(0)
     expect(ev.comparison.every((q: { p50After: number | null }) => q.p50After !== null)).toBe(true)
-    expect(ev.files.measured).toBe(false)
+    expect(ev.files.measured).toBe(true)
   })
 })

@@ -204,6 +204,7 @@ export function importEvidence(
     integrityCheck: rec.integrityCheck.join('; '),
     foreignKeys: rec.foreignKeys,
     sourcesGone: rec.sourcesGone,
+    rotations: run.rotations,
     secrets: run.secrets,
     timings: {
       importMs: run.importMs,

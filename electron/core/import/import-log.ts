@@ -15,6 +15,7 @@ import {
 } from './ledger'
 import type { ImportContext, FileOutcome } from './outcome'
 import { type EventRow, hashWithPrefix, logPass, PrefixHasher } from './read-log'
+import { isGzFormat, prefixDigests } from './rotation'
 
 type Mode = 'new' | 'appended' | 'replaced'
 
@@ -23,6 +24,12 @@ async function decide(
   gz: boolean,
   l: LedgerRow,
 ): Promise<{ mode: Mode | 'unchanged'; prefix?: Hash }> {
+  if (gz && !isGzFormat(l.format) && l.committedOffset > 0 && l.prefixSha256) {
+    // A plain log rotated into this .gz (rotation.ts moved its ledger here): continue after the
+    // lines already imported, read through gzip.
+    const d = (await prefixDigests(e, true, [l.committedOffset])).get(l.committedOffset)
+    return { mode: d?.equals(l.prefixSha256) ? 'appended' : 'replaced' }
+  }
   if (gz) {
     const { full } = await hashWithPrefix(e, 0)
     return { mode: l.fileSha256?.equals(full) ? 'unchanged' : 'replaced' }
@@ -124,6 +131,7 @@ export async function importLog(
       }
     }
     added += rows.length
+    ctx.rows?.(rows.length)
     if (!gz) {
       const upTo = tailStart?.offset ?? committed
       hasher.advance(upTo)
@@ -165,6 +173,7 @@ export async function importLog(
     saveFinished(mem, fileId, {
       size,
       fileSha256: full.digest(),
+      format: base.format,
       error: result.error ? `${result.error.code}: ${result.error.message}` : null,
       now: ctx.now(),
     }),

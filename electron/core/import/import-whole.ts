@@ -246,5 +246,6 @@ function replace(
     added = insertRows(id)
     saveFinished(mem, id, { size, fileSha256: fileSha, error: null, now: ctx.now() })
   })()
+  ctx.rows?.(added)
   return { added, removed, ...rowStats(mem, table, id as number) }
 }

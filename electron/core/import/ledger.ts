@@ -13,6 +13,7 @@ export interface LedgerRow {
   prefixSha256: Buffer | null
   fileSha256: Buffer | null
   error: string | null
+  format: string | null
 }
 
 export const EMPTY_SHA256 = createHash('sha256').digest()
@@ -25,7 +26,7 @@ export function pathKey(e: WalkEntry): string {
 export function findLedger(mem: MemoryDb, e: WalkEntry): LedgerRow | undefined {
   return mem
     .prepare(
-      'SELECT file_id AS fileId, size, committed_offset AS committedOffset, committed_line AS committedLine, prefix_sha256 AS prefixSha256, file_sha256 AS fileSha256, error FROM import_files WHERE path_hex = ?',
+      'SELECT file_id AS fileId, size, committed_offset AS committedOffset, committed_line AS committedLine, prefix_sha256 AS prefixSha256, file_sha256 AS fileSha256, error, format FROM import_files WHERE path_hex = ?',
     )
     .get(pathKey(e)) as LedgerRow | undefined
 }
@@ -50,6 +51,7 @@ export function createLedger(
     prefixSha256: EMPTY_SHA256,
     fileSha256: null,
     error: null,
+    format,
   }
 }
 
@@ -71,13 +73,13 @@ export function saveProgress(
 export function saveFinished(
   mem: MemoryDb,
   fileId: number,
-  f: { size: number; fileSha256: Buffer; error: string | null; now: string },
+  f: { size: number; fileSha256: Buffer; error: string | null; now: string; format?: string },
 ): void {
   mem
     .prepare(
-      'UPDATE import_files SET size = ?, file_sha256 = ?, error = ?, updated_at = ? WHERE file_id = ?',
+      'UPDATE import_files SET size = ?, file_sha256 = ?, error = ?, updated_at = ?, format = coalesce(?, format) WHERE file_id = ?',
     )
-    .run(f.size, f.fileSha256, f.error, f.now, fileId)
+    .run(f.size, f.fileSha256, f.error, f.now, f.format ?? null, fileId)
 }
 
 export interface FileRowStats {

@@ -11,6 +11,8 @@ export interface ImportContext {
   now: () => string
   /** Raw bytes read, for progress. */
   bytes: (n: number) => void
+  /** Rows written (committed), for progress. */
+  rows?: (n: number) => void
   /** After each committed batch: cancellation, fault points. */
   afterBatch: () => Promise<void>
 }

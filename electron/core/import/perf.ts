@@ -1,6 +1,6 @@
 // p2.perf-test: Phase 1's typical agent workload on memory.db, with the baseline's own parameter
-// values, compared query by query with the baseline recorded on the untouched state.db. The
-// file-based column (the same questions answered by reading .claude/ files) is not measured yet.
+// values, compared query by query with the baseline recorded on the untouched state.db, plus the
+// file-based column: the same questions answered by reading .claude/ files (perf-files.ts).
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
@@ -13,6 +13,7 @@ import { WORKLOAD } from '../workload/queries'
 import { decodeParams, runWorkload } from '../workload/run'
 import { findRun, openWorkloadStore, saveRun, type WorkloadRun } from '../workload/store'
 import { memoryDbPath } from './memory-db'
+import { type FileColumnRow, measureFileColumn } from './perf-files'
 
 export const AFTER_P2 = 'after-p2'
 const MEMORY_DB = '.claude/memory.db'
@@ -46,6 +47,7 @@ export async function perfTestStep(
   )
   const db = new Database(file, { readonly: true, fileMustExist: true })
   let run: WorkloadRun
+  let fileColumn: FileColumnRow[]
   try {
     db.pragma('busy_timeout = 5000')
     const at = new Date().toISOString()
@@ -62,6 +64,10 @@ export async function perfTestStep(
       at,
       results,
     }
+    fileColumn = await measureFileColumn(paths.root, db, params, {
+      signal: ctx.signal,
+      onQuery: (i, n, name) => ctx.progress(i, n, 'queries', `.claude files: ${name}`),
+    })
   } finally {
     db.close()
   }
@@ -93,10 +99,23 @@ export async function perfTestStep(
       p95AfterMax: p95s.length ? Math.max(...p95s) : null,
       under100msAfter: p95s.filter((x) => x < 100).length,
     },
-    comparison: rows,
+    // Each row: state.db (before), memory.db (after) and the old system reading files (…Files).
+    comparison: rows.map((r) => {
+      const f = fileColumn.find((x) => x.query === r.query)
+      return {
+        ...r,
+        p50Files: f?.p50 ?? null,
+        p95Files: f?.p95 ?? null,
+        filesSkipped: f?.skipped ?? null,
+      }
+    }),
     files: {
-      measured: false,
-      note: 'The file-based equivalent of each query (the old system reading .claude/ files) is not measured yet.',
+      measured: true,
+      note: "The old system: each question answered by listing .claude/ and reading the logs (streamed), config and context files; count = matching records, memoryDbCount = the same question on memory.db's file_* table.",
+      queries: fileColumn.filter((f) => !f.skipped).length,
+      sameCounts: fileColumn.filter((f) => f.sameCount === true).length,
+      differentCounts: fileColumn.filter((f) => f.sameCount === false).map((f) => f.query),
+      results: fileColumn,
     },
   }
 }

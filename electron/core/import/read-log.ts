@@ -84,6 +84,7 @@ export async function logPass(e: WalkEntry, o: LogPassOptions): Promise<LogPassR
       rawBytes += c.length
     },
   })
+  let skip = o.gz ? (o.start ?? 0) : 0
   try {
     for (;;) {
       // Only reading the file may fail "for the file"; a failed commit in afterChunk is Ferry's
@@ -96,8 +97,16 @@ export async function logPass(e: WalkEntry, o: LogPassOptions): Promise<LogPassR
         break
       }
       if (next.done) break
+      let chunk = next.value
+      if (skip > 0) {
+        // gzip cannot seek: a .gz continued after its imported lines is read from the top.
+        const n = Math.min(skip, chunk.length)
+        skip -= n
+        chunk = chunk.subarray(n)
+        if (!chunk.length) continue
+      }
       try {
-        split.push(next.value)
+        split.push(chunk)
       } catch (err) {
         if (!(err instanceof LineTooLongError)) throw err
         error = osError(err)

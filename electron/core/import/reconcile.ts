@@ -65,36 +65,49 @@ export interface Reconciliation {
   differences: Difference[]
 }
 
-const digestOf = (hashes: Buffer[]): string =>
-  createHash('sha256').update(Buffer.concat(hashes)).digest('hex')
+/**
+ * The row hashes of one file, in order, folded as they stream by: a count and the SHA-256 of their
+ * concatenation. Never a list — a 1 GiB log has millions of rows and the check must stay in
+ * bounded memory like the import itself.
+ */
+class HashSeq {
+  count = 0
+  private readonly h = createHash('sha256')
+  add(sha: Buffer): void {
+    this.count++
+    this.h.update(sha)
+  }
+  digest(): string {
+    return this.h.digest('hex')
+  }
+}
 
 async function sourceHashes(
   e: WalkEntry,
   d: Disposition,
   mem: MemoryDb,
   scrub: Scrubber,
-): Promise<Buffer[]> {
-  if (d.action !== 'import') return []
+): Promise<HashSeq> {
+  const out = new HashSeq()
+  if (d.action !== 'import') return out
   if (d.importer === 'log') {
     const l = findLedger(mem, e)
-    const out: Buffer[] = []
     await logPass(e, {
       format: d.format,
       gz: d.gz,
       end: d.gz ? undefined : l?.size,
       scrub,
-      onRow: (r) => out.push(r.sha256),
+      onRow: (r) => out.add(r.sha256),
     })
     return out
   }
   const bytes = await readListed(e.abs, e, e.path)
   if (d.importer === 'config')
-    return configRecords(d.format, e.inClaude.slice('config/'.length), bytes, scrub).rows.map(
-      (r) => r.sha256,
-    )
+    for (const r of configRecords(d.format, e.inClaude.slice('config/'.length), bytes, scrub).rows)
+      out.add(r.sha256)
   if (d.importer === 'context')
-    return [contextRecord(d.format, e.inClaude.slice('context/'.length), bytes, scrub).sha256]
-  return []
+    out.add(contextRecord(d.format, e.inClaude.slice('context/'.length), bytes, scrub).sha256)
+  return out
 }
 
 interface StoredRow {
@@ -107,9 +120,9 @@ function storedHashes(
   mem: MemoryDb,
   table: string,
   fileId: number,
-): { hashes: Buffer[]; selfOk: boolean } {
+): { hashes: HashSeq; selfOk: boolean } {
   let selfOk = true
-  const hashes: Buffer[] = []
+  const hashes = new HashSeq()
   if (table === 'file_configurations') {
     const rows = mem
       .prepare(
@@ -129,7 +142,7 @@ function storedHashes(
         } as Parameters<typeof configRowHash>[0]).equals(r.sha)
       )
         selfOk = false
-      hashes.push(r.sha)
+      hashes.add(r.sha)
     }
     return { hashes, selfOk }
   }
@@ -138,7 +151,7 @@ function storedHashes(
     .prepare(`SELECT content_sha256 AS sha, raw FROM ${table} WHERE file_id = ? ORDER BY ${order}`)
     .iterate(fileId) as Iterable<StoredRow>) {
     if (!sha256Of(r.raw as string | Buffer).equals(r.sha)) selfOk = false
-    hashes.push(r.sha)
+    hashes.add(r.sha)
   }
   return { hashes, selfOk }
 }
@@ -179,14 +192,14 @@ export async function reconcile(i: ReconcileInput): Promise<Reconciliation> {
     }
     const fresh = await sourceHashes(entry, d, i.mem, i.scrub)
     const stored = storedHashes(i.mem, table, ledger.fileId)
-    const hashesMatch = stored.selfOk && digestOf(fresh) === digestOf(stored.hashes)
+    const hashesMatch = stored.selfOk && fresh.digest() === stored.hashes.digest()
     const check = {
       path: entry.path,
       table,
-      expectedRows: fresh.length,
-      writtenRows: stored.hashes.length,
+      expectedRows: fresh.count,
+      writtenRows: stored.hashes.count,
       hashesMatch,
-      ok: hashesMatch && fresh.length === stored.hashes.length,
+      ok: hashesMatch && fresh.count === stored.hashes.count,
     }
     files.push(check)
     if (check.expectedRows !== check.writtenRows)

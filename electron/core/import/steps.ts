@@ -56,7 +56,8 @@ interface Checked {
 async function importAndReconcile(paths: WorkspacePaths, ctx: JobContext): Promise<Checked> {
   const run = await runImport(paths, {
     signal: ctx.signal,
-    progress: (d, t, m) => ctx.progress(d, t, 'bytes', m),
+    // Bytes drive the bar and the ETA; rows ride along (the runner adds rows/s) for the chart.
+    progress: (d, t, m, rows) => ctx.progress(d, t, 'bytes', m, { rows }),
     log: (level, m) => ctx.log(level, m),
   })
   ctx.log(

@@ -1,6 +1,8 @@
 import type { PlanStep } from '../../../shared/contract/types'
 import type { StepRowView } from '../store/selectors'
+import { useFerry } from '../store/use-ferry'
 import { StatusBadge } from './StatusBadge'
+import { StepThroughputChart } from './StepThroughputChart'
 
 interface Props {
   step: PlanStep
@@ -11,6 +13,8 @@ interface Props {
 
 /** One checklist item: status, title, last run and a one-line summary of its evidence. */
 export function StepRow({ step, view, selected, onSelect }: Props) {
+  const throughput = useFerry((s) => s.throughput[step.id])
+  const live = step.state.status === 'running' && throughput?.runId === step.state.runId
   return (
     <li className={`step${view.available ? '' : ' unavailable'}`}>
       <button
@@ -34,6 +38,7 @@ export function StepRow({ step, view, selected, onSelect }: Props) {
           {!view.available ? <span className="tag">not built yet</span> : view.summary}
         </span>
       </button>
+      {live ? <StepThroughputChart series={throughput} /> : null}
     </li>
   )
 }

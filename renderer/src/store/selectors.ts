@@ -9,7 +9,7 @@ import type {
   StepStatus,
 } from '../../../shared/contract/types'
 import { evidenceSummary } from '../format/evidence'
-import { formatCompact, formatDuration, formatNumber, formatSeconds } from '../format/numbers'
+import { formatBytes, formatCompact, formatDuration, formatNumber, formatSeconds } from '../format/numbers'
 import { durationBetween, formatAbsolute, formatRelative } from '../format/time'
 import type { FerryState, LogLine, StepProgress } from './types'
 
@@ -92,14 +92,22 @@ export interface ProgressView {
 export function progressView(p: Progress): ProgressView {
   const fraction = p.total && p.total > 0 ? Math.min(1, p.done / p.total) : null
   const unit = p.unit || 'items'
+  // Work measured in bytes reads as sizes; rows written ride along (the import: MB and rows).
+  const bytes = unit === 'bytes'
+  const amount = (n: number): string => (bytes ? formatBytes(n) : formatNumber(n))
+  const rows = p.rows === undefined ? '' : ` · ${formatNumber(p.rows)} rows`
+  const rowsRate = p.rowsRate == null ? '' : ` · ${formatCompact(p.rowsRate)} rows/s`
   return {
     fraction,
     percentText: fraction === null ? null : `${Math.floor(fraction * 100)} %`,
     countText:
-      p.total === null
-        ? `${formatNumber(p.done)} ${unit}`
-        : `${formatNumber(p.done)} / ${formatNumber(p.total)} ${unit}`,
-    rateText: p.rate === null ? null : `${formatCompact(p.rate)} ${unit}/s`,
+      (p.total === null
+        ? `${amount(p.done)}${bytes ? '' : ` ${unit}`}`
+        : `${amount(p.done)} / ${amount(p.total)}${bytes ? '' : ` ${unit}`}`) + rows,
+    rateText:
+      p.rate === null
+        ? null
+        : `${bytes ? `${formatBytes(p.rate)}/s` : `${formatCompact(p.rate)} ${unit}/s`}${rowsRate}`,
     etaText: p.etaSeconds === null ? 'ETA estimating…' : `ETA ${formatSeconds(p.etaSeconds)}`,
   }
 }

@@ -1,6 +1,7 @@
 import { FerryError, toErrorInfo } from '../../../../shared/contract/envelope'
 import type { StepState, StepStatus } from '../../../../shared/contract/types'
 import { staticPlanView } from '../static-plan'
+import { addSample } from '../throughput'
 import type { PlanSlice, SliceCreator, StepAction } from '../types'
 
 const TERMINAL: ReadonlySet<StepStatus> = new Set(['done', 'failed', 'skipped'])
@@ -48,6 +49,7 @@ export const createPlanSlice: SliceCreator<PlanSlice> = (set, get, client) => {
     planLoading: false,
     planError: null,
     progress: {},
+    throughput: {},
     stepBusy: {},
     stepErrors: {},
 
@@ -150,7 +152,13 @@ export const createPlanSlice: SliceCreator<PlanSlice> = (set, get, client) => {
       if (!step) return
       const finished = step.state.runId === runId && step.state.status !== 'running'
       if (finished) return
-      set((s) => ({ progress: { ...s.progress, [stepId]: { runId, progress } } }))
+      set((s) => ({
+        progress: { ...s.progress, [stepId]: { runId, progress } },
+        throughput: {
+          ...s.throughput,
+          [stepId]: addSample(s.throughput[stepId], runId, progress, Date.now()),
+        },
+      }))
     },
   }
 }
