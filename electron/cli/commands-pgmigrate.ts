@@ -12,6 +12,9 @@ import type { MigrateResult } from '../core/pgmigrate/migrate'
 import { describeMigration, describeValidateRun } from '../core/pgmigrate/summary'
 import type { ValidateRunResult } from '../core/pgmigrate/validate-run'
 import { validatePostgresUrl } from '../core/postgres/target'
+import { VIOLATION_CHOICES } from '../core/pgmigrate/schema-options'
+import { checkOverrideType, parseTypeSpec } from '../core/pgmigrate/type-override'
+import type { ViolationChoice } from '../core/pgmigrate/types'
 import { computeProgress } from '../core/runner'
 import { EXIT, ProgressReporter, printJson } from './output'
 
@@ -22,6 +25,38 @@ interface Opts {
   validate: boolean
   batchRows?: number
   json?: boolean
+  onViolation?: ViolationChoice
+  identifiers?: 'preserve' | 'lower'
+  type?: Record<string, string>
+  choice?: Record<string, ViolationChoice>
+}
+
+function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
+  return (v: string): T => {
+    if (!(allowed as readonly string[]).includes(v))
+      throw new InvalidArgumentError(`${flag} must be one of: ${allowed.join(', ')}`)
+    return v as T
+  }
+}
+
+/** --type table.column=pgtype, repeatable: the format and the type are checked here, the column in the run. */
+function typeSpec(v: string, prev: Record<string, string> = {}): Record<string, string> {
+  try {
+    const { table, column, type } = parseTypeSpec(v)
+    checkOverrideType(type, `${table}.${column}`)
+    return { ...prev, [`${table}.${column}`]: type }
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message}${(err as FerryError).hint ? ` — ${(err as FerryError).hint}` : ''}`)
+  }
+}
+
+/** --constraint name=stop|skip-constraint|not-valid, repeatable. */
+function choiceSpec(v: string, prev: Record<string, ViolationChoice> = {}): Record<string, ViolationChoice> {
+  const eq = v.lastIndexOf('=')
+  const choice = v.slice(eq + 1)
+  if (eq <= 0 || !(VIOLATION_CHOICES as readonly string[]).includes(choice))
+    throw new InvalidArgumentError(`--constraint must be name=${VIOLATION_CHOICES.join('|')}`)
+  return { ...prev, [v.slice(0, eq)]: choice as ViolationChoice }
 }
 
 function count(name: string, min: number, max: number) {
@@ -64,6 +99,26 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
     .option('--workers <n>', 'tables loaded in parallel', count('--workers', 1, 64), 2)
     .option('--batch-rows <n>', 'rows per committed batch', count('--batch-rows', 1, 1_000_000))
     .option('--no-validate', 'skip the row count + checksum comparison after the load')
+    .option(
+      '--on-violation <choice>',
+      'constraints some rows violate (pre-flight): stop | skip-constraint | not-valid (load every row, add the constraint NOT VALID; default)',
+      oneOf('--on-violation', VIOLATION_CHOICES),
+    )
+    .option(
+      '--constraint <name=choice>',
+      'the same choice for one constraint (repeatable), e.g. valid_agent_status=skip-constraint',
+      choiceSpec,
+    )
+    .option(
+      '--identifiers <policy>',
+      'preserve (default: names exactly as in SQLite, quoted) | lower (lower-cased; the report lists every change)',
+      oneOf('--identifiers', ['preserve', 'lower'] as const),
+    )
+    .option(
+      '--type <table.column=pgtype>',
+      'choose a column type (repeatable): bigint, double precision, numeric, numeric(p,s), boolean, timestamptz, jsonb, bytea, text',
+      typeSpec,
+    )
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Opts) => setCode(await migrateCommand(file, o)))
 
@@ -140,6 +195,10 @@ async function migrateCommand(file: string, o: Opts): Promise<number> {
     workers: o.workers,
     validate: o.validate,
     batchRows: o.batchRows,
+    onViolation: o.onViolation,
+    choices: o.choice,
+    identifiers: o.identifiers,
+    types: o.type,
   }
   const r = (await runWithProgress(
     'migrate-sqlite',

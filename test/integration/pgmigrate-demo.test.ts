@@ -91,7 +91,7 @@ describe('migrate-sqlite on the demo workspace state.db', () => {
       [schema, 'idx_agents_status_activity'],
     )
     expect(idx[0]?.def).toContain('(status, last_activity)')
-    const notValid = r.constraints.filter((c) => c.status === 'not-valid')
+    const notValid = r.constraints.filter((c) => c.status === 'not-valid' && c.kind === 'foreign-key')
     expect(notValid.length).toBeGreaterThan(0)
     for (const c of notValid) expect(c.detail).toMatch(/^\d+ row\(s\) reference a missing/)
     const fks = await query<{ n: string; v: boolean }>(

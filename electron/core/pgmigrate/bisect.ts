@@ -6,7 +6,8 @@ import type pg from 'pg'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { checksumSql, rowHashSql } from './canonical'
 import { q, qq } from './names'
-import { makeRowCodec, type RowCodec } from './row-codec'
+import { makeRowCodec, type EncodedRow } from './row-codec'
+import { encodeRuled, type RulesByKey } from './reject-rules'
 import type { TablePlan } from './types'
 
 export interface RowDifference {
@@ -29,6 +30,7 @@ export async function bisectTable(
   t: TablePlan,
   skip: Set<string>,
   maxRows = 20,
+  rules: RulesByKey = new Map(),
 ): Promise<BisectResult> {
   const id = t.columns.find((c) => c.identity)
   if (t.key.kind !== 'rowid' || !id)
@@ -49,7 +51,7 @@ export async function bisectTable(
   const source = (lo: bigint, hi: bigint): Map<string, bigint> => {
     const out = new Map<string, bigint>()
     for (const row of srcRange.iterate(lo, hi) as IterableIterator<unknown[]>) {
-      const r = encodeHash(codec, row)
+      const r = encodeHash(encodeRuled(db, t, codec, row, rules))
       if (!skip.has(r.key)) out.set(r.key, r.hash)
     }
     return out
@@ -122,8 +124,7 @@ export async function bisectTable(
   }
 }
 
-function encodeHash(codec: RowCodec, row: unknown[]): { key: string; hash: bigint } {
-  const r = codec.encode(row, 'hash')
+function encodeHash(r: EncodedRow): { key: string; hash: bigint } {
   // A row that cannot be encoded is not in the target: give it a hash no target row has.
   return { key: r.key, hash: r.rejects ? -1n : r.hash }
 }

@@ -30,9 +30,9 @@ export function preloadDdl(plan: MigrationPlan): string[] {
 
 export interface ConstraintResult {
   table: string
-  kind: 'primary-key' | 'unique' | 'index' | 'foreign-key'
+  kind: 'primary-key' | 'unique' | 'index' | 'foreign-key' | 'check' | 'view'
   name: string
-  status: 'created' | 'existed' | 'not-valid' | 'failed'
+  status: 'created' | 'existed' | 'not-valid' | 'failed' | 'skipped'
   detail: string | null
 }
 
@@ -41,6 +41,8 @@ export interface SequenceResult {
   column: string
   maxId: string | null
   sqliteSequence: string | null
+  /** The sequence's last value before setval (null: never used); for the reconciliation panel. */
+  before?: string | null
   /** The value the identity continues after (setval); null when the table is empty. */
   setTo: string | null
 }
@@ -95,7 +97,8 @@ export async function tableKeys(
     }
   }
   for (const ix of t.indexes) {
-    const cols = ix.columns.map((col, i) => `${q(col)}${ix.desc[i] ? ' DESC' : ''}`).join(', ')
+    const items = ix.exprs ?? ix.columns.map(q)
+    const cols = items.map((x, i) => `${x}${ix.desc[i] ? ' DESC' : ''}`).join(', ')
     const base = { table: t.source, kind: 'index' as const, name: ix.name }
     const existed = await c.query('SELECT 1 FROM pg_class WHERE oid = to_regclass($1)', [
       qq(schema, ix.name),
@@ -106,7 +109,7 @@ export async function tableKeys(
     }
     try {
       await c.query(
-        `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${T} USING ${ix.method} (${cols})`,
+        `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${T} USING ${ix.method} (${cols})${ix.where ? ` WHERE ${ix.where}` : ''}`,
       )
       out.push({
         ...base,
@@ -129,6 +132,8 @@ export async function foreignKey(
 ): Promise<ConstraintResult> {
   const base = { table: t.source, kind: 'foreign-key' as const, name: fk.name }
   const T = qq(schema, t.target)
+  if (fk.action === 'skip')
+    return { ...base, status: 'skipped', detail: 'not created (--on-violation skip-constraint): the pre-flight found rows referencing missing parents; see the pre-flight report' }
   let existing = await constraintExists(c, schema, t.target, fk.name)
   if (!existing) {
     try {
@@ -186,6 +191,10 @@ export async function identitySequences(
       .filter((x): x is string => x !== null)
       .map(BigInt)
     const top = candidates.length ? candidates.reduce((a, b) => (a > b ? a : b)) : null
+    const before = await c.query<{ v: string | null }>(
+      'SELECT pg_sequence_last_value(pg_get_serial_sequence($1, $2)::regclass)::text AS v',
+      [qq(schema, t.target), col.target],
+    )
     if (top !== null && top > 0n) {
       await c.query('SELECT setval(pg_get_serial_sequence($1, $2), $3::bigint, true)', [
         qq(schema, t.target),
@@ -198,6 +207,7 @@ export async function identitySequences(
       column: col.source,
       maxId,
       sqliteSequence: t.autoincrementSeq,
+      before: before.rows[0]?.v ?? null,
       setTo: top !== null && top > 0n ? top.toString() : null,
     })
   }

@@ -12,6 +12,9 @@ type Parsed =
   | { kind: 'string'; value: string }
   | { kind: 'blob'; hex: string }
   | { kind: 'now'; part: 'timestamp' | 'date' | 'time' }
+  | { kind: 'epoch' }
+  | { kind: 'julianday' }
+  | { kind: 'format'; pgFormat: string }
 
 export interface DefaultTranslation {
   sql: string | null
@@ -38,8 +41,48 @@ export function parseSqliteDefault(raw: string): Parsed | null {
     return { kind: 'now', part: 'timestamp' }
   if (u === 'CURRENT_DATE' || u === "DATE('NOW')") return { kind: 'now', part: 'date' }
   if (u === 'CURRENT_TIME' || u === "TIME('NOW')") return { kind: 'now', part: 'time' }
+  if (/^UNIXEPOCH\(('NOW')?\)$/.test(u)) return { kind: 'epoch' }
+  // '%s' (seconds since 1970) is lower case; '%S' is the seconds field.
+  if (/^(STRFTIME\('%S','NOW'\)|CAST\(STRFTIME\('%S','NOW'\)ASINTEGER\))$/.test(u) && s.includes("'%s'"))
+    return { kind: 'epoch' }
+  if (u === "JULIANDAY('NOW')") return { kind: 'julianday' }
+  const f = /^strftime\s*\(\s*'([^']*)'\s*,\s*'now'\s*\)$/i.exec(s)
+  if (f) {
+    const pgFormat = strftimeToPg(f[1]!)
+    if (pgFormat) return { kind: 'format', pgFormat }
+  }
   return null
 }
+
+const STRFTIME: Record<string, string> = {
+  '%Y': 'YYYY',
+  '%m': 'MM',
+  '%d': 'DD',
+  '%H': 'HH24',
+  '%M': 'MI',
+  '%S': 'SS',
+  '%f': 'SS.MS',
+  '%j': 'DDD',
+}
+
+/** A strftime format of date/time fields → to_char's; null when it has anything else. */
+function strftimeToPg(fmt: string): string | null {
+  let out = ''
+  for (let i = 0; i < fmt.length; i++) {
+    const ch = fmt[i]!
+    if (ch === '%') {
+      const p = STRFTIME[fmt.slice(i, i + 2)]
+      if (!p) return null
+      out += p
+      i++
+    } else if (/[-:. /]/.test(ch)) out += ch
+    else if (/[A-Za-z]/.test(ch)) out += `"${ch}"`
+    else return null
+  }
+  return out
+}
+
+const EPOCH = 'extract(epoch from CURRENT_TIMESTAMP)'
 
 const NOW_TEXT: Record<'timestamp' | 'date' | 'time', string> = {
   timestamp: `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`,
@@ -94,6 +137,21 @@ export function translateDefault(raw: string | null, type: PgType): DefaultTrans
       return type === 'bytea'
         ? { sql: `decode('${p.hex}', 'hex')`, problem: null }
         : no(`a blob is not a ${type} value`)
+    case 'epoch':
+      if (type === 'bigint' || type === 'numeric') return { sql: `floor(${EPOCH})::bigint`, problem: null }
+      if (type === 'double precision') return { sql: `floor(${EPOCH})`, problem: null }
+      if (type === 'text') return { sql: `floor(${EPOCH})::bigint::text`, problem: null }
+      if (type === 'timestamptz') return { sql: `date_trunc('second', CURRENT_TIMESTAMP)`, problem: null }
+      return no(`seconds since 1970 are not a ${type} value`)
+    case 'julianday':
+      if (type === 'double precision' || type === 'numeric')
+        return { sql: `(${EPOCH} / 86400.0 + 2440587.5)`, problem: null }
+      return no(`a Julian day number is not a ${type} value`)
+    case 'format':
+      if (type === 'text')
+        return { sql: `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', ${pg.escapeLiteral(p.pgFormat)})`, problem: null }
+      if (type === 'timestamptz') return { sql: 'CURRENT_TIMESTAMP', problem: null }
+      return no(`a formatted time is not a ${type} value`)
     case 'now':
       if (type === 'text') return { sql: NOW_TEXT[p.part], problem: null }
       if (type === 'timestamptz' && p.part === 'timestamp')

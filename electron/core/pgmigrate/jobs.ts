@@ -7,7 +7,11 @@ import { migrateSqlite } from './migrate'
 import { validateSqliteRun } from './validate-run'
 import { workspacePaths } from '../workspace/resolve'
 import { prodChecksStep } from './prod-checks'
-import { migrateStep } from './steps'
+import { AGENT_MEMORY_SCHEMA, migrateStep } from './steps'
+import { readSchemaOptions, ViolationChoiceSchema } from './schema-options'
+import { schemaStep } from './schema-step'
+import { poolingStep } from './pooling-step'
+import { migrateDetail } from './load-tracker'
 
 const Common = z.object({
   file: z.string().min(1),
@@ -17,12 +21,21 @@ const Common = z.object({
 })
 const MigrateParams = Common.extend({
   validate: z.boolean().default(true),
+  identifiers: z.enum(['preserve', 'lower']).optional(),
+  types: z.record(z.string(), z.string()).optional(),
+  onViolation: ViolationChoiceSchema.optional(),
+  choices: z.record(z.string(), ViolationChoiceSchema).optional(),
   batchRows: z.number().int().min(1).max(1_000_000).optional(),
   batchBytes: z.number().int().min(1024).optional(),
 })
 
 // The plan's p3 steps: StepParams from the runner, with the target it chose (needsTarget).
-const StepTarget = z.object({ root: z.string().min(1), targetUrl: z.string().min(1) })
+const StepTarget = z.object({
+  root: z.string().min(1),
+  targetUrl: z.string().min(1),
+  /** The schema choices; absent: .ferry/p3-options.json, else the defaults. */
+  options: z.unknown().optional(),
+})
 
 const PHASE_LABEL = {
   profile: 'profiling',
@@ -33,9 +46,19 @@ const PHASE_LABEL = {
 
 export const PGMIGRATE_JOBS: Record<string, JobFn> = {
   'step:p3.postgres-prod': (params, ctx) => prodChecksStep(StepTarget.parse(params).targetUrl, ctx),
+  'step:p3.pooling': (params, ctx) => {
+    const p = StepTarget.parse(params)
+    return poolingStep(workspacePaths(p.root), p.targetUrl, ctx)
+  },
+  'step:p3.schema': (params, ctx) => {
+    const p = StepTarget.parse(params)
+    const paths = workspacePaths(p.root)
+    return schemaStep(paths, p.targetUrl, AGENT_MEMORY_SCHEMA, readSchemaOptions(paths, p.options), ctx)
+  },
   'step:p3.migrate': (params, ctx) => {
     const p = StepTarget.parse(params)
-    return migrateStep(workspacePaths(p.root), p.targetUrl, ctx)
+    const paths = workspacePaths(p.root)
+    return migrateStep(paths, p.targetUrl, ctx, readSchemaOptions(paths, p.options))
   },
   'pgmigrate:migrate': async (params, ctx) => {
     const p = MigrateParams.parse(params)
@@ -47,6 +70,10 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
       validate: p.validate,
       batchRows: p.batchRows,
       batchBytes: p.batchBytes,
+      identifiers: p.identifiers,
+      types: p.types,
+      onViolation: p.onViolation,
+      choices: p.choices,
       signal: ctx.signal,
       log: (level, message) => ctx.log(level, message),
       onProgress: (pr) => {
@@ -56,6 +83,7 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
           pr.total,
           unit,
           `${PHASE_LABEL[pr.phase]}${pr.table ? ` ${pr.table}` : ''}`,
+          migrateDetail(p.schema, pr),
         )
       },
     })

@@ -38,6 +38,37 @@ export function ledgerDdl(schema: string): string[] {
       raw_hex text,
       row_json text NOT NULL,
       recorded_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+    ...rejectQueueDdl(schema, ''),
+  ]
+}
+
+/**
+ * The reject queue's bookkeeping (rejects.ts): the rules a user chose, and the rejects they resolved
+ * (moved out of ferry_rejects in the same transaction as the fixed rows' COPY and ledger row).
+ */
+export function rejectQueueDdl(schema: string, ifNotExists: '' | 'IF NOT EXISTS '): string[] {
+  return [
+    `CREATE TABLE ${ifNotExists}${qq(schema, 'ferry_rules')} (
+      id int NOT NULL,
+      table_name text NOT NULL,
+      column_name text NOT NULL,
+      transform text NOT NULL,
+      value text,
+      keys text[] NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+    `CREATE TABLE ${ifNotExists}${qq(schema, 'ferry_rejects_resolved')} (
+      table_name text NOT NULL,
+      batch int NOT NULL,
+      key text NOT NULL,
+      column_name text,
+      reason text NOT NULL,
+      storage text,
+      raw_hex text,
+      row_json text NOT NULL,
+      recorded_at timestamptz NOT NULL,
+      rule_ids int[] NOT NULL,
+      retry_batch int NOT NULL,
+      resolved_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
   ]
 }
 
@@ -136,7 +167,10 @@ export async function insertRejects(
   )
 }
 
-/** Keys of a table's rejected rows (all batches, or one). */
+/**
+ * Keys of a table's rejected rows (all batches, or one). For one batch (the loader re-hashing it on
+ * resume) the rejects a rule resolved later count too: that batch was committed without them.
+ */
 export async function rejectedKeys(
   client: pg.ClientBase,
   schema: string,
@@ -147,7 +181,19 @@ export async function rejectedKeys(
     `SELECT DISTINCT key FROM ${qq(schema, 'ferry_rejects')} WHERE table_name = $1 AND ($2::int IS NULL OR batch = $2)`,
     [table, batch ?? null],
   )
-  return new Set(r.rows.map((x) => x.key))
+  const keys = new Set(r.rows.map((x) => x.key))
+  if (batch === undefined) return keys
+  const resolved = await client.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+    qq(schema, 'ferry_rejects_resolved'),
+  ])
+  if (resolved.rows[0]?.t) {
+    const more = await client.query<{ key: string }>(
+      `SELECT DISTINCT key FROM ${qq(schema, 'ferry_rejects_resolved')} WHERE table_name = $1 AND batch = $2`,
+      [table, batch],
+    )
+    for (const x of more.rows) keys.add(x.key)
+  }
+  return keys
 }
 
 export async function rejectSummary(

@@ -10,6 +10,7 @@ import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { FerryError } from '../../../shared/contract/envelope'
 import { faultPoint } from '../jobs/faults'
+import { isTransientPgError } from './retry'
 import { throwIfCancelled } from '../jobs/job'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keyAfterSql, keyRangeSql, keySelectSql, keyValues } from './keys'
@@ -31,7 +32,8 @@ export interface LoadOptions {
   /** A batch also ends after this many bytes of COPY text. */
   batchBytes: number
   signal: AbortSignal
-  onProgress: (table: string, done: number) => void
+  /** `done` = rows loaded + rejected so far; `sent` = COPY bytes this run and rows rejected so far. */
+  onProgress: (table: string, done: number, sent?: { bytes: number; rejected: number }) => void
 }
 
 export interface TableLoadResult {
@@ -68,7 +70,8 @@ export async function loadTable(
   const resumedBatches = batch
   let retries = 0
   const forced: ForcedRejects = new Map()
-  opts.onProgress(plan.source, loaded + rejected)
+  let bytes = 0
+  opts.onProgress(plan.source, loaded + rejected, { bytes, rejected })
   const base = `SELECT ${codec.selectList} FROM ${quoteIdent(plan.source)}`
   const order = ` ORDER BY ${keySelectSql(plan.key)} LIMIT ?`
   const first = db
@@ -111,6 +114,8 @@ export async function loadTable(
       await client.query('COMMIT')
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined)
+      // A lost connection is the caller's to retry on a fresh one (retry.ts), not a load failure.
+      if (isTransientPgError(err)) throw err
       const refusal = refusedRow(err, plan)
       if (!refusal || retries >= MAX_RETRIES) throw loadError(err, plan, batch + 1)
       retries++
@@ -127,7 +132,8 @@ export async function loadTable(
     after = outcome.keyTo
     loaded += outcome.written
     rejected += outcome.rejectedRows
-    opts.onProgress(plan.source, loaded + rejected)
+    bytes += outcome.bytes
+    opts.onProgress(plan.source, loaded + rejected, { bytes, rejected })
     if (outcome.read < opts.batchRows && !outcome.cutShort) break
   }
   return {
@@ -153,6 +159,8 @@ interface BatchOutcome {
   /** md5 of the batch's COPY text: the ledger's source hash, re-checked on resume. */
   hash: string
   rowHashSum: bigint
+  /** UTF-8 bytes of COPY text sent (for MB/s). */
+  bytes: number
   /** The batch ended on its byte budget, not because the table ran out. */
   cutShort: boolean
 }
@@ -179,6 +187,7 @@ async function copyBatch(
     keyTo: null,
     hash: '',
     rowHashSum: 0n,
+    bytes: 0,
     cutShort: false,
   }
   const md5 = createHash('md5')
@@ -187,6 +196,7 @@ async function copyBatch(
   const flush = async (): Promise<void> => {
     if (!chunk) return
     md5.update(chunk, 'utf8')
+    out.bytes += Buffer.byteLength(chunk, 'utf8')
     const ok = stream.write(chunk)
     chunk = ''
     if (!ok) await Promise.race([once(stream, 'drain'), done])

@@ -19,12 +19,29 @@ import {
 } from './ddl'
 import { rejectSummary } from './ledger'
 import { loadTable, type TableLoadResult } from './loader'
-import { differentSource, insertRun, markRun, notOurs, readRun, relationsIn } from './run-state'
+import {
+  differentSource,
+  insertRun,
+  markRun,
+  notOurs,
+  readRun,
+  relationList,
+  relationsIn,
+} from './run-state'
 import { sourceFingerprint, translateSchema } from './translate'
 import type { MigrationPlan } from './types'
 import { validateSqlite, type ValidationResult } from './validate'
 import { columnReport, type ColumnReport } from './report'
 import { rateTracker } from './progress'
+import { checkSourceIntegrity } from './source-check'
+import { backoff, connectionLost, isTransientPgError, MAX_RECONNECTS } from './retry'
+import { casePreview, type CasePreview } from './case-preview'
+import { checkConstraint, createViews } from './ddl-extra'
+import type { IdentifierPolicy } from './names'
+import { qq } from './names'
+import { applyPreflight, runPreflight, type PreflightResult } from './preflight'
+import type { ViolationChoice } from './types'
+import { LoadTracker, type LoadTableCounters } from './load-tracker'
 
 export interface MigrateProgress {
   phase: 'profile' | 'load' | 'constraints' | 'validate'
@@ -32,6 +49,10 @@ export interface MigrateProgress {
   total: number
   table: string | null
   rowsPerSec: number | null
+  /** Per-table counters of the load (from the load phase on): the live migration view's source. */
+  tables?: LoadTableCounters[]
+  /** Wall time of the load so far (with `tables`). */
+  loadMs?: number
 }
 
 export interface MigrateOptions {
@@ -42,6 +63,14 @@ export interface MigrateOptions {
   validate: boolean
   batchRows?: number
   batchBytes?: number
+  /** Identifier policy (default preserve). */
+  identifiers?: IdentifierPolicy
+  /** Per-column type choices, "table.column" → type. */
+  types?: Record<string, string>
+  /** What to do with constraints the data violates (default not-valid: nothing is lost). */
+  onViolation?: ViolationChoice
+  /** Per-constraint choices, by constraint name. */
+  choices?: Record<string, ViolationChoice>
   signal: AbortSignal
   onProgress?: (p: MigrateProgress) => void
   log?: (level: 'info' | 'warn', message: string) => void
@@ -56,6 +85,9 @@ export interface MigrateResult {
   columns: ColumnReport[]
   names: MigrationPlan['names']
   notCarried: MigrationPlan['notCarried']
+  /** The pre-flight's forecast of constraint violations and the choice made for each. */
+  preflight: PreflightResult | null
+  casePreview: CasePreview
   constraints: ConstraintResult[]
   sequences: SequenceResult[]
   rejects: Awaited<ReturnType<typeof rejectSummary>>
@@ -73,6 +105,12 @@ export interface MigrateResult {
 export async function migrateSqlite(opts: MigrateOptions): Promise<MigrateResult> {
   const t0 = Date.now()
   const db = openSqliteReadOnly(opts.file)
+  try {
+    checkSourceIntegrity(db, opts.file)
+  } catch (err) {
+    db.close()
+    throw err
+  }
   const pool = createPool(opts.url, { max: opts.workers + 1, log: opts.log })
   try {
     const lock = await connect(pool, opts.url)
@@ -107,13 +145,18 @@ async function migrateLocked(
   const translateMs = Date.now() - t0
 
   const tLoad = Date.now()
-  const tables = await loadAll(db, pool, plan, opts, progress)
+  const tracker = new LoadTracker(plan.tables)
+  const tables = await loadAll(db, pool, plan, opts, progress, tracker)
+  tracker.end()
+  // Later phases carry the final per-table counters along, so a late viewer still sees them.
+  const withTables = (p: MigrateProgress): void =>
+    progress({ ...p, tables: tracker.snapshot(), loadMs: tracker.elapsedMs() })
   await markRun(client, opts.schema, 'loaded_at')
   const loadMs = Date.now() - tLoad
   await faultPoint('pgmigrate:after-load', opts.signal)
 
   const tCons = Date.now()
-  const { constraints, sequences } = await postLoad(pool, client, plan, opts, progress)
+  const { constraints, sequences } = await postLoad(pool, client, plan, opts, withTables)
   await markRun(client, opts.schema, 'constraints_at')
   const constraintsMs = Date.now() - tCons
 
@@ -130,7 +173,7 @@ async function migrateLocked(
       onProgress: (table, n) => {
         done.set(table, n)
         const sum = [...done.values()].reduce((a, b) => a + b, 0)
-        progress({ phase: 'validate', done: sum, total, table, rowsPerSec: rate(sum) })
+        withTables({ phase: 'validate', done: sum, total, table, rowsPerSec: rate(sum) })
       },
     })
   }
@@ -144,6 +187,8 @@ async function migrateLocked(
     columns: columnReport(plan),
     names: plan.names,
     notCarried: plan.notCarried,
+    preflight: plan.preflight ?? null,
+    casePreview: casePreview(plan),
     constraints,
     sequences,
     rejects: await rejectSummary(client, opts.schema),
@@ -176,16 +221,38 @@ async function ensurePlan(
     const fp = sourceFingerprint(db)
     if (run.fingerprint !== fp)
       throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath))
-    opts.log?.('info', `Resuming the migration into schema "${opts.schema}" from its ledger`)
-    return { plan: run.plan, resumed: true }
+    const stored = run.plan.options ?? { identifiers: 'preserve', onViolation: 'not-valid' }
+    if (
+      Object.keys(opts.types ?? {}).length > 0 ||
+      Object.keys(opts.choices ?? {}).length > 0 ||
+      (opts.identifiers !== undefined && opts.identifiers !== stored.identifiers) ||
+      (opts.onViolation !== undefined && opts.onViolation !== stored.onViolation)
+    )
+      opts.log?.(
+        'warn',
+        `Schema "${opts.schema}" already has its translation (stored in ferry_run); the type, identifier and violation options given now are not applied to it`,
+      )
+    // A run prepared by p3.schema (tables created, nothing loaded yet) is a fresh start, not a resume.
+    const batches = await client.query(`SELECT 1 FROM ${qq(opts.schema, 'ferry_ledger')} LIMIT 1`)
+    const resumed = (batches.rowCount ?? 0) > 0 || run.loadedAt !== null
+    if (resumed)
+      opts.log?.('info', `Resuming the migration into schema "${opts.schema}" from its ledger`)
+    return { plan: run.plan, resumed }
   }
   const n = await relationsIn(client, opts.schema)
-  if (n > 0) throw notOurs(opts.schema, opts.url, n)
+  if (n > 0) throw notOurs(opts.schema, opts.url, n, await relationList(client, opts.schema))
   const plan = translateSchema(db, {
     schema: opts.schema,
+    identifiers: opts.identifiers,
+    types: opts.types,
     onTable: (table, i, count) =>
       progress({ phase: 'profile', done: i, total: count, table, rowsPerSec: null }),
   })
+  // Before anything is written: every violating row is known, and a 'stop' choice ends here.
+  applyPreflight(
+    plan,
+    runPreflight(db, plan, { onViolation: opts.onViolation ?? 'not-valid', choices: opts.choices }),
+  )
   await client.query('BEGIN')
   try {
     for (const sql of preloadDdl(plan)) await client.query(sql)
@@ -204,9 +271,9 @@ async function loadAll(
   plan: MigrationPlan,
   opts: MigrateOptions,
   progress: (p: MigrateProgress) => void,
+  tracker: LoadTracker,
 ): Promise<TableLoadResult[]> {
   const total = plan.tables.reduce((n, t) => n + t.rows, 0)
-  const done = new Map<string, number>()
   const rate = rateTracker()
   // Largest first, so the long tables start early and the small ones fill the gaps.
   const queue = [...plan.tables].sort((a, b) => b.rows - a.rows)
@@ -216,25 +283,64 @@ async function loadAll(
   const worker = async (): Promise<void> => {
     for (let t = queue.shift(); t; t = queue.shift()) {
       throwIfCancelled(signal)
-      const client = await connect(pool, opts.url)
+      let client: pg.PoolClient | null = await connect(pool, opts.url)
+      tracker.started(t.source)
       try {
-        const r = await loadTable(db, client, t, {
+        const loadOpts: Parameters<typeof loadTable>[3] = {
           schema: opts.schema,
           batchRows: opts.batchRows ?? 10_000,
           batchBytes: opts.batchBytes ?? 32 * 1024 * 1024,
           signal,
-          onProgress: (table, n) => {
-            done.set(table, n)
-            const sum = [...done.values()].reduce((a, b) => a + b, 0)
-            progress({ phase: 'load', done: sum, total, table, rowsPerSec: rate(sum) })
+          onProgress: (table, n, sent) => {
+            tracker.update(table, n, sent)
+            const sum = tracker.sum()
+            progress({
+              phase: 'load',
+              done: sum,
+              total,
+              table,
+              rowsPerSec: rate(sum),
+              tables: tracker.snapshot(),
+              loadMs: tracker.elapsedMs(),
+            })
           },
-        })
+        }
+        let r: TableLoadResult | null = null
+        for (let attempt = 1; !r; attempt++) {
+          try {
+            r = await loadTable(db, client!, t, loadOpts)
+          } catch (err) {
+            if (!isTransientPgError(err)) throw err
+            if (attempt > MAX_RECONNECTS) throw connectionLost(t.source, attempt, err)
+            // The broken connection is destroyed, not returned; the next one resumes from the ledger.
+            client!.release(true)
+            client = null
+            opts.log?.(
+              'warn',
+              `Lost the connection while loading "${t.source}" (${(err as Error).message}); retrying on a fresh connection from the ledger`,
+            )
+            await backoff(attempt, signal)
+            client = await connect(pool, opts.url)
+          }
+        }
         results.set(t.source, r)
+        tracker.finished(t.source, true)
+        const sum = tracker.sum()
+        progress({
+          phase: 'load',
+          done: sum,
+          total,
+          table: t.source,
+          rowsPerSec: rate(sum),
+          tables: tracker.snapshot(),
+          loadMs: tracker.elapsedMs(),
+        })
       } catch (err) {
+        tracker.finished(t.source, false)
         stop.abort()
         throw err
       } finally {
-        client.release()
+        client?.release()
       }
     }
   }
@@ -282,8 +388,11 @@ async function postLoad(
   for (const t of plan.tables) {
     throwIfCancelled(opts.signal)
     for (const fk of t.foreignKeys) constraints.push(await foreignKey(client, opts.schema, t, fk))
+    for (const ck of t.checks ?? [])
+      constraints.push(await checkConstraint(client, opts.schema, t, ck))
     sequences.push(...(await identitySequences(client, opts.schema, t)))
     tick(t.source)
   }
+  constraints.push(...(await createViews(client, plan)))
   return { constraints, sequences }
 }

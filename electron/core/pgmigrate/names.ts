@@ -55,3 +55,19 @@ export class NameAllocator {
     return candidate
   }
 }
+
+export type IdentifierPolicy = 'preserve' | 'lower'
+
+/** The spelling a source name gets under the policy, before shortening. */
+export const applyPolicy = (name: string, policy: IdentifierPolicy): string =>
+  policy === 'lower' ? name.toLowerCase() : name
+
+/** Why `target` differs from `source`, in words, for the report. */
+export function nameReason(source: string, target: string, policy: IdentifierPolicy): string {
+  const why: string[] = []
+  const spelled = applyPolicy(source, policy)
+  if (spelled !== source) why.push('lower-cased (--identifiers lower)')
+  if (Buffer.byteLength(spelled, 'utf8') > PG_NAME_MAX_BYTES) why.push('longer than 63 bytes')
+  if (target !== pgName(spelled)) why.push('the name was taken, so a suffix was added')
+  return why.join('; ')
+}

@@ -27,7 +27,13 @@ export interface RowCodec {
   /** The SELECT list: key columns first, then the table's columns in plan order. */
   selectList: string
   keyWidth: number
-  encode(row: unknown[], mode: 'line' | 'hash' | 'both', forced?: ForcedRejects): EncodedRow
+  /** `ruled`: columns whose value a recorded reject rule set (not re-read from SQLite as bytes). */
+  encode(
+    row: unknown[],
+    mode: 'line' | 'hash' | 'both',
+    forced?: ForcedRejects,
+    ruled?: ReadonlySet<number>,
+  ): EncodedRow
 }
 
 export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
@@ -59,7 +65,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
       ', ',
     ),
     keyWidth: kw,
-    encode(row, mode, forced) {
+    encode(row, mode, forced, ruled) {
       const keyVals = row.slice(0, kw)
       const key = keyText(plan.key, keyVals)
       const force = forced?.get(key)
@@ -69,7 +75,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
       for (let i = 0; i < encoders.length; i++) {
         const v = row[kw + i]
         let c: Canon
-        if (typeof v === 'string' && v.includes('\uFFFD')) {
+        if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
           const raw = rawBytes(i, keyVals)
           if (raw && !isUtf8(raw)) {
             ;(raws ??= new Map()).set(i, raw)

@@ -70,10 +70,23 @@ export async function markRun(
   )
 }
 
-export function notOurs(schema: string, url: string, n: number): FerryError {
+/** The first `limit` relations of a schema as "name (kind)", for the refusal's schema diff. */
+export async function relationList(client: pg.ClientBase, schema: string, limit = 10): Promise<string[]> {
+  const r = await client.query<{ d: string }>(
+    `SELECT format('%I (%s)', c.relname, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' ELSE 'table' END) AS d
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') ORDER BY c.relname LIMIT $2`,
+    [schema, limit],
+  )
+  return r.rows.map((x) => x.d)
+}
+
+export function notOurs(schema: string, url: string, n: number, names: string[] = []): FerryError {
+  // Named, so the user sees what would be at stake; Ferry never drops or truncates them.
+  const list = names.length ? `: ${names.join(', ')}${n > names.length ? ', …' : ''}` : ''
   return new FerryError(
     'SCHEMA_NOT_EMPTY',
-    `Schema "${schema}" on ${redactUrl(url)} already holds ${n} relation(s) that Ferry did not create`,
+    `Schema "${schema}" on ${redactUrl(url)} already holds ${n} relation(s) that Ferry did not create${list}`,
     'Choose another --schema (Ferry creates it), or drop that schema if its contents are not needed.',
   )
 }

@@ -12,6 +12,8 @@ import { faultPoint } from '../jobs/faults'
 import type { JobContext } from '../jobs/job'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { migrateSqlite, type MigrateProgress, type MigrateResult } from './migrate'
+import type { SchemaOptions } from './schema-options'
+import { migrateDetail } from './load-tracker'
 
 /** The PostgreSQL schema the agents' memory lands in (fixed, so the agents' code can name it). */
 export const AGENT_MEMORY_SCHEMA = 'agent_memory'
@@ -31,6 +33,7 @@ export async function migrateStep(
   paths: WorkspacePaths,
   url: string,
   ctx: JobContext,
+  options?: SchemaOptions,
 ): Promise<Record<string, unknown>> {
   const file = memoryDbPath(paths)
   if (!existsSync(file)) {
@@ -46,11 +49,22 @@ export async function migrateStep(
     schema: AGENT_MEMORY_SCHEMA,
     workers: Math.max(1, Math.min(4, availableParallelism())),
     validate: true,
+    // Used when p3.schema has not run; otherwise the plan it stored (with its choices) is followed.
+    identifiers: options?.identifiers,
+    types: options?.types,
+    onViolation: options?.onViolation,
+    choices: options?.choices,
     signal: ctx.signal,
     log: (level, message) => ctx.log(level, message),
     onProgress: (p) => {
       const unit = p.phase === 'load' || p.phase === 'validate' ? 'rows' : 'tables'
-      ctx.progress(p.done, p.total, unit, `${PHASE_LABEL[p.phase]}${p.table ? ` ${p.table}` : ''}`)
+      ctx.progress(
+        p.done,
+        p.total,
+        unit,
+        `${PHASE_LABEL[p.phase]}${p.table ? ` ${p.table}` : ''}`,
+        migrateDetail(AGENT_MEMORY_SCHEMA, p),
+      )
     },
   })
   await faultPoint('p3.migrate:before-report', ctx.signal)
@@ -125,8 +139,15 @@ export function summarise(r: MigrateResult, source: string) {
       sample: r.rejects.rows.slice(0, MAX_REJECT_SAMPLE),
     },
     refusedTypes: { total: refused.length, columns: refused.slice(0, MAX_REFUSED) },
+    preflight: r.preflight
+      ? {
+          onViolation: r.preflight.onViolation,
+          checked: r.preflight.checked,
+          violations: r.preflight.constraints.filter((c) => c.violations > 0),
+        }
+      : null,
     constraintsNotValid: r.constraints
-      .filter((c) => c.status === 'not-valid' || c.status === 'failed')
+      .filter((c) => c.status === 'not-valid' || c.status === 'failed' || c.status === 'skipped')
       .map((c) => ({
         table: c.table,
         kind: c.kind,

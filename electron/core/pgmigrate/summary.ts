@@ -33,9 +33,22 @@ export function describeMigration(r: MigrateResult): string {
   }
   for (const n of r.names)
     out.push(`  Renamed ${n.kind} "${n.source}" → "${n.target}" (${n.reason})`)
-  const bad = r.constraints.filter((c) => c.status === 'failed' || c.status === 'not-valid')
+  const pf = r.preflight
+  if (pf) {
+    const hit = pf.constraints.filter((c) => c.violations > 0)
+    out.push(
+      `  Pre-flight (before loading): ${pf.checked} CHECK / foreign-key constraint(s) checked, ${hit.length} with violating rows (choice: ${pf.onViolation})`,
+    )
+    for (const c of hit)
+      out.push(
+        `    ${c.table}: ${c.name}: ${nf.format(c.violations)} row(s) → ${c.action}${c.values.length ? `; values ${c.values.map((v) => `${v.value ?? 'NULL'} ×${v.count}`).join(', ')}` : ''}; e.g. ${c.sampleRows.slice(0, 3).join('; ')}`,
+      )
+  }
+  if (r.casePreview?.changed.length)
+    out.push(`  Identifiers (${r.casePreview.policy}): ${r.casePreview.changed.length} changed spelling (listed below as Renamed)`)
+  const bad = r.constraints.filter((c) => c.status === 'failed' || c.status === 'not-valid' || c.status === 'skipped')
   out.push(
-    `  Keys, indexes, foreign keys: ${r.constraints.filter((c) => c.status === 'created' || c.status === 'existed').length} in place${bad.length ? `, ${bad.length} need attention:` : ''}`,
+    `  Keys, indexes, foreign keys, CHECKs, views: ${r.constraints.filter((c) => c.status === 'created' || c.status === 'existed').length} in place${bad.length ? `, ${bad.length} need attention:` : ''}`,
   )
   for (const c of bad) out.push(`    ${c.table}: ${c.kind} ${c.name} ${c.status}: ${c.detail}`)
   if (r.notCarried.length) {

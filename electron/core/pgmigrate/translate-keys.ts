@@ -2,11 +2,15 @@
 // enhancements, and the schema objects that are reported rather than translated.
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import type { TableInfo } from '../sqlite/introspect'
-import type { NameAllocator } from './names'
+import { nameReason, type IdentifierPolicy, type NameAllocator } from './names'
+import { translateIndex } from './carry-over'
 import type { Finding, NameChange, TablePlan } from './types'
 
 interface Ctx {
   agentStore: boolean
+  /** The identifier policy applied to a source name (before shortening). */
+  rename: (name: string) => string
+  policy: IdentifierPolicy
   names: NameChange[]
   notCarried: Finding[]
 }
@@ -40,14 +44,14 @@ export function planKeysAndIndexes(
   )
   for (const { t, ix } of userIndexes) {
     const plan = tables[t]!
-    const name = alloc.allocate(ix.name)
+    const name = alloc.allocate(ctx.rename(ix.name))
     if (name !== ix.name)
       ctx.names.push({
         kind: 'index',
         table: plan.source,
         source: ix.name,
         target: name,
-        reason: 'longer than 63 bytes or taken',
+        reason: nameReason(ix.name, name, ctx.policy),
       })
     const xinfo = db
       .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1 ORDER BY seqno')
@@ -85,12 +89,21 @@ export function planKeysAndIndexes(
     for (const ix of info.indexes) {
       if (ix.origin === 'pk') continue
       if (ix.partial || ix.columns.includes('<expr>')) {
+        const sql = indexSql.get(ix.name) ?? null
+        const t = sql ? translateIndex(sql, plan) : { ok: false as const, reason: 'no SQL' }
+        if (t.ok) {
+          const name = alloc.allocate(ctx.rename(ix.name))
+          if (name !== ix.name)
+            ctx.names.push({ kind: 'index', table: plan.source, source: ix.name, target: name, reason: nameReason(ix.name, name, ctx.policy) })
+          plan.indexes.push({ name, columns: [], desc: t.desc, unique: ix.unique, method: 'btree', exprs: t.exprs, ...(t.where ? { where: t.where } : {}) })
+          continue
+        }
         ctx.notCarried.push({
           kind: 'index',
           table: plan.source,
           name: ix.name,
-          detail: `${ix.partial ? 'partial' : 'expression'} index: not translated (SQLite expressions are not PostgreSQL's); create it by hand if queries need it`,
-          sql: indexSql.get(ix.name) ?? null,
+          detail: `${ix.partial ? 'partial' : 'expression'} index not translated: ${t.reason}; create it by hand if queries need it`,
+          sql,
         })
         continue
       }
@@ -111,24 +124,6 @@ export function planKeysAndIndexes(
         })
       }
     }
-    const sql = info.sql ?? ''
-    if (/\bCHECK\s*\(/i.test(sql))
-      ctx.notCarried.push({
-        kind: 'check',
-        table: plan.source,
-        name: plan.source,
-        detail: 'CHECK constraint(s) in the table definition are not translated; see the SQL',
-        sql,
-      })
-    if (/\bCOLLATE\s+(NOCASE|RTRIM)\b/i.test(sql))
-      ctx.notCarried.push({
-        kind: 'collation',
-        table: plan.source,
-        name: plan.source,
-        detail:
-          'COLLATE NOCASE/RTRIM in the table definition is not carried over: comparisons in PostgreSQL are case- and space-sensitive',
-        sql,
-      })
   })
   infos.forEach((info, t) => planForeignKeys(info, tables[t]!, tables, alloc, ctx))
   if (ctx.agentStore) planAgentIndexes(tables, alloc, ctx)
@@ -261,11 +256,11 @@ function planAgentIndexes(tables: TablePlan[], alloc: NameAllocator, ctx: Ctx): 
     })
 }
 
-/** Views and triggers: listed with their SQL (translating SQLite SQL is not attempted). */
+/** Triggers: listed with their SQL, never run during the load (views: carry-over.ts). */
 export function schemaFindings(db: SqliteDb): Finding[] {
   const rows = db
     .prepare(
-      "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY type, name",
+      "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY type, name",
     )
     .all() as { type: 'view' | 'trigger'; name: string; tbl_name: string; sql: string | null }[]
   return rows.map((r) => ({

@@ -6,7 +6,9 @@ import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
-import { NameAllocator, pgName } from './names'
+import { applyPolicy, nameReason, NameAllocator, pgName, type IdentifierPolicy } from './names'
+import { internalFindings, planChecksAndCollations, planViews } from './carry-over'
+import { applyTypeOverride, checkOverrides } from './type-override'
 import {
   profileColumns,
   registerProfileFunctions,
@@ -17,10 +19,20 @@ import { planKeysAndIndexes, schemaFindings } from './translate-keys'
 import type { ColumnPlan, Finding, MigrationPlan, NameChange, TableKey, TablePlan } from './types'
 
 /** Ferry's own bookkeeping tables in the target schema. */
-export const FERRY_TABLES = ['ferry_run', 'ferry_ledger', 'ferry_rejects'] as const
+export const FERRY_TABLES = [
+  'ferry_run',
+  'ferry_ledger',
+  'ferry_rejects',
+  'ferry_rules',
+  'ferry_rejects_resolved',
+] as const
 
 export interface TranslateOptions {
   schema: string
+  /** preserve (default): names kept exactly; lower: lower-cased (apps need no quotes). */
+  identifiers?: IdentifierPolicy
+  /** Per-column type choices, keyed "table.column" (source names); checked by type-override.ts. */
+  types?: Record<string, string>
   onTable?: (table: string, index: number, count: number) => void
 }
 
@@ -82,29 +94,34 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     )
   }
 
+  const policy = opts.identifiers ?? 'preserve'
+  const rename = (n: string): string => applyPolicy(n, policy)
+  const overrides = checkOverrides(infos, opts.types ?? {})
   const alloc = new NameAllocator()
   for (const n of FERRY_TABLES) alloc.reserve(n)
   const seq = readSequences(db)
   const tables: TablePlan[] = []
   infos.forEach((info, i) => {
     opts.onTable?.(info.name, i, infos.length)
-    const target = pgName(info.name)
+    const target = alloc.allocate(rename(info.name))
     if (target !== info.name)
       names.push({
         kind: 'table',
         table: info.name,
         source: info.name,
         target,
-        reason: 'longer than 63 bytes',
+        reason: nameReason(info.name, target, policy),
       })
-    alloc.reserve(target)
-    tables.push(planTable(db, info, target, seq.get(info.name) ?? null, names, notCarried))
+    const ctx = { names, notCarried, policy, overrides }
+    tables.push(planTable(db, info, target, seq.get(info.name) ?? null, ctx))
   })
   const agentStore = ['agents', 'tasks', 'events', 'agent_messages'].every((n) =>
     tables.some((t) => t.source === n),
   )
-  planKeysAndIndexes(db, infos, tables, alloc, { agentStore, names, notCarried })
-  notCarried.push(...schemaFindings(db))
+  planKeysAndIndexes(db, infos, tables, alloc, { agentStore, names, notCarried, rename, policy })
+  planChecksAndCollations(infos, tables, alloc, { agentStore, notCarried })
+  const views = planViews(db, tables, alloc, rename, { agentStore, notCarried })
+  notCarried.push(...schemaFindings(db), ...internalFindings(db))
   return {
     version: 1,
     sourceFingerprint: sourceFingerprint(db),
@@ -113,6 +130,8 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     tables,
     names,
     notCarried,
+    options: { identifiers: policy, onViolation: 'not-valid' },
+    views,
   }
 }
 
@@ -151,13 +170,19 @@ function tableKey(db: SqliteDb, info: TableInfo): TableKey {
   )
 }
 
+interface PlanCtx {
+  names: NameChange[]
+  notCarried: Finding[]
+  policy: IdentifierPolicy
+  overrides: Map<string, string>
+}
+
 function planTable(
   db: SqliteDb,
   info: TableInfo,
   target: string,
   autoSeq: string | null,
-  names: NameChange[],
-  notCarried: Finding[],
+  { names, notCarried, policy, overrides }: PlanCtx,
 ): TablePlan {
   const key = tableKey(db, info)
   const cols = info.columns.filter((c) => c.hidden === 0 || c.hidden === 2 || c.hidden === 3)
@@ -176,17 +201,22 @@ function planTable(
     !info.withoutRowid &&
     info.primaryKey.length === 1 &&
     cols.some((c) => c.pkPosition === 1 && c.declaredType.toUpperCase() === 'INTEGER')
+  const taken = new NameAllocator()
   const columns: ColumnPlan[] = cols.map((c) => {
     const s = stats.get(c.name)!
-    const d = decideType(c.declaredType, s, bounds.get(c.name) ?? null)
-    const colTarget = pgName(c.name)
+    const decided = decideType(c.declaredType, s, bounds.get(c.name) ?? null)
+    const wanted = overrides.get(`${info.name}\u0000${c.name}`)
+    const d = wanted
+      ? applyTypeOverride(db, info.name, key, info.primaryKey, c.name, decided, wanted)
+      : { ...decided, overriddenFrom: undefined }
+    const colTarget = taken.allocate(applyPolicy(c.name, policy))
     if (colTarget !== c.name)
       names.push({
         kind: 'column',
         table: info.name,
         source: c.name,
         target: colTarget,
-        reason: 'longer than 63 bytes',
+        reason: nameReason(c.name, colTarget, policy),
       })
     const identity = rowidAlias && c.pkPosition === 1 && d.type === 'bigint'
     const generated = c.hidden === 2 || c.hidden === 3
@@ -207,7 +237,7 @@ function planTable(
         kind: 'generated',
         table: info.name,
         name: c.name,
-        detail: `generated column (${c.hidden === 3 ? 'stored' : 'virtual'}): its values are loaded into a plain column; the expression is not carried over`,
+        detail: `generated column (${c.hidden === 3 ? 'stored' : 'virtual'}): its values are loaded into a plain column; the expression (see sql) is not carried over, so new rows must set it`,
         sql: info.sql,
       })
     }
@@ -239,6 +269,7 @@ function planTable(
       rejected,
       notes: d.notes,
       forecastRejects: d.forecastRejects,
+      ...(d.overriddenFrom ? { overriddenFrom: d.overriddenFrom } : {}),
     }
   })
   return {

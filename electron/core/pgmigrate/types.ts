@@ -2,6 +2,8 @@
 // schema and the profiled values, stored on the target (ferry_run.plan) and reused by re-runs and
 // by validation, so a resumed load never re-decides a type under rows it already wrote.
 
+import type { PreflightResult } from './preflight'
+
 export type PgType =
   'bigint' | 'double precision' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb' | 'bytea' | 'text'
 
@@ -39,6 +41,8 @@ export interface ColumnPlan {
   notes: string[]
   /** Values the loader will have to reject (forecast from the profile), e.g. blobs in a text column. */
   forecastRejects: number
+  /** Set when the user chose the type (--type table.column=type): the type Ferry would have chosen. */
+  overriddenFrom?: string
 }
 
 export interface IndexPlan {
@@ -47,6 +51,25 @@ export interface IndexPlan {
   desc: boolean[]
   unique: boolean
   method: 'btree' | 'gin'
+  /** Per item SQL when the index has expressions (translated from SQLite); overrides `columns`. */
+  exprs?: string[]
+  /** Partial index predicate, translated from SQLite. */
+  where?: string
+}
+
+/** What to do with a constraint some loaded rows violate (the pre-flight's choice). */
+export type ViolationChoice = 'stop' | 'skip-constraint' | 'not-valid'
+
+export interface CheckPlan {
+  name: string
+  /** The PostgreSQL expression (target names, quoted). */
+  sql: string
+  /** The same test in SQLite (source names), run by the pre-flight. */
+  sqliteSql: string
+  /** 'plan': a CHECK list of MIGRATION-PLAN.md; 'source': translated from the SQLite schema. */
+  origin: 'plan' | 'source'
+  /** Resolved by the pre-flight: created as usual, NOT VALID (violators kept), or not created. */
+  action?: 'create' | 'not-valid' | 'skip'
 }
 
 export interface ForeignKeyPlan {
@@ -56,6 +79,8 @@ export interface ForeignKeyPlan {
   refColumns: string[]
   onDelete: string
   onUpdate: string
+  /** Resolved by the pre-flight (absent: added NOT VALID, then validated when it can be). */
+  action?: 'create' | 'not-valid' | 'skip'
 }
 
 export type TableKey = { kind: 'rowid'; expr: string } | { kind: 'pk'; columns: string[] }
@@ -70,6 +95,8 @@ export interface TablePlan {
   uniques: { name: string; columns: string[] }[]
   indexes: IndexPlan[]
   foreignKeys: ForeignKeyPlan[]
+  /** CHECK constraints (added after the load); absent in plans of older runs. */
+  checks?: CheckPlan[]
   /** SQLite's AUTOINCREMENT counter (sqlite_sequence), as text; null when the table has none. */
   autoincrementSeq: string | null
   rows: number
@@ -87,6 +114,7 @@ export interface Finding {
     | 'table'
     | 'foreign-key'
     | 'primary-key'
+    | 'internal'
   table: string | null
   name: string
   /** What happened to it, and why. */
@@ -111,4 +139,10 @@ export interface MigrationPlan {
   tables: TablePlan[]
   names: NameChange[]
   notCarried: Finding[]
+  /** The options the plan was made with (absent in plans of older runs: the defaults). */
+  options?: { identifiers: 'preserve' | 'lower'; onViolation: ViolationChoice }
+  /** The pre-flight's forecast and decisions (absent in plans of older runs). */
+  preflight?: PreflightResult
+  /** Views to create after the load (translated SQL); the rest are in notCarried. */
+  views?: { name: string; target: string; sql: string; sourceSql: string }[]
 }

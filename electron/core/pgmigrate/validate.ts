@@ -14,6 +14,7 @@ import { bisectTable, type RowDifference } from './bisect'
 import { ledgerTotals, rejectedKeys } from './ledger'
 import { qq } from './names'
 import { makeRowCodec } from './row-codec'
+import { encodeRuled, recordedRulesByKey, type RulesByKey } from './reject-rules'
 import type { MigrationPlan, TablePlan } from './types'
 
 export interface TableValidation {
@@ -81,6 +82,8 @@ async function validateTable(
   const client = await pool.connect()
   try {
     const skip = await rejectedKeys(client, opts.schema, t.source)
+    // Rows a recorded reject rule fixed and loaded are compared as the rule made them.
+    const rules = await recordedRulesByKey(client, opts.schema, t)
     const target = client.query<{ rows: string; checksum: string }>(
       checksumSql(qq(opts.schema, t.target), t.columns),
     )
@@ -88,7 +91,7 @@ async function validateTable(
     const source =
       opts.source === 'ledger'
         ? await fromLedger(db, client, t, skip, opts)
-        : await sourceChecksum(db, t, skip, opts)
+        : await sourceChecksum(db, t, skip, opts, rules)
     const tr = (await target).rows[0]!
     const expectedRows = source.rows - source.rejected
     const targetRows = Number(tr.rows)
@@ -111,7 +114,7 @@ async function validateTable(
       bisectNote: null,
     }
     if (!result.equal) {
-      const b = await bisectTable(db, client, opts.schema, t, skip)
+      const b = await bisectTable(db, client, opts.schema, t, skip, undefined, rules)
       result.differences = b.differences
       result.bisectNote = b.note
     }
@@ -154,6 +157,7 @@ async function sourceChecksum(
   t: TablePlan,
   skip: Set<string>,
   opts: ValidateOptions,
+  rules: RulesByKey,
 ): Promise<{ rows: number; rejected: number; unloadable: number; checksum: bigint }> {
   const codec = makeRowCodec(db, t)
   const st = db
@@ -166,7 +170,7 @@ async function sourceChecksum(
   let checksum = 0n
   for (const row of st.iterate() as IterableIterator<unknown[]>) {
     rows++
-    const r = codec.encode(row, 'hash')
+    const r = encodeRuled(db, t, codec, row, rules)
     if (skip.has(r.key)) rejected++
     else if (r.rejects) unloadable++
     else checksum += r.hash

@@ -1,0 +1,166 @@
+// The pre-flight: before any row moves, every row that would violate a constraint of the plan —
+// a CHECK (the plan's lists on agents, or one translated from the source) or a foreign key
+// (orphans) — is counted in SQLite and sampled by key. Each violated constraint then gets the
+// user's choice: stop (nothing is written), skip-constraint (loaded without it) or not-valid (the
+// default: every row loaded, the constraint added NOT VALID so new rows are checked, violators
+// listed). Constraints nobody violates are created as usual.
+import { FerryError } from '../../../shared/contract/envelope'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { keyText, keyWidth } from './keys'
+import type { MigrationPlan, TablePlan, ViolationChoice } from './types'
+
+export interface ConstraintForecast {
+  table: string
+  kind: 'check' | 'foreign-key'
+  name: string
+  /** The constraint as PostgreSQL will get it. */
+  definition: string
+  violations: number
+  sampleKeys: string[]
+  sampleRows: string[]
+  /** The distinct offending values with their counts (CHECK lists and foreign keys), up to 10. */
+  values: { value: string | null; count: number }[]
+  choice: ViolationChoice
+  /** What will happen: created (no violators), not-valid, skip (not created). */
+  action: 'create' | 'not-valid' | 'skip'
+}
+
+export interface PreflightResult {
+  onViolation: ViolationChoice
+  checked: number
+  violated: number
+  constraints: ConstraintForecast[]
+}
+
+export interface PreflightOptions {
+  onViolation: ViolationChoice
+  /** Per-constraint choices by constraint name (PostgreSQL name or the SQLite one). */
+  choices?: Record<string, ViolationChoice>
+}
+
+const sourceOf = (t: TablePlan, target: string): string =>
+  t.columns.find((c) => c.target === target)?.source ?? target
+
+function sample(
+  db: SqliteDb,
+  t: TablePlan,
+  from: string,
+  where: string,
+  limit = 5,
+): { keys: string[]; labels: string[] } {
+  const key = t.key
+  const pk =
+    key.kind === 'rowid'
+      ? (t.primaryKey?.columns ?? [])
+          .filter((c) => !t.columns.find((x) => x.target === c)?.identity)
+          .map((c) => sourceOf(t, c))
+      : []
+  const kcols = key.kind === 'rowid' ? `ch.${key.expr}` : key.columns.map((c) => `ch.${quoteIdent(c)}`).join(', ')
+  const select = [kcols, ...pk.map((c) => `ch.${quoteIdent(c)}`)].join(', ')
+  const rows = db
+    .prepare(`SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${kcols} LIMIT ?`)
+    .raw(true)
+    .safeIntegers(true)
+    .all(limit) as unknown[][]
+  const w = keyWidth(key)
+  const keys = rows.map((r) => keyText(key, r.slice(0, w)))
+  const labels = rows.map((r, i) => {
+    if (key.kind !== 'rowid') return `key ${keys[i]}`
+    const named = pk.map((c, j) => `${c} '${String(r[w + j])}'`).join(', ')
+    return `rowid ${keys[i]}${named ? ` (${named})` : ''}`
+  })
+  return { keys, labels }
+}
+
+function count(db: SqliteDb, from: string, where: string): number {
+  return Number(
+    db.prepare(`SELECT count(*) FROM ${from} WHERE ${where}`).pluck().safeIntegers(true).get() as bigint,
+  )
+}
+
+function values(db: SqliteDb, from: string, where: string, expr: string): ConstraintForecast['values'] {
+  const rows = db
+    .prepare(`SELECT ${expr} AS v, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`)
+    .raw(true)
+    .safeIntegers(true)
+    .all() as [unknown, bigint][]
+  return rows.map(([v, n]) => ({ value: v === null ? null : String(v), count: Number(n) }))
+}
+
+export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightOptions): PreflightResult {
+  const out: ConstraintForecast[] = []
+  const choose = (name: string): ViolationChoice => opts.choices?.[name] ?? opts.onViolation
+  for (const t of plan.tables) {
+    const from = `${quoteIdent(t.source)} ch`
+    for (const ck of t.checks ?? []) {
+      const where = `NOT (${ck.sqliteSql})`
+      const n = count(db, from, where)
+      const s = n ? sample(db, t, from, where) : { keys: [], labels: [] }
+      const col = ck.origin === 'plan' ? /^"([^"]+)"/.exec(ck.sqliteSql)?.[1] : undefined
+      const choice = choose(ck.name)
+      out.push({
+        table: t.source,
+        kind: 'check',
+        name: ck.name,
+        definition: `CHECK (${ck.sql})`,
+        violations: n,
+        sampleKeys: s.keys,
+        sampleRows: s.labels,
+        values: n && col ? values(db, from, where, quoteIdent(col)) : [],
+        choice,
+        action: n === 0 ? 'create' : choice === 'skip-constraint' ? 'skip' : 'not-valid',
+      })
+    }
+    for (const fk of t.foreignKeys) {
+      const parent = plan.tables.find((p) => p.target === fk.refTable)
+      if (!parent) continue
+      const cols = fk.columns.map((c) => sourceOf(t, c))
+      const refs = fk.refColumns.map((c) => sourceOf(parent, c))
+      const where = `${cols.map((c) => `ch.${quoteIdent(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${quoteIdent(parent.source)} pa WHERE ${cols.map((c, i) => `pa.${quoteIdent(refs[i]!)} = ch.${quoteIdent(c)}`).join(' AND ')})`
+      const n = count(db, from, where)
+      const s = n ? sample(db, t, from, where) : { keys: [], labels: [] }
+      const choice = choose(fk.name)
+      out.push({
+        table: t.source,
+        kind: 'foreign-key',
+        name: fk.name,
+        definition: `FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${fk.refTable} (${fk.refColumns.join(', ')})`,
+        violations: n,
+        sampleKeys: s.keys,
+        sampleRows: s.labels,
+        values: n ? values(db, from, where, cols.map((c) => `ch.${quoteIdent(c)}`).join(" || ', ' || ")) : [],
+        choice,
+        action: n === 0 ? 'create' : choice === 'skip-constraint' ? 'skip' : 'not-valid',
+      })
+    }
+  }
+  const stops = out.filter((c) => c.violations > 0 && c.choice === 'stop')
+  if (stops.length) {
+    const list = stops
+      .map((c) => `${c.table}: ${c.name} (${c.violations} row(s), e.g. ${c.sampleRows.slice(0, 3).join('; ')}${c.values.length ? `; values ${c.values.map((v) => `${v.value ?? 'NULL'}×${v.count}`).join(', ')}` : ''})`)
+      .join(' | ')
+    throw new FerryError(
+      'PREFLIGHT_VIOLATIONS',
+      `Pre-flight: ${stops.length} constraint(s) chosen to stop have violating rows, so nothing was written: ${list}`,
+      'Fix or map those values in a copy of the SQLite file, or choose --on-violation not-valid (load every row, constraint NOT VALID) or skip-constraint (load without it).',
+    )
+  }
+  return {
+    onViolation: opts.onViolation,
+    checked: out.length,
+    violated: out.filter((c) => c.violations > 0).length,
+    constraints: out,
+  }
+}
+
+/** Writes the pre-flight's decisions into the plan, so the post-load phase (and a resume) follows them. */
+export function applyPreflight(plan: MigrationPlan, pf: PreflightResult): void {
+  for (const c of pf.constraints) {
+    const t = plan.tables.find((x) => x.source === c.table)
+    if (!t) continue
+    const target = c.kind === 'check' ? t.checks?.find((x) => x.name === c.name) : t.foreignKeys.find((x) => x.name === c.name)
+    if (target) target.action = c.action
+  }
+  plan.preflight = pf
+  plan.options = { identifiers: plan.options?.identifiers ?? 'preserve', onViolation: pf.onViolation }
+}

@@ -1,0 +1,54 @@
+// The user's choices for the schema translation, shared by p3.schema and p3.migrate: identifier
+// policy, what to do with violated constraints (globally and per constraint), per-column types.
+// The steps take them from their params, else from .ferry/p3-options.json (written by the UI or
+// by hand), else the defaults — which lose nothing (preserve names, constraints NOT VALID).
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import { FerryError } from '../../../shared/contract/envelope'
+import type { WorkspacePaths } from '../workspace/resolve'
+
+export const VIOLATION_CHOICES = ['stop', 'skip-constraint', 'not-valid'] as const
+export const ViolationChoiceSchema = z.enum(VIOLATION_CHOICES)
+
+export const SchemaOptionsSchema = z
+  .object({
+    identifiers: z.enum(['preserve', 'lower']).default('preserve'),
+    onViolation: ViolationChoiceSchema.default('not-valid'),
+    /** Per-constraint choice by constraint name, e.g. { "valid_agent_status": "skip-constraint" }. */
+    choices: z.record(z.string().min(1), ViolationChoiceSchema).default({}),
+    /** Per-column type, e.g. { "agents.configuration": "jsonb" }. */
+    types: z.record(z.string().min(3), z.string().min(1)).default({}),
+  })
+  .strict()
+export type SchemaOptions = z.infer<typeof SchemaOptionsSchema>
+
+/** Relative to the workspace root. */
+export const OPTIONS_FILE = path.join('.ferry', 'p3-options.json')
+
+export function readSchemaOptions(paths: WorkspacePaths, fromParams?: unknown): SchemaOptions {
+  if (fromParams !== undefined) return parse(fromParams, 'the step parameters')
+  const file = path.join(paths.root, OPTIONS_FILE)
+  if (!existsSync(file)) return SchemaOptionsSchema.parse({})
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new FerryError(
+      'BAD_OPTIONS',
+      `${OPTIONS_FILE} is not valid JSON: ${(err as Error).message}`,
+      'Fix the file or delete it to use the defaults.',
+    )
+  }
+  return parse(raw, OPTIONS_FILE)
+}
+
+function parse(raw: unknown, where: string): SchemaOptions {
+  const r = SchemaOptionsSchema.safeParse(raw)
+  if (r.success) return r.data
+  throw new FerryError(
+    'BAD_OPTIONS',
+    `The schema options in ${where} are not valid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    'Allowed keys: identifiers (preserve|lower), onViolation (stop|skip-constraint|not-valid), choices { constraint: choice }, types { "table.column": "type" }.',
+  )
+}

@@ -1,0 +1,330 @@
+// A small SQLite SQL tokenizer and the translations built on it: CHECK expressions, partial and
+// expression index items, view bodies. Only what is clearly the same in PostgreSQL is translated
+// (column references, literals, comparison/arithmetic operators, a short list of functions whose
+// meaning matches); anything else is refused with the reason, so the caller reports it.
+import pg from 'pg'
+
+export type TokKind = 'id' | 'qid' | 'str' | 'num' | 'blob' | 'op' | 'lp' | 'rp' | 'comma' | 'dot' | 'semi'
+export interface Tok {
+  k: TokKind
+  /** Identifier or string value (unquoted), or the token text. */
+  v: string
+  start: number
+  end: number
+}
+
+const ID_START = /[\p{L}_]/u
+const ID_PART = /[\p{L}\p{N}_$]/u
+const OPS = ['||', '<=', '>=', '<>', '!=', '==', '<<', '>>', '->>', '->']
+
+export function tokenize(sql: string): Tok[] {
+  const out: Tok[] = []
+  let i = 0
+  const quoted = (close: string, k: TokKind): void => {
+    const start = i
+    let v = ''
+    i++
+    for (;;) {
+      if (i >= sql.length) throw new Error(`unterminated ${close} quote`)
+      const ch = sql[i]!
+      if (ch === close) {
+        if (close !== ']' && sql[i + 1] === close) {
+          v += close
+          i += 2
+          continue
+        }
+        i++
+        break
+      }
+      v += ch
+      i++
+    }
+    out.push({ k, v, start, end: i })
+  }
+  while (i < sql.length) {
+    const ch = sql[i]!
+    if (/\s/.test(ch)) i++
+    else if (ch === '-' && sql[i + 1] === '-') while (i < sql.length && sql[i] !== '\n') i++
+    else if (ch === '/' && sql[i + 1] === '*') {
+      const e = sql.indexOf('*/', i + 2)
+      i = e < 0 ? sql.length : e + 2
+    } else if ((ch === 'x' || ch === 'X') && sql[i + 1] === "'") {
+      i++
+      quoted("'", 'blob')
+      out[out.length - 1]!.start--
+    } else if (ch === "'") quoted("'", 'str')
+    else if (ch === '"') quoted('"', 'qid')
+    else if (ch === '`') quoted('`', 'qid')
+    else if (ch === '[') quoted(']', 'qid')
+    else if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
+      const m = /^(0x[0-9a-f]+|(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?)/i.exec(sql.slice(i))!
+      out.push({ k: 'num', v: m[0], start: i, end: i + m[0].length })
+      i += m[0].length
+    } else if (ID_START.test(ch)) {
+      const start = i
+      while (i < sql.length && ID_PART.test(sql[i]!)) i++
+      out.push({ k: 'id', v: sql.slice(start, i), start, end: i })
+    } else if (ch === '(' || ch === ')' || ch === ',' || ch === '.' || ch === ';') {
+      const k = ({ '(': 'lp', ')': 'rp', ',': 'comma', '.': 'dot', ';': 'semi' } as const)[ch]
+      out.push({ k, v: ch, start: i, end: ++i })
+    } else {
+      const op = OPS.find((o) => sql.startsWith(o, i)) ?? ch
+      out.push({ k: 'op', v: op, start: i, end: i + op.length })
+      i += op.length
+    }
+  }
+  return out
+}
+
+const isKw = (t: Tok | undefined, kw: string): boolean =>
+  t?.k === 'id' && t.v.toUpperCase() === kw
+
+/** Index of the `)` matching the `(` at `open`. */
+export function matchParen(toks: Tok[], open: number): number {
+  let depth = 0
+  for (let i = open; i < toks.length; i++) {
+    if (toks[i]!.k === 'lp') depth++
+    else if (toks[i]!.k === 'rp' && --depth === 0) return i
+  }
+  return toks.length - 1
+}
+
+/** Splits tokens at top-level commas. */
+export function splitTop(toks: Tok[]): Tok[][] {
+  const parts: Tok[][] = [[]]
+  let depth = 0
+  for (const t of toks) {
+    if (t.k === 'lp') depth++
+    if (t.k === 'rp') depth--
+    if (t.k === 'comma' && depth === 0) parts.push([])
+    else parts[parts.length - 1]!.push(t)
+  }
+  return parts.filter((p) => p.length > 0)
+}
+
+export interface CheckClause {
+  name: string | null
+  /** The column it was declared on (column constraint), or null (table constraint). */
+  column: string | null
+  /** The expression as written in SQLite. */
+  sql: string
+  toks: Tok[]
+}
+
+export interface ColumnDef {
+  name: string
+  collation: string | null
+  /** The expression of a generated column, as written. */
+  generated: string | null
+}
+
+/** CHECK clauses and per-column COLLATE of a CREATE TABLE statement. */
+export function parseCreateTable(sql: string): { checks: CheckClause[]; columns: ColumnDef[] } {
+  const toks = tokenize(sql)
+  const open = toks.findIndex((t) => t.k === 'lp')
+  if (open < 0) return { checks: [], columns: [] }
+  const body = toks.slice(open + 1, matchParen(toks, open))
+  const checks: CheckClause[] = []
+  const columns: ColumnDef[] = []
+  for (const part of splitTop(body)) {
+    const first = part[0]!
+    const tableConstraint =
+      first.k === 'id' &&
+      ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN'].includes(first.v.toUpperCase())
+    const column = tableConstraint ? null : first.v
+    if (column !== null) {
+      const c = part.findIndex((t) => isKw(t, 'COLLATE'))
+      const g = part.findIndex((t, i) => isKw(t, 'AS') && part[i + 1]?.k === 'lp')
+      const gEnd = g >= 0 ? matchParen(part, g + 1) : -1
+      columns.push({
+        name: column,
+        collation: c >= 0 ? (part[c + 1]?.v ?? null) : null,
+        generated: g >= 0 && gEnd > g + 2 ? sql.slice(part[g + 2]!.start, part[gEnd - 1]!.end) : null,
+      })
+    }
+    for (let i = 0; i < part.length; i++) {
+      if (!isKw(part[i], 'CHECK') || part[i + 1]?.k !== 'lp') continue
+      const close = matchParen(part, i + 1)
+      const inner = part.slice(i + 2, close)
+      const named = isKw(part[i - 2], 'CONSTRAINT') ? part[i - 1]!.v : null
+      checks.push({
+        name: named,
+        column,
+        sql: inner.length ? sql.slice(inner[0]!.start, inner[inner.length - 1]!.end) : '',
+        toks: inner,
+      })
+    }
+  }
+  return { checks, columns }
+}
+
+export interface ColumnRef {
+  target: string
+  type: string
+}
+
+/** SQLite functions whose meaning is the same in PostgreSQL for the types Ferry chooses. */
+const SAME_FUNCTIONS = new Set(['lower', 'upper', 'length', 'abs', 'coalesce', 'nullif', 'trim', 'ltrim', 'rtrim'])
+const RENAMED_FUNCTIONS: Record<string, string> = { ifnull: 'coalesce' }
+const EXPR_KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'BETWEEN', 'TRUE', 'FALSE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END'])
+/** Comparing these as SQLite did (text or numbers) would mean something else, or fail. */
+const OPAQUE_TYPES = new Set(['boolean', 'jsonb', 'bytea', 'timestamptz'])
+
+export type Translated = { ok: true; sql: string } | { ok: false; reason: string }
+
+/**
+ * A SQLite expression over one table's columns → PostgreSQL, or the reason it is not translated.
+ * LIKE becomes ILIKE (SQLite's LIKE ignores ASCII case).
+ */
+export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Translated {
+  const out: string[] = []
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!
+    const next = toks[i + 1]
+    switch (t.k) {
+      case 'str':
+        out.push(pg.escapeLiteral(t.v))
+        break
+      case 'num':
+        if (/^0x/i.test(t.v)) return { ok: false, reason: `hexadecimal literal ${t.v}` }
+        out.push(t.v)
+        break
+      case 'lp':
+      case 'rp':
+      case 'comma':
+        out.push(t.v)
+        break
+      case 'op': {
+        const map: Record<string, string> = { '==': '=', '!=': '<>' }
+        if (!['=', '==', '!=', '<>', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '||'].includes(t.v))
+          return { ok: false, reason: `operator ${t.v}` }
+        out.push(map[t.v] ?? t.v)
+        break
+      }
+      case 'id':
+      case 'qid': {
+        const upper = t.v.toUpperCase()
+        if (t.k === 'id' && next?.k === 'lp' && !EXPR_KEYWORDS.has(upper)) {
+          const fn = t.v.toLowerCase()
+          const pgFn = SAME_FUNCTIONS.has(fn) ? fn : RENAMED_FUNCTIONS[fn]
+          if (!pgFn) return { ok: false, reason: `SQLite function ${t.v}()` }
+          out.push(pgFn)
+          break
+        }
+        if (t.k === 'id' && upper === 'LIKE') {
+          out.push('ILIKE')
+          break
+        }
+        if (t.k === 'id' && EXPR_KEYWORDS.has(upper)) {
+          out.push(upper)
+          break
+        }
+        const col = columns.get(t.v.toLowerCase())
+        if (!col) return { ok: false, reason: `${t.k === 'qid' ? `"${t.v}"` : t.v} (not a column of the table)` }
+        if (OPAQUE_TYPES.has(col.type))
+          return { ok: false, reason: `column ${t.v} becomes ${col.type}, so the SQLite comparison would not mean the same` }
+        out.push(pg.escapeIdentifier(col.target))
+        break
+      }
+      default:
+        return { ok: false, reason: `"${t.v}"` }
+    }
+  }
+  if (!out.length) return { ok: false, reason: 'empty expression' }
+  return { ok: true, sql: joinSql(out) }
+}
+
+function joinSql(parts: string[]): string {
+  let s = ''
+  for (const p of parts) {
+    const tight = s.endsWith('(') || s.endsWith('.') || p === ')' || p === ',' || p === '.'
+    if (s && !tight && !(p === '(' && /[a-z]$/.test(s))) s += ' '
+    s += p
+  }
+  return s
+}
+
+export interface IndexSql {
+  items: { toks: Tok[]; desc: boolean }[]
+  where: Tok[] | null
+}
+
+/** The items and WHERE clause of a CREATE INDEX statement. */
+export function parseCreateIndex(sql: string): IndexSql | null {
+  const toks = tokenize(sql)
+  const on = toks.findIndex((t) => isKw(t, 'ON'))
+  const open = toks.findIndex((t, i) => i > on && t.k === 'lp')
+  if (on < 0 || open < 0) return null
+  const close = matchParen(toks, open)
+  const items = splitTop(toks.slice(open + 1, close)).map((part) => {
+    let p = part
+    let desc = false
+    const last = p[p.length - 1]
+    if (isKw(last, 'DESC') || isKw(last, 'ASC')) {
+      desc = isKw(last, 'DESC')
+      p = p.slice(0, -1)
+    }
+    const coll = p.findIndex((t) => isKw(t, 'COLLATE'))
+    if (coll >= 0) p = p.slice(0, coll)
+    return { toks: p, desc }
+  })
+  const w = toks.findIndex((t, i) => i > close && isKw(t, 'WHERE'))
+  return { items, where: w >= 0 ? toks.slice(w + 1).filter((t) => t.k !== 'semi') : null }
+}
+
+/** Functions that exist only in SQLite (or mean something else in PostgreSQL). */
+const SQLITE_ONLY = new Set([
+  'datetime', 'date', 'time', 'julianday', 'strftime', 'unixepoch', 'group_concat', 'printf', 'format',
+  'iif', 'instr', 'typeof', 'total', 'randomblob', 'zeroblob', 'hex', 'quote', 'glob', 'likelihood',
+  'ifnull', 'changes', 'last_insert_rowid', 'random', 'substr', 'char', 'unicode', 'min', 'max',
+])
+const SQLITE_ONLY_PREFIX = /^(json_|json$|fts|sqlite_)/i
+
+/**
+ * A view's SELECT with identifiers mapped to their target names, or why it is not translated.
+ * PostgreSQL then gets the last word: creating the view can still fail, and that is reported too.
+ */
+const SELECT_KEYWORDS = new Set(
+  ('SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT OFFSET JOIN LEFT RIGHT FULL INNER OUTER CROSS NATURAL ON USING AS ' +
+    'AND OR NOT IN IS NULL DISTINCT ALL UNION EXCEPT INTERSECT CASE WHEN THEN ELSE END ASC DESC BETWEEN EXISTS ' +
+    'LIKE TRUE FALSE WITH RECURSIVE NULLS FIRST LAST CAST').split(' '),
+)
+
+export function translateView(sql: string, rename: (name: string) => string | null): Translated {
+  let toks: Tok[]
+  try {
+    toks = tokenize(sql)
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message }
+  }
+  const as = toks.findIndex((t) => isKw(t, 'AS'))
+  if (as < 0) return { ok: false, reason: 'no AS SELECT found' }
+  const body = toks.slice(as + 1).filter((t) => t.k !== 'semi')
+  const out: string[] = []
+  for (let i = 0; i < body.length; i++) {
+    const t = body[i]!
+    if (t.k === 'id' && body[i + 1]?.k === 'lp') {
+      const fn = t.v.toLowerCase()
+      // min/max with several arguments are SQLite's scalar forms (PostgreSQL: least/greatest).
+      const args = splitTop(body.slice(i + 2, matchParen(body, i + 1))).length
+      if ((fn === 'min' || fn === 'max') && args === 1) out.push(fn)
+      else if (SQLITE_ONLY.has(fn) || SQLITE_ONLY_PREFIX.test(fn))
+        return { ok: false, reason: `uses the SQLite function ${t.v}()` }
+      else out.push(t.v)
+      continue
+    }
+    if (t.k === 'id' && ['GLOB', 'REGEXP', 'MATCH'].includes(t.v.toUpperCase()))
+      return { ok: false, reason: `uses SQLite's ${t.v.toUpperCase()} operator` }
+    if (t.k === 'id' && t.v.toUpperCase() === 'LIKE') out.push('ILIKE')
+    else if (t.k === 'qid') out.push(pg.escapeIdentifier(rename(t.v) ?? t.v))
+    else if (t.k === 'id') {
+      // A known table or column is quoted with its target name (a bare name would fold to lower case).
+      const r = SELECT_KEYWORDS.has(t.v.toUpperCase()) ? null : rename(t.v)
+      out.push(r === null ? t.v : pg.escapeIdentifier(r))
+    } else if (t.k === 'str') out.push(pg.escapeLiteral(t.v))
+    else if (t.k === 'blob') return { ok: false, reason: 'uses a blob literal' }
+    else if (t.k === 'op' && (t.v === '==' || t.v === '!=')) out.push(t.v === '==' ? '=' : '<>')
+    else out.push(t.v)
+  }
+  return { ok: true, sql: joinSql(out) }
+}

@@ -1,0 +1,186 @@
+// Everything in a SQLite schema beyond columns and keys is carried over or reported, never
+// dropped silently: CHECKs, DEFAULT time functions, generated columns, views, triggers,
+// partial/expression/DESC indexes, COLLATE NOCASE, AUTOINCREMENT counters, internal tables (FTS
+// shadow tables, sqlite_sequence, sqlite_stat1) — and the identifier policy with its preview.
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { casePreview } from '../../electron/core/pgmigrate/case-preview'
+import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
+import { translateSchema } from '../../electron/core/pgmigrate/translate'
+import { openSqliteReadOnly } from '../../electron/core/sqlite/open'
+import { tempDir } from '../support/paths'
+import { dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
+
+const tmp = tempDir('ferry-pgcarry-')
+const file = join(tmp.dir, 'carry.db')
+const namesFile = join(tmp.dir, 'names.db')
+const schema = schemaName('carry')
+const lowerSchema = schemaName('carrylow')
+let r: MigrateResult
+
+function createDb(): void {
+  const db = new Database(file)
+  db.exec(`
+    CREATE TABLE accounts (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      email TEXT NOT NULL COLLATE NOCASE UNIQUE,
+      kind TEXT NOT NULL DEFAULT 'user' CHECK (kind IN ('user', 'admin')),
+      balance REAL NOT NULL DEFAULT 0 CHECK (balance >= 0),
+      active BOOLEAN NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+      created_epoch INTEGER DEFAULT (strftime('%s', 'now')),
+      created_iso TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+      hhmm TEXT DEFAULT (strftime('%H:%M', 'now')),
+      local_time TEXT DEFAULT (datetime('now', 'localtime')),
+      shout TEXT GENERATED ALWAYS AS (upper(email)) VIRTUAL,
+      score INTEGER AS (length(email) * 2) STORED,
+      CONSTRAINT typed CHECK (typeof(balance) IN ('real', 'integer'))
+    );
+    CREATE INDEX idx_rich ON accounts (balance DESC) WHERE balance > 100;
+    CREATE INDEX idx_kind_lower ON accounts (lower(kind));
+    CREATE INDEX idx_active_email ON accounts (email) WHERE active = 1;
+    CREATE VIEW admins AS SELECT id, email FROM accounts WHERE kind = 'admin';
+    CREATE VIEW "Rich Accounts" AS SELECT a.id, a.balance FROM accounts AS a WHERE a.balance > 100;
+    CREATE VIEW recent AS SELECT id, datetime(created_epoch, 'unixepoch') AS t FROM accounts;
+    CREATE TRIGGER trg_touch AFTER UPDATE ON accounts BEGIN UPDATE accounts SET kind = kind WHERE id = NEW.id; END;
+    CREATE VIRTUAL TABLE docs USING fts5(body);
+  `)
+  const ins = db.prepare('INSERT INTO accounts (email, kind, balance, active) VALUES (?, ?, ?, ?)')
+  ins.run('Ann@Example.com', 'admin', 500.5, 1)
+  ins.run('bob@example.com', 'user', 20, 0)
+  ins.run('cy@example.com', 'user', 0, 1)
+  ins.run('dee@example.com', 'user', 7, 1)
+  ins.run('eve@example.com', 'admin', 1000, 1)
+  db.exec('DELETE FROM accounts WHERE id >= 4') // sqlite_sequence stays at 5, max(id) is 3
+  db.prepare('INSERT INTO docs (body) VALUES (?)').run('full text search body')
+  db.exec('ANALYZE')
+  db.close()
+
+  const n = new Database(namesFile)
+  n.exec(`
+    CREATE TABLE "Orders" ("OrderId" INTEGER PRIMARY KEY, "Name" TEXT, "Ship To" TEXT, total REAL);
+    CREATE INDEX "IX_Orders_Name" ON "Orders" ("Name");
+  `)
+  n.prepare('INSERT INTO "Orders" VALUES (1, ?, ?, 2.5)').run('Big', 'small')
+  n.close()
+}
+
+const finding = (kind: string, name: string) => r.notCarried.find((f) => f.kind === kind && f.name === name)
+
+describe('carry-over of the rest of a SQLite schema', () => {
+  beforeAll(async () => {
+    createDb()
+    r = await migrate(file, schema)
+  }, 60_000)
+  afterAll(async () => {
+    await dropSchema(schema)
+    await dropSchema(lowerSchema)
+    tmp.cleanup()
+  })
+
+  it('translates plain CHECKs, reports the others, and lets the boolean type carry IN (0, 1)', async () => {
+    const checks = await query<{ n: string; def: string; v: boolean }>(
+      "SELECT conname AS n, pg_get_constraintdef(oid) AS def, convalidated AS v FROM pg_constraint WHERE contype = 'c' AND conrelid = to_regclass($1) ORDER BY 1",
+      [qi(schema, 'accounts')],
+    )
+    expect(checks.map((c) => c.n)).toEqual(['accounts_balance_check', 'accounts_kind_check'])
+    expect(checks.every((c) => c.v)).toBe(true)
+    expect(checks.find((c) => c.n === 'accounts_kind_check')?.def).toContain("'user'::text")
+    await expect(query(`UPDATE ${qi(schema, 'accounts')} SET balance = -1 WHERE id = 1`)).rejects.toThrow(/accounts_balance_check/)
+    expect(finding('check', 'typed')?.detail).toContain('typeof')
+    expect(finding('check', 'typed')?.sql).toContain('typeof(balance)')
+    expect(r.notCarried.find((f) => f.kind === 'check' && f.sql === 'active IN (0, 1)')?.detail).toContain('boolean')
+    expect(r.preflight?.constraints.filter((c) => c.kind === 'check').every((c) => c.violations === 0)).toBe(true)
+  })
+
+  it("translates strftime/epoch DEFAULTs, reports datetime('now', 'localtime'), and reports generated columns with their expression", async () => {
+    const defs = await query<{ c: string; d: string | null }>(
+      'SELECT column_name AS c, column_default AS d FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+      [schema, 'accounts'],
+    )
+    const d = Object.fromEntries(defs.map((x) => [x.c, x.d]))
+    expect(d.created_epoch).toContain('EXTRACT(epoch FROM CURRENT_TIMESTAMP)')
+    expect(d.created_iso).toBe('CURRENT_TIMESTAMP') // every value is ISO text: timestamptz
+    expect(d.hhmm).toBe(`to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC'::text), 'HH24:MI'::text)`)
+    expect(d.local_time).toBeNull()
+    expect(finding('default', 'local_time')?.detail).toContain("datetime('now', 'localtime')")
+    const [row] = await query<{ e: string; iso: string }>(
+      `INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('new@example.com') RETURNING id::text AS e, hhmm AS iso`,
+    )
+    expect(row!.e).toBe('6') // after sqlite_sequence's 5, not after max(id) 3
+    expect(row!.iso).toMatch(/^\d\d:\d\d$/)
+    await query(`DELETE FROM ${qi(schema, 'accounts')} WHERE id = 6`)
+    expect(finding('generated', 'shout')?.sql).toBe('upper(email)')
+    expect(finding('generated', 'score')?.detail).toContain('stored')
+    const vals = await query<{ shout: string }>(`SELECT shout FROM ${qi(schema, 'accounts')} WHERE id = 1`)
+    expect(vals[0]!.shout).toBe('ANN@EXAMPLE.COM')
+  })
+
+  it('keeps NOCASE uniqueness with a unique index on lower(), and reports the collation', async () => {
+    expect(finding('collation', 'email')?.detail).toContain('accounts_email_lower_key')
+    await expect(query(`INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('ann@example.com')`)).rejects.toThrow(
+      /accounts_email_lower_key/,
+    )
+  })
+
+  it('creates partial, expression and DESC indexes it can translate and reports the rest', async () => {
+    const idx = await query<{ n: string; def: string }>('SELECT indexname AS n, indexdef AS def FROM pg_indexes WHERE schemaname = $1', [schema])
+    const def = (n: string) => idx.find((i) => i.n === n)?.def
+    expect(def('idx_rich')).toMatch(/\(balance DESC\) WHERE \(balance > /)
+    expect(def('idx_kind_lower')).toContain('lower(kind)')
+    expect(def('idx_active_email')).toBeUndefined()
+    expect(finding('index', 'idx_active_email')?.detail).toContain('boolean')
+  })
+
+  it('creates translatable views, reports SQLite-only ones and triggers with their SQL', async () => {
+    expect(await query(`SELECT email FROM ${qi(schema, 'admins')}`)).toEqual([{ email: 'Ann@Example.com' }])
+    expect(await query(`SELECT id::int AS id FROM ${qi(schema, 'Rich Accounts')}`)).toEqual([{ id: 1 }])
+    expect(r.constraints.filter((c) => c.kind === 'view').map((c) => [c.name, c.status])).toEqual([
+      ['Rich Accounts', 'created'],
+      ['admins', 'created'],
+    ])
+    expect(finding('view', 'recent')?.detail).toContain('datetime')
+    expect(finding('view', 'recent')?.sql).toContain('CREATE VIEW recent')
+    expect(finding('trigger', 'trg_touch')?.sql).toContain('AFTER UPDATE ON accounts')
+  })
+
+  it('copies no internal table as data and lists each one', async () => {
+    for (const name of ['sqlite_sequence', 'sqlite_stat1']) expect(finding('internal', name), name).toBeDefined()
+    expect(finding('table', 'docs')?.detail).toContain('virtual table')
+    for (const shadow of ['docs_data', 'docs_idx', 'docs_content', 'docs_docsize', 'docs_config'])
+      expect(finding('table', shadow), shadow).toBeDefined()
+    const tables = await query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'ferry%' ORDER BY 1", [schema])
+    expect(tables.map((t) => t.t)).toEqual(['accounts'])
+    expect(r.validation?.equal).toBe(true)
+  })
+
+  it('previews identifiers: what must be quoted under preserve, every spelling change under lower', async () => {
+    const db = openSqliteReadOnly(namesFile)
+    const preserve = casePreview(translateSchema(db, { schema: 'x' }))
+    db.close()
+    expect(preserve.changed).toEqual([])
+    expect(preserve.mustQuote.map((m) => m.name)).toEqual(['Orders', 'OrderId', 'Name', 'Ship To'])
+    expect(preserve.otherPolicy.sample).toEqual(
+      expect.arrayContaining([{ source: 'Orders', target: 'orders' }, { source: 'Orders.Name', target: 'name' }]),
+    )
+    const low = await migrate(namesFile, lowerSchema, { identifiers: 'lower' })
+    expect(low.validation?.equal).toBe(true)
+    expect(low.casePreview.policy).toBe('lower')
+    expect(low.casePreview.changed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'table', source: 'Orders', target: 'orders' }),
+        expect.objectContaining({ kind: 'column', source: 'OrderId', target: 'orderid' }),
+        expect.objectContaining({ kind: 'column', source: 'Name', target: 'name' }),
+        expect.objectContaining({ kind: 'column', source: 'Ship To', target: 'ship to' }),
+        expect.objectContaining({ kind: 'index', source: 'IX_Orders_Name', target: 'ix_orders_name' }),
+      ]),
+    )
+    // SQLite names are case-insensitive, so lower-casing never merges two of them.
+    expect(low.casePreview.mustQuote).toEqual([expect.objectContaining({ name: 'ship to', why: expect.stringContaining('characters') })])
+    expect(low.casePreview.otherPolicy.changes).toBeGreaterThanOrEqual(3)
+    const rows = await query(`SELECT orderid::int AS id, name, "ship to" AS ship FROM ${lowerSchema}.orders`)
+    expect(rows).toEqual([{ id: 1, name: 'Big', ship: 'small' }])
+    expect(r.casePreview.policy).toBe('preserve')
+    expect(r.casePreview.changed).toEqual([])
+  })
+})

@@ -1,0 +1,241 @@
+// p3.schema's engine on the demo workspace's agent store: the plan's CHECK lists, GIN and
+// (status, last_activity) index; the pre-flight reporting the demo's out-of-list status and its
+// orphaned references before any row moves; the three violation choices; per-column type
+// choices; and the schema applied as versioned migration 0001 through the migrations framework.
+import Database from 'better-sqlite3'
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FerryError } from '../../shared/contract/envelope'
+import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
+import { SchemaOptionsSchema } from '../../electron/core/pgmigrate/schema-options'
+import { schemaStep } from '../../electron/core/pgmigrate/schema-step'
+import { STRAY_STATUS } from '../../electron/core/workspace/demo/roster'
+import { createDemoWorkspace } from '../../electron/core/workspace/demo/index'
+import { workspacePaths } from '../../electron/core/workspace/resolve'
+import { ferryCli } from '../support/ferry-cli'
+import { tempDir } from '../support/paths'
+import { dropSchema, migrate, PG_URL, qi, query, schemaName } from './pgmigrate-support'
+
+const tmp = tempDir('ferry-pgschema-')
+const ws = join(tmp.dir, 'ws')
+const stateDb = join(ws, '.claude', 'state.db')
+const cleanDb = join(tmp.dir, 'clean.db')
+const schemas: string[] = []
+const fresh = (p: string): string => {
+  const s = schemaName(p)
+  schemas.push(s)
+  return s
+}
+let zombie: { rowid: number; agent_id: string }
+let broken: { rowid: number; agent_id: string }
+let r: MigrateResult
+let schema: string
+
+/** The keys these tests read from p3.schema's evidence. */
+interface SchemaEvidence {
+  migration: { version: number; action: string; file: string; checksum: string }
+  ddl: { migration: string; postLoad: string }
+  tables: { table: string; sqlite: string }[]
+  violations: { name: string }[]
+  enhancements: { configurationType: string }
+  types: { blocked: { column: string; rejectedCandidates: { sampleRows: string[] }[] }[] }
+}
+
+const constraintsOf = (s: string) =>
+  query<{ n: string; v: boolean; t: string }>(
+    'SELECT conname AS n, convalidated AS v, contype::text AS t FROM pg_constraint WHERE connamespace = $1::regnamespace',
+    [s],
+  )
+
+describe('p3.schema: the enhanced schema, the pre-flight and the choices', () => {
+  beforeAll(async () => {
+    await createDemoWorkspace(ws, { events: 1500 })
+    const db = new Database(stateDb, { readonly: true })
+    zombie = db.prepare('SELECT rowid AS rowid, agent_id FROM agents WHERE status = ?').get(STRAY_STATUS) as typeof zombie
+    broken = db.prepare('SELECT rowid AS rowid, agent_id FROM agents WHERE NOT json_valid(configuration)').get() as typeof broken
+    db.close()
+    copyFileSync(stateDb, cleanDb)
+    const clean = new Database(cleanDb)
+    clean.prepare("UPDATE agents SET configuration = '{}' WHERE NOT json_valid(configuration)").run()
+    clean.close()
+    schema = fresh('p3s')
+    r = await migrate(stateDb, schema, { batchRows: 500 })
+  }, 60_000)
+  afterAll(async () => {
+    for (const s of schemas) await dropSchema(s)
+    tmp.cleanup()
+  })
+
+  it("reports the demo's out-of-list agents.status and its orphaned references before loading", () => {
+    const pf = r.preflight!
+    const status = pf.constraints.find((c) => c.name === 'valid_agent_status')!
+    expect(status).toMatchObject({
+      table: 'agents',
+      kind: 'check',
+      violations: 1,
+      sampleKeys: [String(zombie.rowid)],
+      values: [{ value: STRAY_STATUS, count: 1 }],
+      choice: 'not-valid',
+      action: 'not-valid',
+    })
+    expect(status.sampleRows[0]).toContain(zombie.agent_id)
+    expect(status.definition).toBe("CHECK (\"status\" IN ('active', 'idle', 'crashed', 'sleeping'))")
+    expect(pf.constraints.find((c) => c.name === 'valid_agent_type')).toMatchObject({ violations: 0, action: 'create' })
+    const orphans = pf.constraints.filter((c) => c.kind === 'foreign-key' && c.violations > 0)
+    expect(orphans.length).toBeGreaterThan(0)
+    for (const o of orphans) {
+      expect(o.sampleKeys.length).toBeGreaterThan(0)
+      expect(o.values.length).toBeGreaterThan(0)
+    }
+    // The pre-flight's counts are what PostgreSQL finds after the load.
+    for (const o of orphans) {
+      const c = r.constraints.find((x) => x.name === o.name)!
+      expect(c.status).toBe('not-valid')
+      expect(c.detail).toMatch(new RegExp(`^${o.violations} row\\(s\\)`))
+    }
+  })
+
+  it('adds the CHECK lists (the violated one NOT VALID), the (status, last_activity) index, and loads every row', async () => {
+    const cons = await constraintsOf(schema)
+    expect(cons.find((c) => c.n === 'valid_agent_status')).toMatchObject({ v: false, t: 'c' })
+    expect(cons.find((c) => c.n === 'valid_agent_type')).toMatchObject({ v: true, t: 'c' })
+    // NOT VALID still guards new rows.
+    await expect(
+      query(`UPDATE ${qi(schema, 'agents')} SET status = 'lost' WHERE agent_id <> $1`, [zombie.agent_id]),
+    ).rejects.toThrow(/valid_agent_status/)
+    const idx = await query<{ def: string }>('SELECT indexdef AS def FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [
+      schema,
+      'idx_agents_status_activity',
+    ])
+    expect(idx[0]?.def).toContain('(status, last_activity)')
+    expect(r.validation?.equal).toBe(true)
+    expect(r.rejects.total).toBe(0)
+  })
+
+  it('keeps the malformed agents.configuration as text, naming the blocking row; a clean one gets jsonb + GIN', async () => {
+    const c = r.columns.find((x) => x.table === 'agents' && x.column === 'configuration')!
+    expect(c.type).toBe('text')
+    expect(c.rejectedCandidates[0]).toMatchObject({ type: 'jsonb', count: 1 })
+    expect(r.notCarried.find((f) => f.name === 'idx_agents_configuration_gin')?.detail).toContain(broken.agent_id)
+
+    const s = fresh('p3clean')
+    const clean = await migrate(cleanDb, s, { batchRows: 500, validate: false })
+    expect(clean.columns.find((x) => x.table === 'agents' && x.column === 'configuration')?.type).toBe('jsonb')
+    const gin = await query<{ def: string }>('SELECT indexdef AS def FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [
+      s,
+      'idx_agents_configuration_gin',
+    ])
+    expect(gin[0]?.def).toMatch(/USING gin \(configuration\)/)
+  })
+
+  it('stop: refuses before writing anything and names the violations', async () => {
+    const s = fresh('p3stop')
+    const err = (await migrate(stateDb, s, { onViolation: 'stop' }).catch((e: unknown) => e)) as FerryError
+    expect(err.code).toBe('PREFLIGHT_VIOLATIONS')
+    expect(err.message).toContain('valid_agent_status')
+    expect(err.message).toContain(STRAY_STATUS)
+    expect(err.hint).toContain('not-valid')
+    const exists = await query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [s])
+    expect(exists).toEqual([])
+  })
+
+  it('skip-constraint for one constraint: loaded without it, the rest as the default decides', async () => {
+    const s = fresh('p3skip')
+    const res = await migrate(stateDb, s, {
+      validate: false,
+      choices: { valid_agent_status: 'skip-constraint' },
+    })
+    const cons = await constraintsOf(s)
+    expect(cons.find((c) => c.n === 'valid_agent_status')).toBeUndefined()
+    expect(cons.find((c) => c.n === 'valid_agent_type')?.v).toBe(true)
+    expect(res.constraints.find((c) => c.name === 'valid_agent_status')?.status).toBe('skipped')
+    expect(cons.filter((c) => c.t === 'f' && !c.v).length).toBeGreaterThan(0)
+    const n = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qi(s, 'agents')} WHERE status = $1`, [STRAY_STATUS])
+    expect(n[0]!.n).toBe(1)
+  })
+
+  it('a type choice is applied, its blocking values forecast; unknown columns and types are refused clearly', async () => {
+    const s = fresh('p3type')
+    const res = await migrate(stateDb, s, { validate: false, types: { 'agents.configuration': 'jsonb', 'tasks.priority': 'numeric(4,0)' } })
+    const conf = res.columns.find((x) => x.table === 'agents' && x.column === 'configuration')!
+    expect(conf.type).toBe('jsonb')
+    expect(conf.forecastRejects).toBe(1)
+    expect(conf.notes.join(' ')).toContain(`rowid ${broken.rowid} (agent_id '${broken.agent_id}')`)
+    expect(res.columns.find((x) => x.table === 'tasks' && x.column === 'priority')?.type).toBe('numeric(4,0)')
+    expect(res.rejects.total).toBe(1)
+    expect(res.rejects.rows[0]).toMatchObject({ table: 'agents', column: 'configuration' })
+
+    const bad = (await migrate(stateDb, fresh('p3bad'), { types: { 'agents.nope': 'jsonb' } }).catch((e: unknown) => e)) as FerryError
+    expect(bad.code).toBe('BAD_TYPE_OVERRIDE')
+    expect(bad.message).toContain('no column "nope"')
+    expect(bad.hint).toContain('configuration')
+    const badType = (await migrate(stateDb, fresh('p3bad'), { types: { 'agents.status': 'varchar' } }).catch((e: unknown) => e)) as FerryError
+    expect(badType.code).toBe('BAD_TYPE_OVERRIDE')
+    expect(badType.message).toContain('varchar')
+  })
+
+  it('applies the schema as versioned migration 0001 (p3.schema), then p3.migrate loads into it', async () => {
+    const paths = workspacePaths(ws)
+    mkdirSync(paths.ferryDir, { recursive: true })
+    copyFileSync(stateDb, join(ws, '.claude', 'memory.db'))
+    const s = fresh('p3step')
+    const logs: string[] = []
+    const ctx = { progress: () => undefined, log: (_l: string, m: string) => void logs.push(m), signal: new AbortController().signal }
+    const e = (await schemaStep(paths, PG_URL, s, SchemaOptionsSchema.parse({}), ctx)) as unknown as SchemaEvidence
+    expect(e.migration).toMatchObject({ version: 1, action: 'applied' })
+    expect(existsSync(join(ws, e.migration.file))).toBe(true)
+    expect(readFileSync(join(ws, e.migration.file), 'utf8')).toBe(e.ddl.migration)
+    expect(e.ddl.migration).toContain(`CREATE TABLE "${s}"."agents"`)
+    expect(e.ddl.postLoad).toContain('"valid_agent_status" CHECK ("status" IN')
+    expect(e.ddl.postLoad).toContain('USING btree ("status", "last_activity")')
+    expect(e.tables.find((t) => t.table === 'agents')!.sqlite).toContain('CREATE TABLE agents')
+    expect(e.violations.map((v) => v.name)).toContain('valid_agent_status')
+    expect(e.enhancements.configurationType).toBe('text')
+    expect(e.types.blocked.find((c) => c.column === 'configuration')!.rejectedCandidates[0]!.sampleRows[0]).toContain(
+      broken.agent_id,
+    )
+    expect(logs.join('\n')).toContain('Pre-flight')
+    const ledger = await query<{ version: string; checksum: string; success: boolean }>(
+      `SELECT version::text, checksum, success FROM ${qi(s, 'schema_migrations')}`,
+    )
+    expect(ledger).toEqual([{ version: '1', checksum: e.migration.checksum, success: true }])
+    const rows = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qi(s, 'agents')}`)
+    expect(rows[0]!.n).toBe(0) // no data moved yet
+
+    // Options changed before any row is loaded: a new choice updates the stored plan; a new type
+    // changes the tables, so the old migration is undone (its down script) and replaced.
+    const opts = { onViolation: 'skip-constraint', types: { 'tasks.priority': 'numeric' } }
+    const again = (await schemaStep(paths, PG_URL, s, SchemaOptionsSchema.parse({ onViolation: opts.onViolation }), ctx)) as unknown as SchemaEvidence
+    expect(again.migration.action).toBe('present (tables unchanged; post-load choices updated)')
+    expect(again.ddl.postLoad).toContain('-- skipped (violations, skip-constraint)')
+    const third = (await schemaStep(paths, PG_URL, s, SchemaOptionsSchema.parse(opts), ctx)) as unknown as SchemaEvidence
+    expect(third.migration.action).toMatch(/^replaced/)
+    expect(third.ddl.migration).toContain('"priority" numeric NOT NULL DEFAULT 3')
+    expect(existsSync(join(paths.ferryDir, 'migrations', s, 'reverted'))).toBe(true)
+
+    const loaded = await migrate(join(ws, '.claude', 'memory.db'), s, { batchRows: 500 })
+    expect(loaded.resumed).toBe(false)
+    expect(loaded.validation?.equal).toBe(true)
+    expect(loaded.constraints.find((c) => c.name === 'valid_agent_status')?.status).toBe('skipped')
+    expect(loaded.columns.find((c) => c.table === 'tasks' && c.column === 'priority')?.type).toBe('numeric')
+    const last = (await schemaStep(paths, PG_URL, s, SchemaOptionsSchema.parse({}), ctx)) as unknown as SchemaEvidence
+    expect(last.migration.action).toMatch(/data already loaded/)
+  }, 60_000)
+
+  it('CLI: --on-violation stop refuses with the violations; bad --type / --on-violation values are usage errors', () => {
+    const ferry = ferryCli(join(tmp.dir, 'config'))
+    const s = fresh('p3cli')
+    const stop = ferry(['migrate-sqlite', stateDb, '--target', PG_URL, '--schema', s, '--on-violation', 'stop', '--json'])
+    expect(stop.code).toBe(1)
+    const out = JSON.parse(stop.stdout) as { ok: boolean; error: { code: string; message: string } }
+    expect(out.error.code).toBe('PREFLIGHT_VIOLATIONS')
+    expect(out.error.message).toContain(STRAY_STATUS)
+    const badType = ferry(['migrate-sqlite', stateDb, '--target', PG_URL, '--type', 'agents.configuration=varchar'])
+    expect(badType.code).toBe(2)
+    expect(badType.stderr).toContain('Unknown or unsupported type "varchar"')
+    const badChoice = ferry(['migrate-sqlite', stateDb, '--target', PG_URL, '--on-violation', 'ignore'])
+    expect(badChoice.code).toBe(2)
+    expect(badChoice.stderr).toContain('--on-violation must be one of: stop, skip-constraint, not-valid')
+  }, 60_000)
+})

@@ -1,0 +1,63 @@
+// The pure parts of the carry-over: DEFAULT time forms, CHECK expressions, view bodies, --type specs.
+import { describe, expect, it } from 'vitest'
+import { translateDefault } from '../../electron/core/pgmigrate/defaults'
+import { parseCreateTable, tokenize, translateExpr, translateView } from '../../electron/core/pgmigrate/sql-expr'
+import { checkOverrideType, parseTypeSpec } from '../../electron/core/pgmigrate/type-override'
+
+const cols = new Map([
+  ['status', { target: 'status', type: 'text' }],
+  ['n', { target: 'N', type: 'bigint' }],
+  ['flag', { target: 'flag', type: 'boolean' }],
+])
+
+describe('carry-over translations', () => {
+  it('translates the strftime / unixepoch / julianday DEFAULT forms by column type', () => {
+    expect(translateDefault("(strftime('%s', 'now'))", 'bigint').sql).toBe('floor(extract(epoch from CURRENT_TIMESTAMP))::bigint')
+    expect(translateDefault("(CAST(strftime('%s','now') AS INTEGER))", 'bigint').sql).toContain('extract(epoch')
+    expect(translateDefault('(unixepoch())', 'text').sql).toBe('floor(extract(epoch from CURRENT_TIMESTAMP))::bigint::text')
+    expect(translateDefault("(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", 'text').sql).toBe(
+      `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    )
+    // '%S' is the seconds field, not the epoch.
+    expect(translateDefault("(strftime('%S', 'now'))", 'text').sql).toBe(`to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', 'SS')`)
+    expect(translateDefault("(julianday('now'))", 'double precision').sql).toContain('2440587.5')
+    expect(translateDefault("(datetime('now', 'localtime'))", 'text').problem).toContain('not carried over')
+    expect(translateDefault("(strftime('%W', 'now'))", 'text').problem).toContain('not carried over')
+  })
+
+  it('translates plain CHECK expressions and refuses SQLite-only ones with the reason', () => {
+    const [a, b, c, d] = parseCreateTable(
+      `CREATE TABLE t (status TEXT CHECK (status IN ('a', 'b''c')), n INTEGER, flag BOOLEAN,
+        CONSTRAINT pos CHECK (n >= 0 AND n != 7), CHECK (typeof(n) = 'integer'), CHECK (flag = 1))`,
+    ).checks
+    expect(translateExpr(a!.toks, cols)).toEqual({ ok: true, sql: `"status" IN ('a', 'b''c')` })
+    expect(a!.column).toBe('status')
+    expect(b!.name).toBe('pos')
+    expect(translateExpr(b!.toks, cols)).toEqual({ ok: true, sql: '"N" >= 0 AND "N" <> 7' })
+    expect(translateExpr(c!.toks, cols)).toMatchObject({ ok: false, reason: 'SQLite function typeof()' })
+    expect(translateExpr(d!.toks, cols)).toMatchObject({ ok: false, reason: expect.stringContaining('boolean') })
+    expect(translateExpr(tokenize(`status LIKE 'x%'`), cols)).toEqual({ ok: true, sql: `"status" ILIKE 'x%'` })
+  })
+
+  it('translates simple views with target names and refuses SQLite-only functions', () => {
+    const names = new Map([['orders', 'Orders'], ['total', 'total']])
+    const rename = (n: string) => names.get(n.toLowerCase()) ?? null
+    expect(translateView('CREATE VIEW v AS SELECT o.total, count(*) FROM orders AS o GROUP BY o.total;', rename)).toEqual({
+      ok: true,
+      sql: 'SELECT o."total", count(*) FROM "Orders" AS o GROUP BY o."total"',
+    })
+    expect(translateView("CREATE VIEW v AS SELECT group_concat(total) FROM orders", rename)).toMatchObject({
+      ok: false,
+      reason: 'uses the SQLite function group_concat()',
+    })
+    expect(translateView('CREATE VIEW v AS SELECT max(total, 1) FROM orders', rename)).toMatchObject({ ok: false })
+  })
+
+  it('parses --type specs and refuses unknown types', () => {
+    expect(parseTypeSpec('my.table.col=numeric(10,2)')).toEqual({ table: 'my.table', column: 'col', type: 'numeric(10,2)' })
+    expect(checkOverrideType('NUMERIC( 10 , 2 )', 'x')).toBe('numeric(10,2)')
+    expect(checkOverrideType('int8', 'x')).toBe('bigint')
+    expect(() => checkOverrideType('varchar(3)', 't.c')).toThrow(/Unknown or unsupported type "varchar\(3\)" for t.c/)
+    expect(() => parseTypeSpec('nocolumn=jsonb')).toThrow(/table.column=type/)
+  })
+})
