@@ -1,0 +1,215 @@
+// The agent store's one interface: what an agent does with its memory, the same on every backend.
+// Values are plain JSON-able data so results compare equal across SQLite and PostgreSQL:
+// timestamps are ISO-8601 strings (UTC, milliseconds), ids are numbers, payloads are JSON values.
+import { z } from 'zod'
+
+/** Where one agent's memory lives; `files` is the agent's own legacy code (no store). */
+export const BACKENDS = ['files', 'sqlite', 'postgres', 'dual-write'] as const
+export type Backend = (typeof BACKENDS)[number]
+export const BackendSchema = z.enum(BACKENDS)
+export type StoreBackend = Exclude<Backend, 'files'>
+
+/** Any write may carry `key`: the same key written twice (a retry, a re-run) is stored once. */
+const Key = z.string().min(1).max(200).optional()
+const Iso = z.string().min(1).max(64)
+
+export const EventInput = z.object({
+  type: z.string().min(1),
+  level: z.string().min(1).default('info'),
+  message: z.string().nullable().default(null),
+  payload: z.unknown().optional(),
+  createdAt: Iso.optional(),
+  key: Key,
+})
+export type EventInput = z.input<typeof EventInput>
+
+export interface AgentEvent {
+  eventId: number
+  agentId: string | null
+  type: string
+  level: string
+  message: string | null
+  payload: unknown
+  createdAt: string
+}
+
+export const MessageInput = z.object({
+  to: z.string().min(1).nullable(),
+  type: z.string().min(1),
+  subject: z.string().nullable().default(null),
+  body: z.string(),
+  payload: z.unknown().optional(),
+  key: Key,
+})
+export type MessageInput = z.input<typeof MessageInput>
+
+export interface Message {
+  messageId: number
+  from: string
+  to: string | null
+  type: string
+  subject: string | null
+  body: string
+  payload: unknown
+  isRead: boolean
+  createdAt: string
+  readAt: string | null
+}
+
+export const TaskInput = z.object({
+  title: z.string().min(1),
+  description: z.string().nullable().default(null),
+  status: z.string().min(1).default('pending'),
+  priority: z.number().int().default(3),
+  parentTaskId: z.number().int().nullable().default(null),
+  payload: z.unknown().optional(),
+  key: Key,
+})
+export type TaskInput = z.input<typeof TaskInput>
+
+export const TaskPatch = z
+  .object({
+    title: z.string().min(1),
+    description: z.string().nullable(),
+    status: z.string().min(1),
+    priority: z.number().int(),
+    payload: z.unknown(),
+    completedAt: Iso.nullable(),
+  })
+  .partial()
+export type TaskPatch = z.input<typeof TaskPatch>
+
+export interface Task {
+  taskId: number
+  agentId: string | null
+  parentTaskId: number | null
+  title: string
+  description: string | null
+  status: string
+  priority: number
+  payload: unknown
+  createdAt: string
+  updatedAt: string
+  completedAt: string | null
+}
+
+export const SessionInput = z.object({
+  /** Client-chosen id (a UUID when omitted): opening the same id twice opens it once. */
+  sessionId: z.string().min(1).max(200).optional(),
+  title: z.string().nullable().default(null),
+  metadata: z.unknown().optional(),
+})
+export type SessionInput = z.input<typeof SessionInput>
+
+export const SessionClose = z.object({
+  summary: z.string().nullable().optional(),
+  tokenCount: z.number().int().nonnegative().optional(),
+  status: z.string().min(1).default('closed'),
+})
+export type SessionClose = z.input<typeof SessionClose>
+
+export interface Session {
+  sessionId: string
+  agentId: string
+  title: string | null
+  status: string
+  tokenCount: number
+  startedAt: string
+  endedAt: string | null
+  summary: string | null
+  metadata: unknown
+}
+
+export const SnapshotInput = z.object({
+  sessionId: z.string().min(1),
+  type: z.string().min(1),
+  content: z.string(),
+  pinned: z.boolean().default(false),
+  key: Key,
+})
+export type SnapshotInput = z.input<typeof SnapshotInput>
+
+export interface Snapshot {
+  snapshotId: number
+  sessionId: string
+  type: string
+  /** TEXT as a string, BLOB as a Buffer (file-stored content is read and checked first). */
+  content: string | Buffer | null
+  contentSize: number
+  checksum: string
+  pinned: boolean
+  createdAt: string
+  location: 'inline' | 'file'
+  /**
+   * The content's SHA-256 equals the recorded checksum. False where the backend normalised the
+   * text (a PostgreSQL `jsonb` column keeps the JSON value, not its spacing or key order).
+   */
+  exact: boolean
+}
+
+export const ConfigInput = z.object({
+  key: z.string().min(1).max(500),
+  value: z.string().nullable(),
+  secret: z.boolean().default(false),
+})
+
+/** Counters every store keeps; the concurrency test reads them. */
+export interface StoreStats {
+  ops: number
+  retries: number
+  transientErrors: number
+  failures: number
+  /** Writes whose key had already been stored (a retry after a lost acknowledgement). */
+  deduplicated: number
+  /** SQLite: waits for the write lock (BEGIN IMMEDIATE) longer than 100 ms, and the longest wait. */
+  lockWaits: number
+  maxLockWaitMs: number
+}
+
+/** An update's idempotency key (dual-write gives both sides the same one); generated when omitted. */
+export interface WriteOpts {
+  key?: string
+}
+
+export interface AgentStore {
+  readonly agentId: string
+  readonly backend: StoreBackend
+  /** Registers the agent (agents row) if it is not there yet. */
+  ensureAgent(agentType?: string): Promise<void>
+  recordEvent(e: EventInput): Promise<{ eventId: number }>
+  /** This agent's events, newest first (optionally of one type). */
+  readEvents(opts?: { type?: string; limit?: number }): Promise<AgentEvent[]>
+  sendMessage(m: MessageInput): Promise<{ messageId: number }>
+  /** Messages addressed to this agent, newest first. */
+  readMessages(opts?: { unreadOnly?: boolean; limit?: number }): Promise<Message[]>
+  markRead(messageId: number, opts?: WriteOpts): Promise<void>
+  createTask(t: TaskInput): Promise<{ taskId: number }>
+  updateTask(taskId: number, patch: TaskPatch, opts?: WriteOpts): Promise<void>
+  getTask(taskId: number): Promise<Task | null>
+  openSession(s?: SessionInput): Promise<{ sessionId: string }>
+  closeSession(sessionId: string, c?: SessionClose, opts?: WriteOpts): Promise<void>
+  getSession(sessionId: string): Promise<Session | null>
+  saveSnapshot(s: SnapshotInput): Promise<{ snapshotId: number }>
+  loadSnapshot(snapshotId: number): Promise<Snapshot | null>
+  getConfig(key: string): Promise<string | null>
+  setConfig(key: string, value: string | null, opts?: { secret?: boolean } & WriteOpts): Promise<void>
+  stats(): StoreStats
+  close(): Promise<void>
+}
+
+export const emptyStats = (): StoreStats => ({
+  ops: 0,
+  retries: 0,
+  transientErrors: 0,
+  failures: 0,
+  deduplicated: 0,
+  lockWaits: 0,
+  maxLockWaitMs: 0,
+})
+
+/** The configurations key holding an agent's backend flag. */
+export const BACKEND_FLAG_KEY = 'ferry.agent_store.backend'
+/** The table (in memory.db and in agent_memory) recording every write's idempotency key. */
+export const LEDGER_TABLE = 'ferry_agent_writes'
+
+export const toJsonText = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v))
