@@ -9,6 +9,7 @@ import { registerMigrationCommands } from './commands-migrations'
 import { registerIndexCommands } from './commands-indexes'
 import { registerPhase2Commands } from './commands-phase2'
 import { registerPgMigrateCommands } from './commands-pgmigrate'
+import { registerBenchCommands } from './commands-bench'
 
 function int(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -20,9 +21,7 @@ function int(name: string, min: number, max: number) {
 }
 
 /** Commands of DESIGN.md §4 whose engines arrive with later issues: say so plainly. */
-const LATER: Record<string, string> = {
-  bench: 'the Phase 4 issue (benchmarks)',
-}
+const LATER: Record<string, string> = {}
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok
@@ -89,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   registerIndexCommands(program, setCode)
   registerPhase2Commands(program, setCode)
   registerPgMigrateCommands(program, setCode)
+  registerBenchCommands(program, setCode)
 
   for (const [name, issue] of Object.entries(LATER)) {
     program

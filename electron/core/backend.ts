@@ -6,16 +6,27 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { checkEvent, createDispatcher, type Dispatch, type EmitFn, type Handlers, type RawEventListener } from '../../shared/contract/dispatcher'
 import { FerryError } from '../../shared/contract/envelope'
-import type { Evidence, WorkspaceSummary } from '../../shared/contract/types'
+import type { Evidence, StepState, WorkspaceSummary } from '../../shared/contract/types'
 import { listBackups } from './backup/list'
 import { readSchemaProfile } from './steps/document-schema'
 import { readInventory } from './inventory/read-report'
+import { benchView } from './bench/view'
+import { MonitorSampler } from './monitor/sampler'
+import { latestReport } from './bench/report'
+import { computeMetrics } from '../../shared/metrics/success-metrics'
+import { readHistory } from './inspect/history'
 import { writeFileAtomic } from './fs/atomic'
 import { Journal } from './journal/journal'
+import { Inspector } from './inspect/inspector'
 import { nodeWorkerLauncher, type WorkerLauncher } from './jobs/launcher'
 import { runJob } from './jobs/run-job'
+import { MigrationMonitor } from './pgmigrate/migration-monitor'
+import { migrationHandlers } from './pgmigrate/migration-api'
+import { agentHandlers } from './agent-store/api'
 import { serverFacts } from './postgres/facts'
 import { TargetManager } from './postgres/target'
+import { TargetPools } from './postgres/pool'
+import { readPoolConfig } from './pgmigrate/pooling-step'
 import { planView } from '../../shared/plan/view'
 import { StepRunner, computeProgress } from './runner'
 import { ensureFerryDir, resolveWorkspace, type WorkspacePaths } from './workspace/resolve'
@@ -55,6 +66,8 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
 
   const emit: EmitFn = (event, payload) => {
     checkEvent(event, payload)
+    // The live migration view follows p3.migrate's state in this process (it survives a page reload).
+    if (event === 'step.state' && ws) migrationMonitor.onStepState(ws.paths.root, payload as StepState)
     for (const l of listeners) l(event, payload)
   }
   const target = new TargetManager({
@@ -62,6 +75,26 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     emit: (status) => emit('target.state', status),
     log: (level, message) => emit('log', { at: new Date().toISOString(), level, message }),
   })
+  // Monitoring (p4.monitor): samples only while the target is connected; never starts a server.
+  const sampler = new MonitorSampler({
+    target: async () =>
+      target.status().state === 'connected'
+        ? { url: await target.connectionString() }
+        : { idle: 'No PostgreSQL target is connected: connect one in Settings → Connections.' },
+  })
+  // Table inspector (issue 7): quick bounded reads in this process, its own small pg pool.
+  const inspector = new Inspector({
+    paths: () => ws?.paths ?? null,
+    targetStatus: () => target.status(),
+    targetUrl: () => target.connectionString(),
+    log: (level, message) => emit('log', { at: new Date().toISOString(), level, message }),
+    stepState: (stepId) => ws?.journal.state(stepId) ?? null,
+  })
+
+  // p3.pooling: the app's one pool per target, sized by .ferry/p3-pool.json when the step has run.
+  const pools = new TargetPools((level, message) => emit('log', { at: new Date().toISOString(), level, message }))
+
+  const migrationMonitor = new MigrationMonitor({ emit: (event, payload) => emit(event, payload) })
 
   const requireWs = (): OpenWorkspace => {
     if (!ws) throw new FerryError('NO_WORKSPACE', 'No workspace is open', 'Open a folder that contains .claude/, or create the demo workspace.')
@@ -87,6 +120,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
         launcher,
         emit,
         targetUrl: () => target.connectionString(),
+        onProgressDetail: (run, detail) => migrationMonitor.onDetail(run, detail),
         inline: {
           // Connection management lives in this process (the embedded server must outlive a worker).
           'pre.postgres-dev': async (params) => {
@@ -160,9 +194,59 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     },
     'schema.get': () => readSchemaProfile(requireWs().paths),
     'inventory.get': () => readInventory(requireWs().paths),
+    'bench.get': () => {
+      const w = requireWs()
+      return benchView(w.paths, (id) => w.journal.state(id))
+    },
+    'metrics.get': () => {
+      const w = requireWs()
+      const samples = sampler.view().samples
+      return computeMetrics({
+        state: (id) => w.journal.state(id),
+        bench: latestReport(w.paths.journalDb),
+        monitor: samples.length
+          ? { availability: sampler.view().availability, samples: samples.length, from: samples[0]!.at, to: samples.at(-1)!.at }
+          : null,
+        sqlConsoleUses: readHistory(w.paths.ferryDir).length,
+      })
+    },
+    'monitor.get': async ({ windowSec }) => {
+      // Started by the first look, then samples every few seconds while a target is connected.
+      await sampler.start()
+      return sampler.view(windowSec)
+    },
     'target.configure': (config) => target.configure(config),
     'target.connect': () => target.connect(),
     'target.status': () => target.status(),
+    'target.poolStats': async () =>
+      pools.sample(
+        target.status().state === 'connected' ? await target.connectionString() : null,
+        ws ? readPoolConfig(ws.paths.root) : undefined,
+      ),
+    ...migrationHandlers({
+      paths: () => requireWs().paths,
+      targetUrl: () => target.connectionString(),
+      monitor: migrationMonitor,
+      log: (level, message) => {
+        const at = new Date().toISOString()
+        ws?.journal.appendLog(at, level, message, 'p3.migrate')
+        emit('log', { at, level, message, stepId: 'p3.migrate' })
+      },
+    }),
+    'inspect.sources': () => inspector.sources(),
+    'inspect.tables': ({ source }) => inspector.tables(source),
+    'inspect.page': (req) => inspector.page(req),
+    'inspect.count': (ref) => inspector.count(ref),
+    'inspect.cell': (req) => inspector.cell(req),
+    'sql.run': ({ source, sql }) => inspector.sqlRun(source, sql),
+    'sql.explain': ({ source, sql }) => inspector.sqlExplain(source, sql),
+    'sql.history': () => inspector.history(),
+    ...agentHandlers({
+      paths: () => requireWs().paths,
+      targetStatus: () => target.status(),
+      targetUrl: () => target.connectionString(),
+      log: (level, message) => emit('log', { at: new Date().toISOString(), level, message }),
+    }),
   }
 
   const initial = opts.workspace ?? (remember ? readRecent(recentFile) : undefined)
@@ -188,6 +272,9 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
         ws?.runner.cancel(running.stepId)
         await ws?.runner.wait()
       }
+      await inspector.close()
+      await pools.close()
+      await sampler.stop()
       await target.stop()
       ws?.journal.close()
       ws = null

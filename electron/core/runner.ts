@@ -21,6 +21,8 @@ export interface RunnerDeps {
   targetUrl?: () => Promise<string>
   /** Steps that run in the backend process itself (connection management, not long work). */
   inline?: Record<string, (params: StepParams, log: (message: string) => void) => Promise<Evidence>>
+  /** Structured progress a step's job sent along (p3.migrate's per-table counters). */
+  onProgressDetail?: (run: { stepId: string; runId: string }, detail: unknown) => void
 }
 
 /** What a step's job receives. */
@@ -28,6 +30,8 @@ export interface StepParams {
   root: string
   stepId: string
   targetUrl?: string
+  /** Why an optional target (StepDefinition.targetIfDone) was not connected. */
+  targetError?: string
 }
 
 interface CurrentRun {
@@ -38,13 +42,23 @@ interface CurrentRun {
   done: Promise<StepState>
 }
 
-export function computeProgress(done: number, total: number | null, unit: string, elapsedMs: number, message?: string): Progress {
+export function computeProgress(done: number, total: number | null, unit: string, elapsedMs: number, message?: string, rows?: number): Progress {
   const seconds = elapsedMs / 1000
   const rate = seconds >= 0.25 && done > 0 ? done / seconds : null
   const etaSeconds = rate && total !== null && total >= done ? (total - done) / rate : null
   const p: Progress = { done, total, unit, rate, etaSeconds }
   if (message !== undefined) p.message = message
+  if (rows !== undefined) {
+    p.rows = rows
+    p.rowsRate = seconds >= 0.25 ? rows / seconds : null
+  }
   return p
+}
+
+/** Rows written, when a job's progress detail carries them (`{ rows }`, the Phase 2 import). */
+function rowsOf(detail: unknown): number | undefined {
+  const rows = (detail as { rows?: unknown } | null | undefined)?.rows
+  return typeof rows === 'number' && rows >= 0 ? rows : undefined
 }
 
 export class StepRunner {
@@ -132,14 +146,20 @@ export class StepRunner {
     return state
   }
 
-  private job(run: CurrentRun, name: string, params: unknown, started: Date): Promise<unknown> {
+  private job(run: CurrentRun, name: string, params: unknown, _started: Date): Promise<unknown> {
+    // Rates count from when this job (and this unit of its work) began: the automatic backup
+    // before an import must not make the import's MB/s and ETA look worse than they are.
+    let phase = { unit: '', at: this.now().getTime() }
     return runJob(this.deps.launcher, name, params, {
       signal: run.controller.signal,
       onStart: (pid) => this.deps.journal.setWorkerPid(run.runId, pid),
       onLog: (level, message) => this.log(level, message, run.stepId),
       onProgress: (p) => {
-        run.progress = computeProgress(p.done, p.total, p.unit, this.now().getTime() - started.getTime(), p.message)
+        const now = this.now().getTime()
+        if (p.unit !== phase.unit) phase = { unit: p.unit, at: phase.unit === '' ? phase.at : now }
+        run.progress = computeProgress(p.done, p.total, p.unit, now - phase.at, p.message, rowsOf(p.detail))
         this.deps.emit('step.progress', { stepId: run.stepId, runId: run.runId, progress: run.progress })
+        if (p.detail !== undefined) this.deps.onProgressDetail?.({ stepId: run.stepId, runId: run.runId }, p.detail)
       },
     })
   }
@@ -152,6 +172,14 @@ export class StepRunner {
       if (def.needsTarget) {
         if (!this.deps.targetUrl) throw new FerryError('NO_TARGET', 'No PostgreSQL target is configured', 'Choose one in Settings → Connections.')
         params.targetUrl = await this.deps.targetUrl()
+      } else if (def.targetIfDone && kind === 'run') {
+        // Optional: only worth connecting (maybe starting the embedded server) once the data is there.
+        if (journal.state(def.targetIfDone).status !== 'done') params.targetError = `${def.targetIfDone} has not run in this workspace`
+        else if (!this.deps.targetUrl) params.targetError = 'No PostgreSQL target is configured'
+        else params.targetUrl = await this.deps.targetUrl().catch((err: unknown) => {
+          params.targetError = `the target could not be connected: ${toErrorInfo(err).message}`
+          return undefined
+        })
       }
       if (def.baselineFirst && kind === 'run') {
         // Recorded once, on the state.db as it was before Phase 1 touched it.

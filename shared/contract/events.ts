@@ -1,6 +1,7 @@
 // Everything the backend tells the UI without being asked, declared once.
 import { z } from 'zod'
 import { LogLevel, Progress, StepState, TargetStatus, WorkspaceSummary } from './types'
+import { MigrationStatus } from './migration'
 
 export const events = {
   /** A step's state changed (started, finished, failed, needs confirmation …). */
@@ -20,6 +21,8 @@ export const events = {
   'target.state': TargetStatus,
   /** Another workspace was opened (or the current one was re-read). */
   'workspace.changed': WorkspaceSummary,
+  /** The running p3.migrate's per-table state; `samples` holds only the points new since the last event. */
+  'migration.progress': MigrationStatus,
 } as const
 
 export type Events = typeof events

@@ -22,6 +22,10 @@ export const Progress = z.object({
   rate: z.number().nonnegative().nullable(),
   etaSeconds: z.number().nonnegative().nullable(),
   message: z.string().optional(),
+  /** Rows written so far, for work measured in bytes that also writes rows (the import). */
+  rows: z.number().nonnegative().optional(),
+  /** rows per second, over the same span as `rate` */
+  rowsRate: z.number().nonnegative().nullable().optional(),
 })
 export type Progress = z.infer<typeof Progress>
 

@@ -22,6 +22,11 @@ export interface StepDefinition {
   needsTarget?: boolean
   /** Phase 1: the workload baseline is recorded on the untouched state.db first (once). */
   baselineFirst?: boolean
+  /**
+   * The step uses the PostgreSQL target only when this step is done (its data lives there): the
+   * backend connects first then, and otherwise the step runs without it and says why.
+   */
+  targetIfDone?: string
 }
 
 export interface PhaseDefinition {
@@ -135,11 +140,13 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p3.schema',
       'Create enhanced schema with JSONB',
       'Translate the schema using the data actually present: JSONB, timestamptz, CHECK and GIN indexes.',
+      { needsTarget: true, available: true },
     ),
     step(
       'p3.pooling',
       'Implement connection pooling',
       'Size and verify the connection pool with timeouts, retries and an error handler.',
+      { needsTarget: true, available: true },
     ),
     step(
       'p3.migrate',
@@ -153,21 +160,25 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p4.agent-code',
       'Update all agent code',
       'Provide the agent store library and per-agent feature flags for a gradual switch-over.',
+      { needsTarget: true, available: true },
     ),
     step(
       'p4.concurrency',
       'Test multi-agent concurrency',
       'Run many simulated agents at once against the new store and check for blocking and conflicts.',
+      { needsTarget: true, available: true },
     ),
     step(
       'p4.benchmark',
       'Performance benchmark vs. old system',
       'Run the same workload on files, state.db, memory.db and PostgreSQL and chart before/after.',
+      { baselineFirst: true, targetIfDone: 'p3.migrate', available: true },
     ),
     step(
       'p4.monitor',
       'Monitor for issues in production',
       'Watch the target live and check the plan\u2019s success metrics.',
+      { needsTarget: true, available: true },
     ),
   ]),
 ]

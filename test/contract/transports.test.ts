@@ -118,10 +118,4 @@ describe.each(transports)('the contract over the $name', (transport) => {
     const step = plan.phases[0]!.steps.find((s) => s.id === 'pre.document-schema')!
     expect(step.state.status).toBe('done')
   })
-
-  it('refuses a step that is not built yet, with what it will do', async () => {
-    const err = (await client.invoke('step.run', { stepId: 'p3.schema' }).catch((e: unknown) => e)) as FerryError
-    expect(err.code).toBe('STEP_NOT_AVAILABLE')
-    expect(err.hint).toContain('JSONB')
-  })
 })

@@ -146,10 +146,6 @@ describe('ferry CLI', () => {
     expect(unknown.code).toBe(2)
     expect(JSON.parse(unknown.stdout).error.code).toBe('UNKNOWN_STEP')
 
-    const later = ferry(['run', 'p3.schema', '-w', ws])
-    expect(later.code).toBe(2)
-    expect(later.stderr).toContain('not built yet')
-
     const badEvents = ferry(['demo-workspace', join(t.dir, 'x'), '--events', 'many'])
     expect(badEvents.code).toBe(2)
     expect(badEvents.stderr).toContain('--events must be a whole number')

@@ -2,7 +2,8 @@
 import { FerryError } from '../../../shared/contract/envelope'
 
 export interface JobContext {
-  progress(done: number, total: number | null, unit: string, message?: string): void
+  /** `detail`: optional structured state for a screen (e.g. p3.migrate's per-table counters). */
+  progress(done: number, total: number | null, unit: string, message?: string, detail?: unknown): void
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void
   signal: AbortSignal
 }

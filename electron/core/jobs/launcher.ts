@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 
 /** Messages from the worker to the backend. */
 export type WorkerMessage =
-  | { type: 'progress'; done: number; total: number | null; unit: string; message?: string }
+  | { type: 'progress'; done: number; total: number | null; unit: string; message?: string; detail?: unknown }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
   | { type: 'result'; value: unknown }
   | { type: 'error'; error: { code: string; message: string; hint?: string; detail?: string } }

@@ -10,6 +10,9 @@ import { BACKUP_JOBS } from '../backup/jobs'
 import { PHASE1_JOBS } from '../sqlite/phase1-jobs'
 import { PHASE2_JOBS } from '../import/jobs'
 import { PGMIGRATE_JOBS } from '../pgmigrate/jobs'
+import { PHASE4_AGENT_JOBS } from '../concurrency/jobs'
+import { BENCH_JOBS } from '../bench/step'
+import { MONITOR_JOBS } from '../monitor/step'
 
 const StepParams = z.object({ root: z.string() })
 const DemoParams = z.object({ dir: z.string(), events: z.number().int().optional(), seed: z.number().int().optional() })
@@ -19,6 +22,9 @@ export const JOBS: Record<string, JobFn> = {
   ...PHASE1_JOBS,
   ...PHASE2_JOBS,
   ...PGMIGRATE_JOBS,
+  ...PHASE4_AGENT_JOBS,
+  ...BENCH_JOBS,
+  ...MONITOR_JOBS,
   'step:pre.document-schema': (params, ctx) => documentSchema(workspacePaths(StepParams.parse(params).root), ctx),
   'demo-workspace': async (params, ctx) => {
     const p = DemoParams.parse(params)

@@ -4,7 +4,7 @@ import { FerryError } from '../../../shared/contract/envelope'
 import type { WorkerLauncher, WorkerMessage } from './launcher'
 
 export interface RunJobOptions {
-  onProgress?: (p: { done: number; total: number | null; unit: string; message?: string }) => void
+  onProgress?: (p: { done: number; total: number | null; unit: string; message?: string; detail?: unknown }) => void
   onLog?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void
   signal?: AbortSignal
   /** How long a cancelled job may take to reach a safe point before it is killed. */

@@ -13,7 +13,7 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 
 function send(message: WorkerMessage): void {
   if (parentPort) parentPort.postMessage(message)
-  else process.send?.(message)
+  else if (process.connected) process.send?.(message)
 }
 
 function onMessage(listener: (m: HostMessage) => void): void {
@@ -24,6 +24,17 @@ function onMessage(listener: (m: HostMessage) => void): void {
 const controller = new AbortController()
 let started = false
 let lastProgress = 0
+
+// The process that started us died (kill -9 of the CLI, a crashed app): nobody can receive the
+// result, and an orphan would keep its locks and keep writing. Cancel, so the job stops at its
+// next unit boundary and releases what it holds; exit soon after whatever happens.
+if (!parentPort) {
+  process.once('disconnect', () => {
+    controller.abort()
+    setTimeout(() => process.exit(1), 10_000).unref()
+    if (!started) process.exit(1)
+  })
+}
 
 onMessage((m) => {
   if (m.type === 'cancel') {
@@ -41,12 +52,12 @@ async function run(job: string, params: unknown): Promise<void> {
     const value = await fn(params, {
       signal: controller.signal,
       log: (level, message) => send({ type: 'log', level, message }),
-      progress: (done, total, unit, message) => {
+      progress: (done, total, unit, message, detail) => {
         // At most ~10 progress messages a second, plus the final one.
         const now = Date.now()
         if (now - lastProgress < 100 && total !== null && done < total) return
         lastProgress = now
-        send({ type: 'progress', done, total, unit, message })
+        send(detail === undefined ? { type: 'progress', done, total, unit, message } : { type: 'progress', done, total, unit, message, detail })
       },
     })
     send({ type: 'result', value })

@@ -1,10 +1,16 @@
 import { BackupsScreen } from './BackupsScreen'
+import { MigrationScreen } from './migration/MigrationScreen'
+import { BenchmarksScreen } from './BenchmarksScreen'
+import { MetricsScreen } from './MetricsScreen'
+import { MonitoringScreen } from './MonitoringScreen'
+import { AgentsScreen } from './AgentsScreen'
 import { ChecklistScreen } from './ChecklistScreen'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ErrorNote } from './ErrorNote'
 import { InventoryScreen } from './InventoryScreen'
 import { NavBar } from './NavBar'
 import { SchemaScreen } from './SchemaScreen'
+import { TablesScreen } from './tables/TablesScreen'
 import { SettingsScreen } from './SettingsScreen'
 import { TopBar } from './TopBar'
 import { useFerry } from '../store/use-ferry'
@@ -44,6 +50,18 @@ export function App({ onRetryConnection }: { onRetryConnection(): void }) {
             <SchemaScreen />
           ) : screen === 'backups' ? (
             <BackupsScreen />
+          ) : screen === 'tables' ? (
+            <TablesScreen />
+          ) : screen === 'migration' ? (
+            <MigrationScreen />
+          ) : screen === 'benchmarks' ? (
+            <BenchmarksScreen />
+          ) : screen === 'monitoring' ? (
+            <MonitoringScreen />
+          ) : screen === 'metrics' ? (
+            <MetricsScreen />
+          ) : screen === 'agents' ? (
+            <AgentsScreen />
           ) : (
             <SettingsScreen />
           )}

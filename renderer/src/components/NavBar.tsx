@@ -3,11 +3,6 @@ import { useFerry } from '../store/use-ferry'
 
 /** Screens of UI.md that are not built yet are listed, disabled, with the phase that brings them. */
 const LATER: readonly { name: string; note: string }[] = [
-  { name: 'Tables', note: 'arrives with the table inspector' },
-  { name: 'Migration', note: 'live view arrives with Phase 3' },
-  { name: 'Benchmarks', note: 'arrives with Phase 4' },
-  { name: 'Monitoring', note: 'arrives with Phase 4' },
-  { name: 'Metrics', note: 'arrives with Phase 4' },
 ]
 
 function NavItem({
@@ -65,8 +60,50 @@ export function NavBar() {
           disabledNote={needsWorkspace}
         />
         <NavItem
+          screen="tables"
+          label="Tables"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
+        <NavItem
           screen="backups"
           label="Backups"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
+        <NavItem
+          screen="benchmarks"
+          label="Benchmarks"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
+        <NavItem
+          screen="migration"
+          label="Migration"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
+        <NavItem
+          screen="agents"
+          label="Agents"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
+        <NavItem
+          screen="monitoring"
+          label="Monitoring"
+          current={screen}
+          onGo={setScreen}
+          disabledNote={needsWorkspace}
+        />
+        <NavItem
+          screen="metrics"
+          label="Metrics"
           current={screen}
           onGo={setScreen}
           disabledNote={needsWorkspace}

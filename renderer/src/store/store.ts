@@ -6,6 +6,12 @@ import type { FerryClient } from '../../../shared/contract/client'
 import type { ConnectionState } from '../transport/connection-state'
 import type { StepState } from '../../../shared/contract/types'
 import { createBackupSlice } from './slices/backup-slice'
+import { createMigrationSlice } from './slices/migration-slice'
+import { createTablesSlice } from './slices/tables-slice'
+import { BENCH_STEPS, createBenchSlice } from './slices/bench-slice'
+import { createAgentsSlice } from './slices/agents-slice'
+import { createMonitorSlice } from './slices/monitor-slice'
+import { createMetricsSlice } from './slices/metrics-slice'
 import { INVENTORY_STEP } from './inventory-selectors'
 import { createInventorySlice } from './slices/inventory-slice'
 import { createLogSlice } from './slices/log-slice'
@@ -33,6 +39,7 @@ function refreshScreenData(get: GetState, state: StepState): void {
   if (state.stepId === 'pre.document-schema' && s.schemaRoot !== null) void s.loadSchema()
   if (state.stepId === INVENTORY_STEP && s.inventoryRoot !== null) void s.loadInventory()
   if (s.backupsRoot !== null) void s.loadBackups()
+  if (BENCH_STEPS.has(state.stepId) && s.benchRoot !== null) void s.loadBench()
 }
 
 const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) => {
@@ -54,6 +61,9 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
         if (screen === 'schema') void get().loadSchema()
         if (screen === 'backups') void get().loadBackups()
         if (screen === 'inventory') void get().loadInventory()
+        if (screen === 'benchmarks') void get().loadBench()
+        // The migration view is redrawn from the backend's state (it survives a reload).
+        if (screen === 'migration') void get().loadMigration()
       } catch (err) {
         if (seq === initSeq) set({ initError: toErrorInfo(err) })
       } finally {
@@ -73,6 +83,7 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
         client.on('log', (line) => get().appendLog(line)),
         client.on('target.state', (status) => get().applyTargetState(status)),
         client.on('workspace.changed', (summary) => get().applyWorkspace(summary)),
+        client.on('migration.progress', (status) => get().applyMigrationProgress(status)),
       ]
       void get().init()
       return () => {
@@ -91,7 +102,13 @@ export function createFerryStore(client: FerryClient, options: StoreOptions = {}
     ...createSchemaSlice(set, get, client),
     ...createInventorySlice(set, get, client),
     ...createBackupSlice(set, get, client),
+    ...createBenchSlice(set, get, client),
+    ...createAgentsSlice(set, get, client),
+    ...createMonitorSlice(set, get, client),
+    ...createMetricsSlice(set, get, client),
+    ...createMigrationSlice(set, get, client),
     ...createLogSlice(set, get, client),
+    ...createTablesSlice(set, get, client),
     ...createUiSlice(connection)(set, get, client),
     ...createLifecycleSlice(set, get, client),
   }))

@@ -15,6 +15,13 @@ import type {
 } from '../../../shared/contract/types'
 import type { EventPayload } from '../../../shared/contract/events'
 import type { ConnectionState } from '../transport/connection-state'
+import type { BenchSlice } from './slices/bench-slice'
+import type { AgentsSlice } from './slices/agents-slice'
+import type { MonitorSlice } from './slices/monitor-slice'
+import type { MetricsSlice } from './slices/metrics-slice'
+import type { MigrationSlice } from './slices/migration-slice'
+import type { TablesSlice } from './slices/tables-slice'
+import type { ThroughputSeries } from './throughput'
 
 export interface AppInfo {
   version: string
@@ -49,6 +56,8 @@ export interface PlanSlice {
   planLoading: boolean
   planError: ErrorInfo | null
   progress: Record<string, StepProgress>
+  /** Live throughput samples of running steps, from step.progress events (StepThroughputChart). */
+  throughput: Record<string, ThroughputSeries>
   stepBusy: Record<string, StepAction>
   stepErrors: Record<string, ErrorInfo>
   loadPlan(): Promise<void>
@@ -128,7 +137,7 @@ export interface InventorySlice {
   loadInventory(): Promise<void>
 }
 
-export type Screen = 'checklist' | 'inventory' | 'schema' | 'backups' | 'settings'
+export type Screen = 'checklist' | 'inventory' | 'schema' | 'backups' | 'settings' | 'benchmarks' | 'monitoring' | 'metrics' | 'migration' | 'tables' | 'agents'
 
 export interface UiSlice {
   screen: Screen
@@ -159,6 +168,12 @@ export type FerryState = WorkspaceSlice &
   SchemaSlice &
   InventorySlice &
   BackupSlice &
+  BenchSlice &
+  AgentsSlice &
+  MonitorSlice &
+  MetricsSlice &
+  MigrationSlice &
+  TablesSlice &
   TargetSlice &
   LogSlice &
   UiSlice &

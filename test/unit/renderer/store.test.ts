@@ -226,7 +226,7 @@ describe('renderer store', () => {
 
   it('stops listening when stopped', async () => {
     const { client, stop } = await startedStore()
-    expect(client.listenerCount()).toBe(5)
+    expect(client.listenerCount()).toBe(6)
     stop()
     expect(client.listenerCount()).toBe(0)
   })
