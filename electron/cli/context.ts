@@ -27,7 +27,9 @@ export interface Cli {
 }
 
 export async function openCli(workspace: string | undefined, remember = false): Promise<Cli> {
-  const backend = await createBackend({ appDataDir: appDataDir(), version: version(), workspace, rememberWorkspace: remember })
+  // `ferry serve` (remember) keeps the chosen target in .ferry/target.json (never its password);
+  // passwords come from FERRY_PG_PASSWORD / PGPASSWORD / .pgpass, or stay in memory (the default store).
+  const backend = await createBackend({ appDataDir: appDataDir(), version: version(), workspace, rememberWorkspace: remember, persistTarget: remember })
   return {
     backend,
     call: async (method, input) => unwrap(await backend.dispatch(method, input)),

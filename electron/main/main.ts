@@ -2,11 +2,12 @@
 // No behaviour lives here (DESIGN.md §1); the security settings follow RELIABILITY.md.
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron'
 import type { IpcMainInvokeEvent } from 'electron'
 import type { Envelope } from '../../shared/contract/envelope'
 import { createBackend, type Backend } from '../core/backend'
 import { utilityWorkerLauncher } from './utility-launcher'
+import { desktopCredentials } from './safe-storage-credentials'
 
 const CSP =
   "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; connect-src 'self'"
@@ -79,6 +80,9 @@ async function start(): Promise<void> {
   const b = await createBackend({
     appDataDir: app.getPath('userData'),
     version: app.getVersion(),
+    // Target passwords: encrypted with the OS keychain, never in the journal or .ferry/target.json.
+    credentials: desktopCredentials(safeStorage, app.getPath('userData')),
+    persistTarget: true,
     launcher: utilityWorkerLauncher(path.join(appPath, 'dist-electron', 'worker.cjs')),
   })
   backend = b

@@ -1,6 +1,7 @@
 // Domain values that cross the contract. Every value is JSON-safe: ISO strings for dates,
 // plain numbers only where they stay below 2^53, strings for anything that might not.
 import { z } from 'zod'
+import { ConnectionFields, PasswordInfo, ServerTargetConfig } from './connection'
 
 export const StepStatus = z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'needs-confirmation'])
 export type StepStatus = z.infer<typeof StepStatus>
@@ -104,6 +105,7 @@ export type WorkspaceSummary = z.infer<typeof WorkspaceSummary>
 export const TargetConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('embedded') }),
   z.object({ kind: z.literal('url'), url: z.string().min(1).max(2048) }),
+  ServerTargetConfig,
 ])
 export type TargetConfig = z.infer<typeof TargetConfig>
 
@@ -117,6 +119,10 @@ export const TargetStatus = z.object({
   state: TargetState,
   serverVersion: z.string().nullable(),
   error: ErrorInfo.nullable(),
+  /** An external server's fields (never the password); absent for the embedded server. */
+  connection: ConnectionFields.optional(),
+  /** Where an external server's password is kept. */
+  password: PasswordInfo.optional(),
 })
 export type TargetStatus = z.infer<typeof TargetStatus>
 

@@ -162,8 +162,21 @@ export function createFakeElectron(opts: { appPath: string; userData: string }):
     },
   }
 
+  // Reversible but not plain text: a test can tell that only ciphertext reached the disk.
+  const safeStorage = {
+    isEncryptionAvailable: () => true,
+    getSelectedStorageBackend: () => 'gnome_libsecret',
+    encryptString: (s: string) =>
+      Buffer.concat([Buffer.from('FAKE1'), Buffer.from(s, 'utf8').map((b) => b ^ 0xa5)]),
+    decryptString: (b: Buffer) => {
+      if (b.subarray(0, 5).toString() !== 'FAKE1') throw new Error('Error while decrypting the ciphertext')
+      return Buffer.from(b.subarray(5).map((x) => x ^ 0xa5)).toString('utf8')
+    },
+  }
+
   const module = {
     app,
+    safeStorage,
     BrowserWindow: FakeBrowserWindow,
     ipcMain,
     session,

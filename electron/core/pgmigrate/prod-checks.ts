@@ -75,6 +75,14 @@ export async function prodChecksStep(url: string, ctx: JobContext): Promise<Prod
   }
 }
 
+/** The same checks for the Settings screen's "Check" button: every result, none thrown. */
+export async function collectProdChecks(url: string): Promise<{ target: string; ok: boolean; checks: ProdCheck[] }> {
+  const all = await serverFacts(url)
+  const slots = all.serverVersionNum >= 100000 ? await connectionSlots(url) : null
+  const checks = evaluate(all, slots)
+  return { target: all.target, ok: checks.every((c) => c.ok), checks }
+}
+
 const FAIL_CODE: Record<ProdCheck['name'], string> = {
   'server-version': 'TARGET_VERSION_TOO_OLD',
   encoding: 'TARGET_NOT_UTF8',

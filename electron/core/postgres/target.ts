@@ -1,7 +1,7 @@
 // Which PostgreSQL Ferry writes to — the embedded one in <workspace>/.ferry/pg or a URL — and its
 // state as the UI sees it. Connection failures are states, not exceptions; every change is emitted.
 import path from 'node:path'
-import { FerryError } from '../../../shared/contract/envelope'
+import { FerryError, toErrorInfo } from '../../../shared/contract/envelope'
 import type {
   ErrorInfo,
   LogLevel,
@@ -9,9 +9,13 @@ import type {
   TargetState,
   TargetStatus,
 } from '../../../shared/contract/types'
+import type { PasswordInfo, SslMode } from '../../../shared/contract/connection'
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded'
 import { probe, type ProbeResult } from './probe'
-import { redactSecrets, redactUrl, secretsInUrl } from './redact'
+import { redactSecrets, secretsInUrl } from './redact'
+import { describePassword, EnvPgpassCredentials, type CredentialStore } from './credentials'
+import { connectUrl, displayUrl, fromFields, splitUrl, type ExternalTarget } from './connection'
+import { probeExternal } from './external-probe'
 
 export interface TargetManagerOptions {
   /** `.ferry/pg` of the open workspace, null when none is open. */
@@ -20,7 +24,15 @@ export interface TargetManagerOptions {
   log?: (level: LogLevel, message: string) => void
   /** How the embedded server is started; tests may substitute it. */
   startEmbedded?: typeof startEmbeddedPostgres
+  /** Where passwords are kept; default: this session's memory, then the environment and .pgpass. */
+  credentials?: CredentialStore
 }
+
+/** What the manager holds: never a password (that is in the credential store). */
+type Config = { kind: 'embedded' } | { kind: 'external'; target: ExternalTarget }
+
+/** A target as it may be written to disk: no password, ever. */
+export type PersistedTarget = { kind: 'embedded' } | { kind: 'url'; url: string }
 
 const URL_HINT =
   'Use the form postgres://user:password@host:5432/database (postgresql:// also works).'
@@ -43,7 +55,10 @@ export function validatePostgresUrl(url: string): void {
 }
 
 export class TargetManager {
-  private config: TargetConfig = { kind: 'embedded' }
+  private config: Config = { kind: 'embedded' }
+  /** `prefer` resolved by the first connection: whether the server offered TLS. */
+  private resolvedMode: Exclude<SslMode, 'prefer'> | null = null
+  private readonly credentials: CredentialStore
   private current: TargetStatus
   private server: EmbeddedServer | null = null
   private inflight: Promise<TargetStatus> | null = null
@@ -57,17 +72,34 @@ export class TargetManager {
   constructor(private readonly opts: TargetManagerOptions) {
     this.log = opts.log ?? (() => {})
     this.startEmbedded = opts.startEmbedded ?? startEmbeddedPostgres
+    this.credentials = opts.credentials ?? new EnvPgpassCredentials()
     this.current = this.make('not-started')
   }
 
   configure(config: TargetConfig): TargetStatus {
-    const next: TargetConfig =
-      config.kind === 'url' ? { kind: 'url', url: config.url.trim() } : { kind: 'embedded' }
-    if (next.kind === 'url') validatePostgresUrl(next.url)
+    let next: Config = { kind: 'embedded' }
+    let password: string | null = null
+    if (config.kind === 'url') {
+      validatePostgresUrl(config.url)
+      const split = splitUrl(config.url)
+      next = { kind: 'external', target: split.target }
+      password = split.password
+    } else if (config.kind === 'server') {
+      const f = fromFields({ ...config, port: config.port ?? 5432, sslmode: config.sslmode ?? 'prefer' })
+      next = { kind: 'external', target: f.target }
+      password = f.password
+    }
+    const prev = this.config.kind === 'external' ? this.credentials.load(this.config.target.id) : null
+    // The password leaves the request here: into the store, never into the configuration.
+    if (next.kind === 'external' && password !== null) this.saveCredential(next.target.id, password)
     const same =
       next.kind === this.config.kind &&
-      (next.kind === 'embedded' || (this.config.kind === 'url' && this.config.url === next.url))
+      (next.kind === 'embedded' ||
+        (this.config.kind === 'external' &&
+          this.config.target.url === next.target.url &&
+          (password === null || password === prev?.password)))
     if (same) return this.status()
+    this.resolvedMode = null
     this.generation++
     // A connect() still running for the old configuration stops any server it starts; stop()
     // and later starts wait for it through `stopping`.
@@ -109,7 +141,16 @@ export class TargetManager {
 
   /** The URL engines connect with (it includes the password). Starts the embedded server if needed. */
   async connectionString(): Promise<string> {
-    if (this.config.kind === 'url') return this.config.url
+    if (this.config.kind === 'external') {
+      // Log in once first: `prefer` needs resolving, and a refusal (sslmode=require on a server
+      // without TLS, an unreadable .pgpass) is reported clearly instead of by whichever engine.
+      if (!this.resolvedMode) {
+        const st = await this.connect()
+        if (st.state !== 'connected')
+          throw FerryError.from(st.error ?? { code: 'TARGET_NOT_CONNECTED', message: `${st.display} is not connected.` })
+      }
+      return this.externalUrl(this.config.target)
+    }
     if (!this.serverForWorkspace()) {
       const st = await this.connect()
       if (st.state !== 'connected') {
@@ -141,15 +182,9 @@ export class TargetManager {
 
   private async doConnect(gen: number): Promise<TargetStatus> {
     const config = this.config
-    if (config.kind === 'url') {
+    if (config.kind === 'external') {
       this.set(gen, 'starting')
-      const display = redactUrl(config.url)
-      const result = await probe({
-        connectionString: config.url,
-        display,
-        secrets: secretsInUrl(config.url),
-      })
-      return this.finish(gen, result)
+      return this.finish(gen, await this.probeExternal(gen, config.target))
     }
 
     const dir = this.opts.pgDir()
@@ -236,14 +271,78 @@ export class TargetManager {
       )
   }
 
+  /** The configuration as it may be saved: the URL has no password. */
+  persisted(): PersistedTarget {
+    return this.config.kind === 'external' ? { kind: 'url', url: this.config.target.url } : { kind: 'embedded' }
+  }
+
+  /** Logs in with the stored password; remembers which mode `prefer` resolved to. */
+  private async probeExternal(gen: number, t: ExternalTarget): Promise<ProbeResult> {
+    let password: string | null
+    try {
+      password = this.credentials.load(t.id)?.password ?? null
+    } catch (err) {
+      return { ok: false, error: toErrorInfo(err) } // e.g. PGPASS_INSECURE
+    }
+    const p = await probeExternal(t, password)
+    if (gen !== this.generation) return p.result
+    if (p.mode) this.resolvedMode = p.mode
+    if (p.plaintextFallback)
+      this.log('warn', `${displayUrl(t, password !== null)} does not offer TLS: connected without encryption (sslmode=prefer). Choose require to refuse such a server.`)
+    return p.result
+  }
+
+  private externalUrl(t: ExternalTarget): string {
+    const password = this.credentials.load(t.id)?.password ?? null
+    const mode = t.sslmode === 'prefer' ? (this.resolvedMode ?? 'require') : t.sslmode
+    return connectUrl(t, password, mode)
+  }
+
+  private saveCredential(id: string, password: string): void {
+    try {
+      this.credentials.save(id, password)
+    } catch (err) {
+      throw new FerryError(
+        'CREDENTIAL_STORE_FAILED',
+        `The password could not be stored: ${redactSecrets(err instanceof Error ? err.message : String(err), [password])}`,
+        'Try again; if the system keychain is locked, unlock it first.',
+      )
+    }
+  }
+
+  private passwordInfo(): PasswordInfo | undefined {
+    if (this.config.kind !== 'external') return undefined
+    try {
+      return describePassword(this.credentials.load(this.config.target.id))
+    } catch (err) {
+      return { source: 'none', note: toErrorInfo(err).message }
+    }
+  }
+
+  private hasPassword(id: string): boolean {
+    try {
+      return this.credentials.load(id) !== null
+    } catch {
+      return false
+    }
+  }
+
   private display(): string {
-    if (this.config.kind === 'url') return redactUrl(this.config.url)
+    if (this.config.kind === 'external')
+      return displayUrl(this.config.target, this.hasPassword(this.config.target.id))
     const dir = this.server?.dataDir ?? this.opts.pgDir()
     return dir ? `embedded PostgreSQL (${dir})` : 'embedded PostgreSQL (no workspace open)'
   }
 
   private secrets(): string[] {
-    if (this.config.kind === 'url') return secretsInUrl(this.config.url)
+    if (this.config.kind === 'external') {
+      try {
+        const p = this.credentials.load(this.config.target.id)?.password
+        return p ? [p] : []
+      } catch {
+        return []
+      }
+    }
     return this.server ? secretsInUrl(this.server.connectionString) : []
   }
 
@@ -252,7 +351,18 @@ export class TargetManager {
     serverVersion: string | null = null,
     error: ErrorInfo | null = null,
   ): TargetStatus {
-    return { kind: this.config.kind, display: this.display(), state, serverVersion, error }
+    if (this.config.kind === 'embedded')
+      return { kind: 'embedded', display: this.display(), state, serverVersion, error }
+    const t = this.config.target
+    return {
+      kind: 'url',
+      display: this.display(),
+      state,
+      serverVersion,
+      error,
+      connection: { ...t.key, sslmode: t.sslmode },
+      password: this.passwordInfo(),
+    }
   }
 
   private set(
@@ -281,3 +391,4 @@ function embeddedFailure(err: unknown, dir: string): ErrorInfo {
     hint: 'Check that the workspace folder is writable, or enter a PostgreSQL URL in the connection panel.',
   }
 }
+

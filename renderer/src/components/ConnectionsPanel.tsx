@@ -3,6 +3,8 @@ import { targetView } from '../store/selectors'
 import { useFerry } from '../store/use-ferry'
 import { ErrorNote } from './ErrorNote'
 import { StatusBadge } from './StatusBadge'
+import { formComplete, formFrom, ServerFields, type ServerForm } from './ServerFields'
+import { TargetChecks } from './TargetChecks'
 
 /** Settings → Connections: the PostgreSQL target, embedded or a URL, and its live state. */
 export function ConnectionsPanel() {
@@ -11,26 +13,46 @@ export function ConnectionsPanel() {
   const error = useFerry((s) => s.targetError)
   const hasWorkspace = useFerry((s) => s.workspace !== null)
   const connectTarget = useFerry((s) => s.connectTarget)
-  const [kind, setKind] = useState<'embedded' | 'url' | null>(null)
+  const checkTarget = useFerry((s) => s.checkTarget)
+  const checks = useFerry((s) => s.targetChecks)
+  const [kind, setKind] = useState<'embedded' | 'server' | 'url' | null>(null)
   const [url, setUrl] = useState('')
   const [showUrl, setShowUrl] = useState(false)
+  const [form, setForm] = useState<ServerForm | null>(null)
 
-  const chosen = kind ?? target?.kind ?? 'embedded'
+  const chosen = kind ?? (target?.kind === 'url' ? 'server' : 'embedded')
+  const fields = form ?? formFrom(target?.connection)
   const view = targetView(target)
-  const working = busy === 'configure' || busy === 'connect'
-  const canConnect = hasWorkspace && !working && (chosen === 'embedded' || url.trim().length > 0)
+  const working = busy === 'configure' || busy === 'connect' || busy === 'check'
+  const ready =
+    chosen === 'embedded' || (chosen === 'url' ? url.trim().length > 0 : formComplete(fields))
+  const canConnect = hasWorkspace && !working && ready
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault()
     if (!canConnect) return
     const ok = await connectTarget(
-      chosen === 'embedded' ? { kind: 'embedded' } : { kind: 'url', url: url.trim() },
+      chosen === 'embedded'
+        ? { kind: 'embedded' }
+        : chosen === 'url'
+          ? { kind: 'url', url: url.trim() }
+          : {
+              kind: 'server',
+              host: fields.host.trim(),
+              port: Number(fields.port),
+              database: fields.database.trim(),
+              user: fields.user.trim(),
+              sslmode: fields.sslmode,
+              // Empty: keep the password already stored for this server.
+              ...(fields.password ? { password: fields.password } : {}),
+            },
     )
-    // The backend keeps the URL; the page should not hold a password longer than needed.
+    // The backend keeps the password (in its store); the page should not hold it longer than needed.
     if (ok && chosen === 'url') {
       setUrl('')
       setShowUrl(false)
     }
+    if (ok && chosen === 'server') setForm(null)
   }
 
   return (
@@ -56,6 +78,14 @@ export function ConnectionsPanel() {
           <dt>Server version</dt>
           <dd>{target?.serverVersion ?? 'not connected yet'}</dd>
         </div>
+        {target?.password ? (
+          <div className="kv-row">
+            <dt>Password</dt>
+            <dd data-testid="target-password-note" className={target.password.source === 'session' ? 'warn-text' : undefined}>
+              {target.password.note}
+            </dd>
+          </div>
+        ) : null}
       </dl>
       {target?.error ? (
         <ErrorNote
@@ -79,6 +109,23 @@ export function ConnectionsPanel() {
             Embedded — a PostgreSQL server in <code>.ferry/pg/</code>, started on a free loopback
             port
           </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="target-kind"
+              value="server"
+              checked={chosen === 'server'}
+              onChange={() => setKind('server')}
+            />
+            Server — host, port, database, user, password, SSL mode
+          </label>
+          {chosen === 'server' ? (
+            <ServerFields
+              form={fields}
+              onChange={setForm}
+              hasStoredPassword={!!target?.password && target.password.source !== 'none'}
+            />
+          ) : null}
           <label className="radio">
             <input
               type="radio"
@@ -109,9 +156,11 @@ export function ConnectionsPanel() {
               </button>
             </div>
           ) : null}
-          {chosen === 'url' ? (
+          {chosen !== 'embedded' ? (
             <p className="muted small">
-              The password is sent to the backend once and shown as *** from then on.
+              The password is sent to the backend once and shown as *** from then on. The desktop
+              app stores it encrypted with the system keychain; elsewhere it comes from
+              FERRY_PG_PASSWORD, PGPASSWORD or .pgpass, or stays in memory for this session.
             </p>
           ) : null}
           <button
@@ -121,12 +170,22 @@ export function ConnectionsPanel() {
             disabled={!canConnect}
           >
             {busy === 'configure' ? 'Saving…' : busy === 'connect' ? 'Connecting…' : 'Connect'}
+          </button>{' '}
+          <button
+            type="button"
+            data-testid="target-check"
+            disabled={!hasWorkspace || working || !target}
+            onClick={() => void checkTarget()}
+            title="Runs p3.postgres-prod's checks: version 12+, UTF8, create-schema privilege, free slots"
+          >
+            {busy === 'check' ? 'Checking…' : 'Check'}
           </button>
           {!hasWorkspace ? (
             <p className="muted small">Open a workspace first: the target belongs to it.</p>
           ) : null}
         </fieldset>
       </form>
+      {checks ? <TargetChecks result={checks} /> : null}
       {error ? <ErrorNote error={error} title="Could not connect" testId="connect-error" /> : null}
     </section>
   )

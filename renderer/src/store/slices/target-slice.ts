@@ -5,6 +5,7 @@ export const createTargetSlice: SliceCreator<TargetSlice> = (set, get, client) =
   target: null,
   targetBusy: null,
   targetError: null,
+  targetChecks: null,
 
   async loadTarget() {
     if (!get().workspace) {
@@ -24,7 +25,7 @@ export const createTargetSlice: SliceCreator<TargetSlice> = (set, get, client) =
     set({ targetError: null })
     try {
       if (config) {
-        set({ targetBusy: 'configure' })
+        set({ targetBusy: 'configure', targetChecks: null })
         set({ target: await client.invoke('target.configure', config) })
       }
       set({ targetBusy: 'connect' })
@@ -39,5 +40,15 @@ export const createTargetSlice: SliceCreator<TargetSlice> = (set, get, client) =
 
   applyTargetState(status) {
     set({ target: status })
+  },
+
+  async checkTarget() {
+    set({ targetBusy: 'check', targetError: null, targetChecks: null })
+    try {
+      const targetChecks = await client.invoke('target.check', {})
+      set({ targetChecks, targetBusy: null, target: await client.invoke('target.status', {}) })
+    } catch (err) {
+      set({ targetBusy: null, targetError: toErrorInfo(err) })
+    }
   },
 })
