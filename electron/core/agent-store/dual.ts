@@ -159,6 +159,10 @@ export class DualWriteStore implements AgentStore {
     return this.primary.getSession(sessionId)
   }
 
+  getSessionSummary(sessionId: string) {
+    return this.primary.getSessionSummary(sessionId)
+  }
+
   async saveSnapshot(s: SnapshotInput): Promise<{ snapshotId: number }> {
     const input = { ...s, key: s.key ?? randomUUID() }
     const r = await this.primary.saveSnapshot(input)

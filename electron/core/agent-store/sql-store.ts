@@ -5,6 +5,7 @@
 // duplicates a row. Updates are absolute (SET x = value), and ledgered the same way.
 import { createHash, randomUUID } from 'node:crypto'
 import { iso, num, parseJson, strOrNull, type Dialect, type Exec } from './dialect'
+import { readSessionSummary } from './session-summary'
 import { toMessage, toSession, toTask, upsertConfig } from './rows'
 import { withRetry, type RetryOptions } from './retry'
 import {
@@ -22,6 +23,7 @@ import {
   type AgentStore,
   type Message,
   type Session,
+  type SessionSummary,
   type Snapshot,
   type StoreStats,
   type Task,
@@ -265,6 +267,11 @@ export class SqlAgentStore implements AgentStore {
       ),
     )
     return rows[0] ? toSession(rows[0]) : null
+  }
+
+  /** One primary-key read of context_session_summary (see session-summary.ts). */
+  getSessionSummary(sessionId: string): Promise<SessionSummary | null> {
+    return this.retry(() => readSessionSummary(this.d, sessionId))
   }
 
   async saveSnapshot(input: SnapshotInput): Promise<{ snapshotId: number }> {

@@ -120,6 +120,17 @@ export interface Session {
   metadata: unknown
 }
 
+export interface SessionSummary {
+  sessionId: string
+  snapshotCount: number
+  totalSnapshotBytes: number
+  latestSnapshotId: number | null
+  latestSnapshotAt: string | null
+  lastActivity: string | null
+  /** 'summary': read from context_session_summary; 'aggregate': computed (the triggers are not installed). */
+  source: 'summary' | 'aggregate'
+}
+
 export const SnapshotInput = z.object({
   sessionId: z.string().min(1),
   type: z.string().min(1),
@@ -189,6 +200,8 @@ export interface AgentStore {
   openSession(s?: SessionInput): Promise<{ sessionId: string }>
   closeSession(sessionId: string, c?: SessionClose, opts?: WriteOpts): Promise<void>
   getSession(sessionId: string): Promise<Session | null>
+  /** Snapshot count/bytes, latest snapshot and last activity of a session (context_session_summary). */
+  getSessionSummary(sessionId: string): Promise<SessionSummary | null>
   saveSnapshot(s: SnapshotInput): Promise<{ snapshotId: number }>
   loadSnapshot(snapshotId: number): Promise<Snapshot | null>
   getConfig(key: string): Promise<string | null>

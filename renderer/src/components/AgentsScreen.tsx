@@ -4,6 +4,7 @@ import { formatAbsolute, formatRelative } from '../format/time'
 import { useFerry, useNow } from '../store/use-ferry'
 import { ConcurrencySweep } from './ConcurrencySweep'
 import { ErrorNote } from './ErrorNote'
+import { RetentionPanel } from './RetentionPanel'
 import { RunStepInline } from './RunStepInline'
 
 const BACKENDS: { value: AgentBackend; label: string }[] = [
@@ -138,6 +139,7 @@ export function AgentsScreen() {
         </tbody>
       </table>
       {view && agents.length === 0 ? <p className="muted">No agents found.</p> : null}
+      <RetentionPanel />
       <ConcurrencySweep />
     </div>
   )
