@@ -9,6 +9,8 @@ import { FerryError } from '../../shared/contract/envelope'
 import { nodeWorkerLauncher } from '../core/jobs/launcher'
 import { runJob } from '../core/jobs/run-job'
 import type { MigrateResult } from '../core/pgmigrate/migrate'
+import type { DeltaResult } from '../core/pgmigrate/delta'
+import { describeDelta } from '../core/pgmigrate/delta-summary'
 import { describeMigration, describeValidateRun } from '../core/pgmigrate/summary'
 import type { ValidateRunResult } from '../core/pgmigrate/validate-run'
 import { validatePostgresUrl } from '../core/postgres/target'
@@ -29,6 +31,9 @@ interface Opts {
   identifiers?: 'preserve' | 'lower'
   type?: Record<string, string>
   choice?: Record<string, ViolationChoice>
+  delta?: boolean
+  dryRun?: boolean
+  deltaDeletes?: boolean
 }
 
 function oneOf<T extends string>(flag: string, allowed: readonly T[]) {
@@ -119,8 +124,13 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
       'choose a column type (repeatable): bigint, double precision, numeric, numeric(p,s), boolean, timestamptz, jsonb, bytea, text',
       typeSpec,
     )
+    .option('--delta', 'after a completed load: copy only rows added or changed since the last run (delta sync)')
+    .option('--dry-run', 'with --delta: only report the lag per table (rows not yet copied)')
+    .option('--delta-deletes', 'with --delta: also delete on the target the rows deleted in SQLite (default: report them)')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (file: string, o: Opts) => setCode(await migrateCommand(file, o)))
+    .action(async (file: string, o: Opts) =>
+      setCode(o.delta || o.dryRun || o.deltaDeletes ? await deltaCommand(file, o) : await migrateCommand(file, o)),
+    )
 
   program
     .command('validate-sqlite <file>')
@@ -214,6 +224,27 @@ async function migrateCommand(file: string, o: Opts): Promise<number> {
       `ferry: validation found differences in ${r.validation!.differentTables.join(', ')}\n  → Run the same command again to resume; if it persists, compare with "ferry validate-sqlite … --json".\n`,
     )
   return ok ? EXIT.ok : EXIT.failed
+}
+
+async function deltaCommand(file: string, o: Opts): Promise<number> {
+  if (!o.delta)
+    throw new FerryError('USAGE', '--dry-run and --delta-deletes apply to delta sync only', 'Add --delta.')
+  const abs = sourceFile(file)
+  validatePostgresUrl(o.target!)
+  const schema = o.schema ?? defaultSchema(abs)
+  const params = {
+    file: abs,
+    targetUrl: o.target!,
+    schema,
+    dryRun: o.dryRun === true,
+    applyDeletes: o.deltaDeletes === true,
+    batchRows: o.batchRows,
+  }
+  const r = (await runWithProgress('delta', 'pgmigrate:delta', params, o.json === true)) as DeltaResult
+  // --dry-run --json: the lag only (what the Migration screen shows per table).
+  if (o.json) printJson(r.dryRun ? { ok: true, schema, lag: r.lag } : { ok: true, ...r })
+  else process.stdout.write(describeDelta(r) + '\n')
+  return EXIT.ok
 }
 
 async function validateCommand(file: string, o: Opts): Promise<number> {

@@ -54,6 +54,35 @@ export const MigrationStatus = z.object({
 })
 export type MigrationStatus = z.infer<typeof MigrationStatus>
 
+/** Delta sync's lag per table (issue 5, "Delta sync for the cut-over"), computed on demand. */
+export const MigrationLagTable = z.object({
+  table: z.string(),
+  /** The updated_at / last_activity-like column whose moves are tracked, or null. */
+  timeColumn: z.string().nullable(),
+  status: z.enum(['ok', 'full-recopy-needed']),
+  /** Why changed rows cannot be found (status full-recopy-needed). */
+  reason: z.string().nullable(),
+  /** Source rows past the key high-water mark. */
+  newRows: z.number().nonnegative(),
+  /** Rows already copied whose time column moved since (null: undetectable). */
+  changedRows: z.number().nonnegative().nullable(),
+  /** Rows not yet copied: newRows + changedRows. */
+  lag: z.number().nonnegative(),
+  /** Rows deleted in SQLite but still on the target. */
+  deletedRows: z.number().nonnegative(),
+})
+export type MigrationLagTable = z.infer<typeof MigrationLagTable>
+
+export const MigrationLag = z.object({
+  schema: z.string(),
+  available: z.boolean(),
+  /** Why there is no lag to show (no completed load yet, target unreachable …). */
+  note: z.string().nullable(),
+  tables: z.array(MigrationLagTable),
+  computedAt: z.string(),
+})
+export type MigrationLag = z.infer<typeof MigrationLag>
+
 /** Post-load reconciliation (issue 5): sequences, foreign keys, CHECK constraints. */
 export const Reconciliation = z.object({
   schema: z.string(),

@@ -156,4 +156,24 @@ describe('migration screen in the browser', () => {
     await page.getByTestId('compare').screenshot({ path: join(RESULTS, 'migration-compare.png') })
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   }, 60_000)
+
+  it('shows delta sync\'s lag per table: rows an agent touched since the load, and the column used', async () => {
+    const mig = new MigrationPage(page)
+    await mig.deltaLag().waitFor({ timeout: 30_000 })
+    await expect(mig.deltaLagRow('agents').innerText()).resolves.toMatch(/^agents\s+0\s+0\s+0\s+—\s+last_activity/)
+    // An agent keeps working: two agents' last_activity moves on.
+    const mem = new Database(join(demo, '.claude', 'memory.db'))
+    mem
+      .prepare("UPDATE agents SET last_activity = '2099-01-01T00:00:00Z' WHERE rowid IN (SELECT rowid FROM agents ORDER BY rowid LIMIT 2)")
+      .run()
+    mem.close()
+    await mig.recomputeLag().click()
+    await expect
+      .poll(() => mig.deltaLagRow('agents').innerText(), { timeout: 30_000 })
+      .toMatch(/^agents\s+2\s+0\s+2\s+—\s+last_activity/)
+    await expect(mig.deltaLag().innerText()).resolves.toMatch(/2 row\(s\) not yet copied/)
+    await expect(mig.deltaLagRow('events').innerText()).resolves.toMatch(/full recopy needed/)
+    await page.getByTestId('delta-lag-card').screenshot({ path: join(RESULTS, 'migration-delta-lag.png') })
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
+  }, 60_000)
 })

@@ -12,6 +12,7 @@ import { readSchemaOptions, ViolationChoiceSchema } from './schema-options'
 import { schemaStep } from './schema-step'
 import { poolingStep } from './pooling-step'
 import { migrateDetail } from './load-tracker'
+import { deltaSync } from './delta'
 
 const Common = z.object({
   file: z.string().min(1),
@@ -27,6 +28,12 @@ const MigrateParams = Common.extend({
   choices: z.record(z.string(), ViolationChoiceSchema).optional(),
   batchRows: z.number().int().min(1).max(1_000_000).optional(),
   batchBytes: z.number().int().min(1024).optional(),
+})
+
+const DeltaParams = Common.extend({
+  dryRun: z.boolean().default(false),
+  applyDeletes: z.boolean().default(false),
+  batchRows: z.number().int().min(1).max(1_000_000).optional(),
 })
 
 // The plan's p3 steps: StepParams from the runner, with the target it chose (needsTarget).
@@ -86,6 +93,20 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
           migrateDetail(p.schema, pr),
         )
       },
+    })
+  },
+  'pgmigrate:delta': async (params, ctx) => {
+    const p = DeltaParams.parse(params)
+    return deltaSync({
+      file: p.file,
+      url: p.targetUrl,
+      schema: p.schema,
+      dryRun: p.dryRun,
+      applyDeletes: p.applyDeletes,
+      batchRows: p.batchRows,
+      signal: ctx.signal,
+      log: (level, message) => ctx.log(level, message),
+      onProgress: (pr) => ctx.progress(pr.done, pr.total, 'tables', `delta ${pr.table}`),
     })
   },
   'pgmigrate:validate': async (params, ctx) => {

@@ -34,6 +34,11 @@ export interface LoadOptions {
   signal: AbortSignal
   /** `done` = rows loaded + rejected so far; `sent` = COPY bytes this run and rows rejected so far. */
   onProgress: (table: string, done: number, sent?: { bytes: number; rejected: number }) => void
+  /**
+   * Re-hash the last committed batch before continuing (default true). Delta sync (delta.ts) turns
+   * it off: there, rows in already-copied ranges are expected to have changed and are upserted.
+   */
+  verifyLast?: boolean
 }
 
 export interface TableLoadResult {
@@ -62,7 +67,7 @@ export async function loadTable(
   const started = Date.now()
   const codec = makeRowCodec(db, plan)
   const state = await ledgerState(client, opts.schema, plan.source)
-  if (state.last) await verifyLastBatch(db, client, plan, codec, opts.schema, state.last)
+  if (state.last && opts.verifyLast !== false) await verifyLastBatch(db, client, plan, codec, opts.schema, state.last)
   let batch = state.last?.batch ?? 0
   let after = state.last?.keyTo ?? null
   let loaded = state.rows
@@ -284,7 +289,7 @@ async function verifyLastBatch(
     throw new FerryError(
       'SOURCE_CHANGED',
       `Table "${plan.source}" changed since batch ${last.batch} was loaded (keys ${last.keyFrom} … ${last.keyTo}: ${rows} rows now, ${last.rows} then, or different values)`,
-      'The source was modified between runs. Migrate into a new --schema (or drop this one) to start over from the current data.',
+      'The source was modified between runs. After a completed load, copy the changes with "ferry migrate-sqlite … --delta"; otherwise migrate into a new --schema (or drop this one) to start over from the current data.',
     )
   }
 }

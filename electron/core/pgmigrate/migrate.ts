@@ -42,6 +42,7 @@ import { qq } from './names'
 import { applyPreflight, runPreflight, type PreflightResult } from './preflight'
 import type { ViolationChoice } from './types'
 import { LoadTracker, type LoadTableCounters } from './load-tracker'
+import { recordBulkMarks } from './delta-marks'
 
 export interface MigrateProgress {
   phase: 'profile' | 'load' | 'constraints' | 'validate'
@@ -140,11 +141,13 @@ async function migrateLocked(
   t0: number,
 ): Promise<MigrateResult> {
   const progress = opts.onProgress ?? (() => undefined)
-  const { plan, resumed } = await ensurePlan(db, client, opts, progress)
+  const { plan, resumed, wasLoaded } = await ensurePlan(db, client, opts, progress)
   await faultPoint('pgmigrate:after-schema', opts.signal)
   const translateMs = Date.now() - t0
 
   const tLoad = Date.now()
+  // Delta sync's starting watermarks (delta-marks.ts), taken before the first row is read.
+  await recordBulkMarks(db, client, plan, opts.schema)
   const tracker = new LoadTracker(plan.tables)
   const tables = await loadAll(db, pool, plan, opts, progress, tracker)
   tracker.end()
@@ -167,7 +170,9 @@ async function migrateLocked(
     const rate = rateTracker()
     validation = await validateSqlite(db, pool, plan, {
       schema: opts.schema,
-      source: 'ledger',
+      // A load finished before this run: SQLite may have changed since (agents keep writing), and
+      // the ledger's hashes would still match the stale target — so every row is re-read.
+      source: wasLoaded ? 'sqlite' : 'ledger',
       workers: opts.workers,
       signal: opts.signal,
       onProgress: (table, n) => {
@@ -215,7 +220,7 @@ async function ensurePlan(
   client: pg.PoolClient,
   opts: MigrateOptions,
   progress: (p: MigrateProgress) => void,
-): Promise<{ plan: MigrationPlan; resumed: boolean }> {
+): Promise<{ plan: MigrationPlan; resumed: boolean; wasLoaded: boolean }> {
   const run = await readRun(client, opts.schema)
   if (run) {
     const fp = sourceFingerprint(db)
@@ -237,7 +242,7 @@ async function ensurePlan(
     const resumed = (batches.rowCount ?? 0) > 0 || run.loadedAt !== null
     if (resumed)
       opts.log?.('info', `Resuming the migration into schema "${opts.schema}" from its ledger`)
-    return { plan: run.plan, resumed }
+    return { plan: run.plan, resumed, wasLoaded: run.loadedAt !== null }
   }
   const n = await relationsIn(client, opts.schema)
   if (n > 0) throw notOurs(opts.schema, opts.url, n, await relationList(client, opts.schema))
@@ -262,7 +267,7 @@ async function ensurePlan(
     await client.query('ROLLBACK').catch(() => undefined)
     throw err
   }
-  return { plan, resumed: false }
+  return { plan, resumed: false, wasLoaded: false }
 }
 
 async function loadAll(

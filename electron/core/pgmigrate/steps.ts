@@ -14,6 +14,7 @@ import type { WorkspacePaths } from '../workspace/resolve'
 import { migrateSqlite, type MigrateProgress, type MigrateResult } from './migrate'
 import type { SchemaOptions } from './schema-options'
 import { migrateDetail } from './load-tracker'
+import { deltaStepIfLoaded } from './delta-step'
 
 /** The PostgreSQL schema the agents' memory lands in (fixed, so the agents' code can name it). */
 export const AGENT_MEMORY_SCHEMA = 'agent_memory'
@@ -43,6 +44,9 @@ export async function migrateStep(
       'Run "Validate data integrity" (p2.validate) first',
     )
   }
+  // Run again after a completed load: copy what the agents changed since (delta sync).
+  const delta = await deltaStepIfLoaded(paths, file, url, AGENT_MEMORY_SCHEMA, ctx)
+  if (delta) return delta
   const result = await migrateSqlite({
     file,
     url,

@@ -25,6 +25,8 @@ export const FERRY_TABLES = [
   'ferry_rejects',
   'ferry_rules',
   'ferry_rejects_resolved',
+  'ferry_delta_runs',
+  'ferry_delta_ledger',
 ] as const
 
 export interface TranslateOptions {

@@ -118,4 +118,17 @@ export class MigrationPage {
   compareRows(): Locator {
     return this.page.getByTestId('compare-row')
   }
+
+  /** Delta sync's lag card (DeltaLag.tsx). */
+  deltaLag(): Locator {
+    return this.page.getByTestId('delta-lag')
+  }
+
+  deltaLagRow(table: string): Locator {
+    return this.page.locator(`[data-testid="delta-lag-row"][data-table="${table}"]`)
+  }
+
+  recomputeLag(): Locator {
+    return this.page.getByTestId('delta-lag-card').getByRole('button', { name: /lag/i })
+  }
 }

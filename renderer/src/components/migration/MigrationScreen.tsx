@@ -5,6 +5,7 @@ import { useFerry } from '../../store/use-ferry'
 import { ErrorNote } from '../ErrorNote'
 import { RunStepInline } from '../RunStepInline'
 import { ComparePanel } from './ComparePanel'
+import { DeltaLagSection } from './DeltaLag'
 import { MigrationChart } from './MigrationChart'
 import { MigrationTables } from './MigrationTables'
 import { ReconciliationPanel } from './ReconciliationPanel'
@@ -163,6 +164,7 @@ export function MigrationScreen() {
             <MigrationChart samples={m.samples} startedAt={m.startedAt} />
           </section>
         ) : null}
+        {finished ? <DeltaLagSection /> : null}
         {finished ? (
           <section className="card" aria-labelledby="mig-recon-title">
             <div className="card-head">

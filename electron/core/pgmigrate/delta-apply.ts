@@ -1,0 +1,192 @@
+// The two writing halves of a delta run for one table, each batch one transaction with its
+// ferry_delta_ledger row (so a run killed at any moment resumes after the last committed batch):
+//  - changed rows: SQLite rows at or below the key high-water mark whose time column is at or past
+//    the previous watermark, COPY'd into a temp table and upserted (INSERT … ON CONFLICT (pk) DO
+//    UPDATE … WHERE the row differs, so `applied` counts only rows that really changed);
+//  - deleted rows: target keys SQLite no longer has, found by looking each target key up in
+//    SQLite (only when the counts say some are missing), and deleted only when asked to.
+import { createHash } from 'node:crypto'
+import { once } from 'node:events'
+import { finished } from 'node:stream/promises'
+import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
+import { faultPoint } from '../jobs/faults'
+import { throwIfCancelled } from '../jobs/job'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { keySelectSql, keyValues } from './keys'
+import { insertDeltaBatch, lastDeltaBatch } from './delta-marks'
+import { keyPastSql, keyUpToSql, movedSql } from './delta-lag'
+import { q, qq } from './names'
+import { makeRowCodec } from './row-codec'
+import type { TablePlan } from './types'
+
+export interface ChangedResult {
+  /** Rows examined (time column at or past the watermark). */
+  rows: number
+  /** Rows inserted or updated on the target (the rest were already equal). */
+  applied: number
+  /** Rows whose new values PostgreSQL cannot take unchanged: not copied, listed by key. */
+  rejectedKeys: string[]
+  batches: number
+}
+
+export async function upsertChanged(
+  db: SqliteDb,
+  client: pg.ClientBase,
+  schema: string,
+  t: TablePlan,
+  p: { run: number; hwm: string; column: string; prev: string | null; batchRows: number; signal: AbortSignal },
+): Promise<ChangedResult> {
+  const codec = makeRowCodec(db, t)
+  const done = await lastDeltaBatch(client, schema, p.run, t.source, 'changed')
+  const out: ChangedResult = {
+    rows: done?.rows ?? 0,
+    applied: done?.applied ?? 0,
+    rejectedKeys: [],
+    batches: done?.batch ?? 0,
+  }
+  let after = done?.keyTo ?? null
+  const [moved, movedParams] = movedSql(p.column, p.prev, '>=')
+  const base = `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${keyUpToSql(t)} AND ${moved}`
+  const order = ` ORDER BY ${keySelectSql(t.key)} LIMIT ?`
+  const firstSt = db.prepare(base + order).raw(true).safeIntegers(true)
+  const nextSt = db.prepare(`${base} AND ${keyPastSql(t)}${order}`).raw(true).safeIntegers(true)
+  const hwmVals = keyValues(t.key, p.hwm)
+
+  const cols = t.columns.map((c) => q(c.target)).join(', ')
+  // One staging table per target table on this session (named by a hash: long names stay distinct).
+  const stage = `pg_temp.${q(`ferry_delta_${createHash('md5').update(t.target).digest('hex').slice(0, 16)}`)}`
+  await client.query(
+    `CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${qq(schema, t.target)}) ON COMMIT DELETE ROWS`,
+  )
+  const pk = t.primaryKey!.columns
+  const rest = t.columns.map((c) => c.target).filter((c) => !pk.includes(c))
+  const conflict = rest.length
+    ? `DO UPDATE SET ${rest.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')} WHERE (${rest.map((c) => `T.${q(c)}`).join(', ')}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${q(c)}`).join(', ')})`
+    : 'DO NOTHING'
+  const upsert = `INSERT INTO ${qq(schema, t.target)} AS T (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${pk.map(q).join(', ')}) ${conflict}`
+
+  for (;;) {
+    throwIfCancelled(p.signal)
+    const params = after === null ? [...hwmVals, ...movedParams] : [...hwmVals, ...movedParams, ...keyValues(t.key, after)]
+    const rows = (after === null ? firstSt : nextSt).all(...params, p.batchRows) as unknown[][]
+    if (!rows.length) break
+    let text = ''
+    let keyFrom: string | null = null
+    let keyTo = ''
+    for (const row of rows) {
+      const r = codec.encode(row, 'line')
+      keyFrom ??= r.key
+      keyTo = r.key
+      if (r.line === null) out.rejectedKeys.push(r.key)
+      else text += r.line
+    }
+    await client.query('BEGIN')
+    try {
+      await copyText(client, `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`, text)
+      const applied = (await client.query(upsert)).rowCount ?? 0
+      await insertDeltaBatch(client, schema, {
+        run: p.run,
+        table: t.source,
+        phase: 'changed',
+        batch: out.batches + 1,
+        keyFrom: keyFrom!,
+        keyTo,
+        rows: rows.length,
+        applied,
+      })
+      await faultPoint('pgmigrate:delta-before-commit', p.signal)
+      await client.query('COMMIT')
+      out.applied += applied
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw err
+    }
+    await faultPoint('pgmigrate:delta-after-commit', p.signal)
+    out.batches++
+    out.rows += rows.length
+    after = keyTo
+    if (rows.length < p.batchRows) break
+  }
+  return out
+}
+
+async function copyText(client: pg.ClientBase, sql: string, text: string): Promise<void> {
+  const stream = client.query(copyFrom(sql))
+  const done = finished(stream)
+  done.catch(() => undefined)
+  for (let i = 0; i < text.length; i += 256 * 1024) {
+    if (!stream.write(text.slice(i, i + 256 * 1024)))
+      await Promise.race([once(stream, 'drain'), done])
+  }
+  stream.end()
+  await done
+}
+
+export interface DeletedResult {
+  /** Target keys no longer in SQLite (first 100 listed). */
+  count: number
+  keys: string[]
+  applied: number
+  /** Why the keys could not be listed (a composite or non-integer/text primary key). */
+  note: string | null
+}
+
+const PAGE = 10_000
+
+/** Target keys SQLite no longer holds; deleted on the target only when `apply` (--delta-deletes). */
+export async function findDeleted(
+  db: SqliteDb,
+  client: pg.ClientBase,
+  schema: string,
+  t: TablePlan,
+  p: { run: number; apply: boolean; signal: AbortSignal },
+): Promise<DeletedResult> {
+  const pk = t.primaryKey?.columns ?? []
+  const col = t.columns.find((c) => pk.length === 1 && c.target === pk[0])
+  if (!col || (col.type !== 'bigint' && col.type !== 'text'))
+    return { count: 0, keys: [], applied: 0, note: 'rows were deleted in SQLite, but only a single integer or text primary key can be listed; a full recopy removes them' }
+  const exists = db.prepare(`SELECT 1 FROM ${quoteIdent(t.source)} WHERE ${quoteIdent(col.source)} = ?`).pluck()
+  const missing: string[] = []
+  let after: string | null = null
+  for (;;) {
+    throwIfCancelled(p.signal)
+    const r: pg.QueryResult<{ k: string }> = await client.query<{ k: string }>(
+      `SELECT ${q(col.target)}::text AS k FROM ${qq(schema, t.target)} WHERE $1::text IS NULL OR ${q(col.target)} > $1::${col.type} ORDER BY ${q(col.target)} LIMIT ${PAGE}`,
+      [after],
+    )
+    for (const { k } of r.rows)
+      if (exists.get(col.type === 'bigint' ? BigInt(k) : k) === undefined) missing.push(k)
+    if (r.rows.length < PAGE) break
+    after = r.rows[r.rows.length - 1]!.k
+  }
+  let applied = 0
+  if (p.apply && missing.length) {
+    const prior = await lastDeltaBatch(client, schema, p.run, t.source, 'delete')
+    await client.query('BEGIN')
+    try {
+      applied =
+        (
+          await client.query(
+            `DELETE FROM ${qq(schema, t.target)} WHERE ${q(col.target)} = ANY($1::${col.type}[])`,
+            [missing],
+          )
+        ).rowCount ?? 0
+      await insertDeltaBatch(client, schema, {
+        run: p.run,
+        table: t.source,
+        phase: 'delete',
+        batch: (prior?.batch ?? 0) + 1,
+        keyFrom: missing[0]!,
+        keyTo: missing[missing.length - 1]!,
+        rows: missing.length,
+        applied,
+      })
+      await client.query('COMMIT')
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw err
+    }
+  }
+  return { count: missing.length, keys: missing.slice(0, 100), applied, note: null }
+}

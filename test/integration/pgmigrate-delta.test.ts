@@ -1,0 +1,173 @@
+// Delta sync (issue 5): bulk load an agent-style SQLite file, let an "agent" keep writing, then
+// `ferry migrate-sqlite --delta` copies exactly what changed (rows past the key high-water mark,
+// rows whose last_activity / updated_at moved), the lag reports exactly that beforehand, the
+// result validates equal, and a delta killed with -9 mid-run resumes without duplicates.
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ferryCli } from '../support/ferry-cli'
+import { tempDir } from '../support/paths'
+import { deltaSync, type DeltaResult } from '../../electron/core/pgmigrate/delta'
+import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
+import { agentWrites as writes, makeAgentDb } from './delta-support'
+import { PG_URL, dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
+
+const tmp = tempDir('ferry-delta-')
+const file = join(tmp.dir, 'memory.db')
+const schema = schemaName('delta')
+const ferry = ferryCli(join(tmp.dir, 'config'))
+
+interface Lag {
+  table: string
+  timeColumn: string | null
+  status: string
+  reason: string | null
+  newRows: number
+  changedRows: number | null
+  lag: number
+  deletedRows: number
+}
+
+const base = ['--target', PG_URL, '--schema', schema]
+const json = (stdout: string): Record<string, unknown> => JSON.parse(stdout) as Record<string, unknown>
+
+/** The CLI's lag (`--delta --dry-run --json`: the lag only). */
+function cliLag(): Map<string, Lag> {
+  const r = ferry(['migrate-sqlite', file, ...base, '--delta', '--dry-run', '--json'])
+  expect(r.code, r.stderr).toBe(0)
+  const out = json(r.stdout)
+  expect(Object.keys(out).sort()).toEqual(['lag', 'ok', 'schema'])
+  return new Map((out.lag as Lag[]).map((l) => [l.table, l]))
+}
+
+// In-process for the steps that need no process boundary (each CLI start costs seconds here).
+const delta = (extra: { dryRun?: boolean; applyDeletes?: boolean; batchRows?: number } = {}): Promise<DeltaResult> =>
+  deltaSync({
+    file,
+    url: PG_URL,
+    schema,
+    dryRun: false,
+    applyDeletes: false,
+    signal: new AbortController().signal,
+    ...extra,
+  })
+
+async function lag(): Promise<Map<string, Lag>> {
+  return new Map((await delta({ dryRun: true })).lag.map((l) => [l.table, l]))
+}
+
+async function validateEqual(): Promise<void> {
+  const r = await validateSqliteRun({ file, url: PG_URL, schema, workers: 2, signal: new AbortController().signal })
+  expect(r.validation.differentTables).toEqual([])
+  expect(r.validation.equal).toBe(true)
+}
+
+async function targetEventsUnique(): Promise<void> {
+  const [row] = await query<{ n: string; d: string }>(
+    `SELECT count(*)::text AS n, count(DISTINCT id)::text AS d FROM ${qi(schema, 'events')}`,
+  )
+  const src = new Database(file, { readonly: true })
+  const n = src.prepare('SELECT count(*) FROM events').pluck().get() as number
+  src.close()
+  expect(Number(row!.n)).toBe(n)
+  expect(row!.d).toBe(row!.n)
+}
+
+beforeAll(async () => {
+  makeAgentDb(file)
+  const r = await migrate(file, schema, { workers: 1, batchRows: 400 })
+  expect(r.validation!.equal).toBe(true)
+}, 60_000)
+
+afterAll(async () => {
+  await dropSchema(schema)
+  tmp.cleanup()
+})
+
+describe('delta sync', () => {
+  it('reports exactly the rows an agent wrote as lag, copies exactly them, then nothing', async () => {
+    const idle = cliLag()
+    expect([...idle.values()].map((l) => l.lag)).toEqual([0, 0, 0, 0])
+    expect(idle.get('agents')).toMatchObject({ timeColumn: 'last_activity', status: 'ok' })
+    expect(idle.get('tasks')).toMatchObject({ timeColumn: 'updated_at', status: 'ok' })
+    // No usable key or time column: said, not guessed.
+    expect(idle.get('notes')!.status).toBe('full-recopy-needed')
+    expect(idle.get('events')!.status).toBe('full-recopy-needed')
+    expect(idle.get('events')!.reason).toMatch(/no updated_at/)
+
+    writes(file, 1)
+    const before = await lag()
+    expect(before.get('events')).toMatchObject({ newRows: 100, lag: 100 })
+    expect(before.get('agents')).toMatchObject({ newRows: 0, changedRows: 5, lag: 5 })
+    expect(before.get('tasks')).toMatchObject({ newRows: 0, changedRows: 3, lag: 3 })
+    expect(before.get('notes')!.lag).toBe(0)
+
+    const r = ferry(['migrate-sqlite', file, ...base, '--delta', '--batch-rows', '2', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const out = json(r.stdout) as { copied: number; run: number; tables: Record<string, unknown>[] }
+    expect(out.copied).toBe(108)
+    const by = new Map(out.tables.map((t) => [t.table, t]))
+    expect(by.get('events')).toMatchObject({ newRows: 100, newBatches: 50, changedApplied: 0 })
+    expect(by.get('agents')).toMatchObject({ newRows: 0, changedApplied: 5 })
+    expect(by.get('tasks')).toMatchObject({ newRows: 0, changedApplied: 3 })
+    // The ledger shows the delta's batches, committed with the rows.
+    const batches = await query<{ table_name: string; n: string; applied: string }>(
+      `SELECT table_name, count(*)::text AS n, sum(applied)::text AS applied FROM ${qi(schema, 'ferry_delta_ledger')} WHERE run = $1 GROUP BY 1 ORDER BY 1`,
+      [out.run],
+    )
+    expect(batches.map((b) => [b.table_name, b.applied])).toEqual([
+      ['agents', '5'],
+      ['tasks', '3'],
+    ])
+    const [agent] = await query<{ status: string }>(
+      `SELECT status FROM ${qi(schema, 'agents')} WHERE id = 'agent-5'`,
+    )
+    expect(agent!.status).toBe('busy-1')
+    await validateEqual()
+    await targetEventsUnique()
+
+    expect([...(await lag()).values()].map((l) => l.lag)).toEqual([0, 0, 0, 0])
+    const again = ferry(['migrate-sqlite', file, ...base, '--delta'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.stdout).toMatch(/Finished delta run 2 .*: 0 row\(s\) copied/)
+    expect(again.stdout).toMatch(/notes .*full recopy needed: no primary key/)
+  }, 60_000)
+
+  it('resumes a delta killed with -9 mid-batch: equal to the source, no duplicates', async () => {
+    writes(file, 2)
+    for (const point of ['pgmigrate:delta-before-commit#2', 'pgmigrate:before-batch-commit#3']) {
+      const killed = ferry(['migrate-sqlite', file, ...base, '--delta', '--batch-rows', '2', '--json'], {
+        FERRY_FAULT_POINT: point,
+        FERRY_FAULT_ACTION: 'kill',
+      })
+      expect(killed.code, point).not.toBe(0)
+    }
+    const r = ferry(['migrate-sqlite', file, ...base, '--delta', '--batch-rows', '2', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(json(r.stdout).resumed).toBe(true)
+    await validateEqual()
+    await targetEventsUnique()
+    expect([...(await lag()).values()].map((l) => l.lag)).toEqual([0, 0, 0, 0])
+  }, 60_000)
+
+  it('reports rows deleted in SQLite and deletes them only with --delta-deletes', async () => {
+    const db = new Database(file)
+    db.prepare("DELETE FROM agents WHERE id IN ('agent-18', 'agent-19')").run()
+    db.close()
+    expect((await lag()).get('agents')!.deletedRows).toBe(2)
+    const kept = await delta()
+    const t = kept.tables.find((x) => x.table === 'agents')!
+    expect(t.deleted).toMatchObject({ count: 2, keys: ['agent-18', 'agent-19'], applied: 0 })
+    const [n] = await query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qi(schema, 'agents')}`)
+    expect(n!.n).toBe('20')
+    const applied = await delta({ applyDeletes: true })
+    expect(applied.tables.find((x) => x.table === 'agents')!.deleted.applied).toBe(2)
+    const [d] = await query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${qi(schema, 'ferry_delta_ledger')} WHERE phase = 'delete' AND run = $1`,
+      [applied.run],
+    )
+    expect(d!.n).toBe('1')
+    await validateEqual()
+    expect((await lag()).get('agents')!.deletedRows).toBe(0)
+  }, 60_000)
+})
