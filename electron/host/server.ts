@@ -103,6 +103,9 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws)
     ws.on('close', () => clients.delete(ws))
+    // A frame over maxPayload (1009) or a protocol error: ws has already closed this connection.
+    // Without a listener the 'error' event would throw and take the whole `ferry serve` down.
+    ws.on('error', () => clients.delete(ws))
     ws.on('message', async (data, isBinary) => {
       let frame: unknown
       try {

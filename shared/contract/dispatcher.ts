@@ -18,6 +18,41 @@ function describeIssues(error: z.ZodError): string {
     .join('; ')
 }
 
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * Why a payload is refused before its schema sees it, or null: a key that can reach a prototype
+ * (`__proto__` as an own key comes from JSON.parse; zod drops it silently in records and stripping
+ * objects, and a handler spreading the input could pass it on), or a value that is not a plain
+ * object or array (its prototype's properties would be read as fields). Iterative, so a
+ * 100k-deep or cyclic payload neither overflows the stack nor loops.
+ */
+export function prototypeKeyPath(input: unknown): string | null {
+  const stack: { v: unknown; path: string }[] = [{ v: input, path: '(input)' }]
+  // Structured clone (Electron IPC) keeps cycles; each object is looked at once.
+  const seen = new WeakSet<object>()
+  while (stack.length) {
+    const { v, path } = stack.pop()!
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue
+    seen.add(v)
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        const x: unknown = v[i]
+        if (x !== null && typeof x === 'object') stack.push({ v: x, path: `${path}.${i}` })
+      }
+      continue
+    }
+    const proto: unknown = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== null) return `${path}: not a plain object`
+    for (const k of Object.keys(v)) {
+      if (PROTOTYPE_KEYS.has(k)) return `${path}: key "${k}" is not allowed`
+      const x = (v as Record<string, unknown>)[k]
+      if (x !== null && typeof x === 'object') stack.push({ v: x, path: `${path}.${k}` })
+    }
+  }
+  return null
+}
+
 export function createDispatcher(handlers: Handlers): Dispatch {
   return async (method, input) => {
     if (typeof method !== 'string' || !isMethodName(method)) {
@@ -27,6 +62,17 @@ export function createDispatcher(handlers: Handlers): Dispatch {
           code: 'UNKNOWN_METHOD',
           message: `Unknown method ${JSON.stringify(String(method)).slice(0, 120)}`,
           hint: `Known methods: ${Object.keys(methods).join(', ')}`,
+        },
+      }
+    }
+    const hostile = prototypeKeyPath(input)
+    if (hostile !== null) {
+      return {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: `Invalid input for ${method}: ${hostile}`,
+          hint: 'Check the request against shared/contract/methods.ts.',
         },
       }
     }

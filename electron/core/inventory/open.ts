@@ -1,7 +1,9 @@
 // Opening a listed file the way RELIABILITY.md rule 9 asks: never through a symbolic link
 // (O_NOFOLLOW), never blocking on a FIFO swapped in after the listing (O_NONBLOCK), and only if
-// what was opened is the very file that was listed (same device and inode, still a regular file).
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
+// what was opened is the very file that was listed (same device and inode, still a regular file)
+// and still lies inside the workspace: O_NOFOLLOW guards only the last name, so a folder on the
+// path swapped for a link after the listing would otherwise lead out of the root.
+import { closeSync, constants, fstatSync, openSync, readSync, readlinkSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { FerryError } from '../../../shared/contract/envelope'
 
@@ -10,6 +12,8 @@ const FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NO
 export interface Identity {
   dev: bigint
   ino: bigint
+  /** The workspace root (realpath, bytes): what was opened must lie under it. */
+  root?: Buffer
 }
 
 function changed(display: string): FerryError {
@@ -20,11 +24,37 @@ function changed(display: string): FerryError {
   )
 }
 
+function escaped(display: string): FerryError {
+  return new FerryError(
+    'FILE_CHANGED',
+    `${display} now leads outside the workspace (a folder on its path was replaced by a link); it was not read`,
+    'Ferry never reads outside the workspace. Run the step again once the folder is back.',
+  )
+}
+
+/**
+ * True when the kernel says descriptor `fd` is a file outside `root`. Listing and identity are
+ * both taken through the same path, so only the open descriptor's own path can tell (Linux
+ * /proc/self/fd; where there is none, O_NOFOLLOW and the identity check are what is left).
+ */
+function opensOutside(fd: number, root: Buffer | undefined): boolean {
+  if (!root) return false
+  let real: Buffer
+  try {
+    real = readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' })
+  } catch {
+    return false
+  }
+  const prefix = Buffer.concat([root, Buffer.from('/')])
+  return !(real.length > prefix.length && real.subarray(0, prefix.length).equals(prefix))
+}
+
 export async function openListed(abs: Buffer, id: Identity, display: string): Promise<FileHandle> {
   const fh = await open(abs, FLAGS)
   try {
     const st = await fh.stat({ bigint: true })
     if (!st.isFile() || st.dev !== id.dev || st.ino !== id.ino) throw changed(display)
+    if (opensOutside(fh.fd, id.root)) throw escaped(display)
     return fh
   } catch (err) {
     await fh.close()
@@ -38,6 +68,7 @@ export function readHead(abs: Buffer, id: Identity, display: string, bytes: numb
   try {
     const st = fstatSync(fd, { bigint: true })
     if (!st.isFile() || st.dev !== id.dev || st.ino !== id.ino) throw changed(display)
+    if (opensOutside(fd, id.root)) throw escaped(display)
     const buf = Buffer.alloc(bytes)
     let n = 0
     while (n < bytes) {

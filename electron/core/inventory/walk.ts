@@ -18,6 +18,8 @@ export type SpecialKind = 'fifo' | 'socket' | 'char-device' | 'block-device'
 export interface WalkEntry extends Partial<Classified> {
   /** Absolute path, exact bytes. */
   abs: Buffer
+  /** The workspace root it was listed under (realpath): a read must stay below it. */
+  root?: Buffer
   /** Relative to the workspace root, '/'-separated, escaped for display. */
   path: string
   /** The relative path's exact bytes as hex, when `path` is escaped. */
@@ -94,6 +96,7 @@ export function walkClaude(root: string, opts: WalkOptions = {}): WalkEntry[] {
       const slash = inClaude.indexOf('/')
       const base: Omit<WalkEntry, 'type' | 'size' | 'mtimeMs' | 'dev' | 'ino'> = {
         abs,
+        root: rootReal,
         ...shown,
         inClaude,
         top: slash < 0 ? '.' : inClaude.slice(0, slash),
@@ -161,7 +164,7 @@ export function walkClaude(root: string, opts: WalkOptions = {}): WalkEntry[] {
             ...e,
             ...classify(
               inClaude.slice(inClaude.lastIndexOf('/') + 1),
-              readHead(abs, st, shown.path, SNIFF_BYTES),
+              readHead(abs, { dev: st.dev, ino: st.ino, root: rootReal }, shown.path, SNIFF_BYTES),
             ),
           })
         } catch (err) {

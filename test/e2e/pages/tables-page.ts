@@ -9,6 +9,11 @@ export class TablesPage {
     await this.page.getByTestId('tables-screen').waitFor()
   }
 
+  /** Chooses the database to browse: 'state', 'memory' or 'pg:<schema>'. */
+  async selectSource(id: string): Promise<void> {
+    await this.page.getByTestId('source-picker').selectOption(id)
+  }
+
   tableItem(name: string): Locator {
     return this.page.getByTestId(`tables-item-${name}`)
   }

@@ -3,6 +3,7 @@
 // the end, so a cancelled or failed run never leaves a half-built workspace behind.
 import { mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
+import { FerryError } from '../../../../shared/contract/envelope'
 import { throwIfCancelled } from './cancel'
 import { configFiles } from './config-files'
 import { contextFiles } from './context-files'
@@ -56,8 +57,10 @@ async function checkTarget(root: string): Promise<void> {
   try {
     const info = await stat(root)
     if (!info.isDirectory()) {
-      throw new Error(
-        `${root} exists and is not a folder. Choose a new folder for the demo workspace.`,
+      throw new FerryError(
+        'DEMO_NOT_A_FOLDER',
+        `${root} exists and is not a folder.`,
+        'Choose a new folder for the demo workspace.',
       )
     }
   } catch (error) {
@@ -65,9 +68,11 @@ async function checkTarget(root: string): Promise<void> {
     existed = false
   }
   if (existed && (await readdir(root)).length > 0) {
-    throw new Error(
-      `${root} is not empty. The demo workspace is only created in a new or empty folder: ` +
-        'choose another path or empty this one first.',
+    // A FerryError so the refusal keeps a stable code across the worker boundary (not INTERNAL).
+    throw new FerryError(
+      'DEMO_NOT_EMPTY',
+      `${root} is not empty. The demo workspace is only created in a new or empty folder.`,
+      'Choose another path or empty this one first.',
     )
   }
 }
