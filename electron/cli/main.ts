@@ -10,6 +10,7 @@ import { registerIndexCommands } from './commands-indexes'
 import { registerPhase2Commands } from './commands-phase2'
 import { registerPgMigrateCommands } from './commands-pgmigrate'
 import { registerBenchCommands } from './commands-bench'
+import { registerRetentionCommands } from './commands-retention'
 
 function int(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -89,6 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPhase2Commands(program, setCode)
   registerPgMigrateCommands(program, setCode)
   registerBenchCommands(program, setCode)
+  registerRetentionCommands(program, setCode)
 
   for (const [name, issue] of Object.entries(LATER)) {
     program

@@ -22,9 +22,13 @@ import { nodeWorkerLauncher, type WorkerLauncher } from './jobs/launcher'
 import { runJob } from './jobs/run-job'
 import { MigrationMonitor } from './pgmigrate/migration-monitor'
 import { migrationHandlers } from './pgmigrate/migration-api'
+import { deltaHandlers } from './pgmigrate/delta-api'
 import { agentHandlers } from './agent-store/api'
+import { retentionHandlers } from './context-summary/api'
 import { serverFacts } from './postgres/facts'
 import { TargetManager } from './postgres/target'
+import type { CredentialStore } from './postgres/credentials'
+import { checkTarget, restoreTarget, saveTarget } from './postgres/target-store'
 import { TargetPools } from './postgres/pool'
 import { readPoolConfig } from './pgmigrate/pooling-step'
 import { planView } from '../../shared/plan/view'
@@ -41,6 +45,10 @@ export interface BackendOptions {
   launcher?: WorkerLauncher
   /** Do not reopen the last workspace (the CLI works only on what -w says). */
   rememberWorkspace?: boolean
+  /** Where target passwords are kept (the desktop app: safeStorage); default: env / .pgpass / session memory. */
+  credentials?: CredentialStore
+  /** Save the chosen target (never its password) in .ferry/target.json and restore it on open (the UI). */
+  persistTarget?: boolean
 }
 
 export interface Backend {
@@ -74,6 +82,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     pgDir: () => ws?.paths.pgDir ?? null,
     emit: (status) => emit('target.state', status),
     log: (level, message) => emit('log', { at: new Date().toISOString(), level, message }),
+    credentials: opts.credentials,
   })
   // Monitoring (p4.monitor): samples only while the target is connected; never starts a server.
   const sampler = new MonitorSampler({
@@ -132,6 +141,7 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       })
       for (const s of journal.recoverInterrupted(new Date().toISOString())) emit('step.state', s)
       ws = { paths, journal, runner }
+      if (opts.persistTarget) restoreTarget(paths.ferryDir, target)
     }
     if (remember) {
       mkdirSync(opts.appDataDir, { recursive: true })
@@ -215,7 +225,12 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       await sampler.start()
       return sampler.view(windowSec)
     },
-    'target.configure': (config) => target.configure(config),
+    'target.configure': (config) => {
+      const status = target.configure(config)
+      if (opts.persistTarget && ws) saveTarget(ws.paths.ferryDir, target.persisted())
+      return status
+    },
+    'target.check': () => checkTarget(target),
     'target.connect': () => target.connect(),
     'target.status': () => target.status(),
     'target.poolStats': async () =>
@@ -233,6 +248,10 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
         emit('log', { at, level, message, stepId: 'p3.migrate' })
       },
     }),
+    ...deltaHandlers({
+      paths: () => requireWs().paths,
+      targetUrl: () => target.connectionString(),
+    }),
     'inspect.sources': () => inspector.sources(),
     'inspect.tables': ({ source }) => inspector.tables(source),
     'inspect.page': (req) => inspector.page(req),
@@ -242,6 +261,12 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     'sql.explain': ({ source, sql }) => inspector.sqlExplain(source, sql),
     'sql.history': () => inspector.history(),
     ...agentHandlers({
+      paths: () => requireWs().paths,
+      targetStatus: () => target.status(),
+      targetUrl: () => target.connectionString(),
+      log: (level, message) => emit('log', { at: new Date().toISOString(), level, message }),
+    }),
+    ...retentionHandlers({
       paths: () => requireWs().paths,
       targetStatus: () => target.status(),
       targetUrl: () => target.connectionString(),

@@ -4,10 +4,12 @@ import { z } from 'zod'
 import { BackupInfo, Evidence, PlanView, StepState, TargetConfig, TargetStatus, WorkspaceSummary } from './types'
 import { BenchView } from './bench'
 import { PoolStats } from './pool'
+import { TargetCheckResult } from './connection'
 import { MonitorView } from './monitor'
 import { MetricsView } from './metrics'
 import { AgentsView, SetBackendInput, SwitchResult } from './agents'
-import { CompareResult, MigrationStatus, Reconciliation, RejectList, RejectRule, RetryResult } from './migration'
+import { RetentionApplyRequest, RetentionApplyResult, RetentionPreviewView, RetentionRequest } from './retention'
+import { CompareResult, MigrationLag, MigrationStatus, Reconciliation, RejectList, RejectRule, RetryResult } from './migration'
 import {
   CellRequest,
   CellValue,
@@ -94,12 +96,16 @@ export const methods = {
   'target.connect': { input: Empty, output: TargetStatus },
   /** The target's state without connecting. */
   'target.status': { input: Empty, output: TargetStatus },
+  /** p3.postgres-prod's checks against the configured target (version, UTF8, create schema, slots), each shown. */
+  'target.check': { input: Empty, output: TargetCheckResult },
   /** The target's connection pool (p3.pooling): configuration, total/idle/waiting clients, idle failures handled. */
   'target.poolStats': { input: Empty, output: PoolStats },
   /** The running (or last) p3.migrate: per-table progress, throughput samples, ETA (survives a reload). */
   'migration.status': { input: Empty, output: MigrationStatus },
   /** After the load: sequences before/after setval, foreign keys and CHECKs with their violating rows. */
   'migration.reconciliation': { input: Empty, output: Reconciliation },
+  /** Delta sync's lag per table: rows not yet copied (past the key high-water mark, or moved time column). */
+  'migration.lag': { input: Empty, output: MigrationLag },
   /** The reject log of agent_memory (ferry_rejects), with PostgreSQL's reason and the recorded rules. */
   'migration.rejects': {
     input: z
@@ -150,6 +156,10 @@ export const methods = {
   'agents.list': { input: Empty, output: AgentsView },
   /** Switches one agent's backend flag; reports the writes that stay only on the side it leaves. */
   'agents.setBackend': { input: SetBackendInput, output: SwitchResult },
+  /** What a snapshot retention policy would remove, per session (changes nothing). */
+  'retention.preview': { input: RetentionRequest, output: RetentionPreviewView },
+  /** Archives (reversibly) what the confirmed preview listed; memory.db is backed up first. */
+  'retention.apply': { input: RetentionApplyRequest, output: RetentionApplyResult },
 } as const
 
 export type Methods = typeof methods

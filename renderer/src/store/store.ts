@@ -7,9 +7,11 @@ import type { ConnectionState } from '../transport/connection-state'
 import type { StepState } from '../../../shared/contract/types'
 import { createBackupSlice } from './slices/backup-slice'
 import { createMigrationSlice } from './slices/migration-slice'
+import { createDeltaSlice } from './slices/delta-slice'
 import { createTablesSlice } from './slices/tables-slice'
 import { BENCH_STEPS, createBenchSlice } from './slices/bench-slice'
 import { createAgentsSlice } from './slices/agents-slice'
+import { createRetentionSlice } from './slices/retention-slice'
 import { createMonitorSlice } from './slices/monitor-slice'
 import { createMetricsSlice } from './slices/metrics-slice'
 import { INVENTORY_STEP } from './inventory-selectors'
@@ -104,9 +106,11 @@ export function createFerryStore(client: FerryClient, options: StoreOptions = {}
     ...createBackupSlice(set, get, client),
     ...createBenchSlice(set, get, client),
     ...createAgentsSlice(set, get, client),
+    ...createRetentionSlice(set, get, client),
     ...createMonitorSlice(set, get, client),
     ...createMetricsSlice(set, get, client),
     ...createMigrationSlice(set, get, client),
+    ...createDeltaSlice(set, get, client),
     ...createLogSlice(set, get, client),
     ...createTablesSlice(set, get, client),
     ...createUiSlice(connection)(set, get, client),

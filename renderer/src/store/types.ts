@@ -14,12 +14,15 @@ import type {
   WorkspaceSummary,
 } from '../../../shared/contract/types'
 import type { EventPayload } from '../../../shared/contract/events'
+import type { TargetCheckResult } from '../../../shared/contract/connection'
 import type { ConnectionState } from '../transport/connection-state'
 import type { BenchSlice } from './slices/bench-slice'
 import type { AgentsSlice } from './slices/agents-slice'
+import type { RetentionSlice } from './slices/retention-slice'
 import type { MonitorSlice } from './slices/monitor-slice'
 import type { MetricsSlice } from './slices/metrics-slice'
 import type { MigrationSlice } from './slices/migration-slice'
+import type { DeltaSlice } from './slices/delta-slice'
 import type { TablesSlice } from './slices/tables-slice'
 import type { ThroughputSeries } from './throughput'
 
@@ -70,7 +73,7 @@ export interface PlanSlice {
   applyProgress(event: EventPayload<'step.progress'>): void
 }
 
-export type TargetAction = 'configure' | 'connect' | 'status'
+export type TargetAction = 'configure' | 'connect' | 'status' | 'check'
 
 export interface TargetSlice {
   target: TargetStatus | null
@@ -80,6 +83,9 @@ export interface TargetSlice {
   /** Configures (when given a config) and then connects; true when connected without an error. */
   connectTarget(config?: TargetConfig): Promise<boolean>
   applyTargetState(status: TargetStatus): void
+  /** The last Settings → Check: p3.postgres-prod's checks, each with its result. */
+  targetChecks: TargetCheckResult | null
+  checkTarget(): Promise<void>
 }
 
 export type LogLine = EventPayload<'log'> & { seq: number }
@@ -170,9 +176,11 @@ export type FerryState = WorkspaceSlice &
   BackupSlice &
   BenchSlice &
   AgentsSlice &
+  RetentionSlice &
   MonitorSlice &
   MetricsSlice &
   MigrationSlice &
+  DeltaSlice &
   TablesSlice &
   TargetSlice &
   LogSlice &
