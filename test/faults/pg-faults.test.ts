@@ -10,7 +10,7 @@ import { tempDir } from '../support/paths'
 import { errorProblems, ferryRunner } from '../support/faults/cli'
 import { pgFingerprint, sqliteFingerprint } from '../support/faults/fingerprint'
 import { migrateArgs, userFingerprint } from '../support/faults/migrate-case'
-import { PG_URL, dropSchema, pgQuery, terminateWhenSeen } from '../support/faults/pg'
+import { PG_URL, dropSchema, pgQuery, terminateWhenSeen, waitForFerrySession } from '../support/faults/pg'
 import { score } from '../support/faults/scorecard'
 
 const tmp = tempDir('ferry-faults-pg-')
@@ -82,8 +82,24 @@ describe('PostgreSQL faults', () => {
       FERRY_FAULT_POINT: 'pgmigrate:after-load',
       FERRY_FAULT_ACTION: 'pause:4000',
     })
-    const loaderQuery = 'COPY|ferry_ledger'
-    const killed = await terminateWhenSeen(schema, { state: 'idle', queryLike: loaderQuery })
+    // The pool's idle sessions: Ferry's, idle, not the one holding the schema's advisory lock (its
+    // last statement may be a bare COMMIT, so the schema name cannot be matched in the query text).
+    const killIdlePooled = async (): Promise<number> => {
+      const rows = await pgQuery<{ ok: boolean }>(
+        `SELECT pg_terminate_backend(a.pid) AS ok FROM pg_stat_activity a
+          WHERE a.application_name = 'ferry' AND a.state = 'idle' AND a.pid <> pg_backend_pid()
+            AND a.datname = current_database()
+            AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory')`,
+      )
+      return rows.filter((x) => x.ok).length
+    }
+    // Wait until the load is over (the run is paused at after-load), then kill the idle pool.
+    expect(await waitForFerrySession(schema, 'idle', 90_000, 'SET loaded_at')).toBe(true)
+    let killed = 0
+    for (let i = 0; i < 40 && killed === 0; i++) {
+      killed = await killIdlePooled()
+      if (!killed) await new Promise((res) => setTimeout(res, 50))
+    }
     expect(killed).toBeGreaterThan(0)
     const r = await run.exited
     expect(r.code, r.stderr.slice(-2000)).toBe(0)
