@@ -20,7 +20,7 @@ import { dropSchema, migrate, PG_URL, qi, query, schemaName } from './pgmigrate-
 const tmp = tempDir('ferry-pgschema-')
 const ws = join(tmp.dir, 'ws')
 const stateDb = join(ws, '.claude', 'state.db')
-const cleanDb = join(tmp.dir, 'clean.db')
+const dirtyDb = join(tmp.dir, 'dirty-configuration.db')
 const schemas: string[] = []
 const fresh = (p: string): string => {
   const s = schemaName(p)
@@ -28,7 +28,7 @@ const fresh = (p: string): string => {
   return s
 }
 let zombie: { rowid: number; agent_id: string }
-let broken: { rowid: number; agent_id: string }
+let broken: { rowid: number; task_id: number }
 let r: MigrateResult
 let schema: string
 
@@ -38,8 +38,8 @@ interface SchemaEvidence {
   ddl: { migration: string; postLoad: string }
   tables: { table: string; sqlite: string }[]
   violations: { name: string }[]
-  enhancements: { configurationType: string }
-  types: { blocked: { column: string; rejectedCandidates: { sampleRows: string[] }[] }[] }
+  enhancements: { configurationType: string; indexes: { name: string; method: string; columns: string[] }[] }
+  types: { blocked: { table: string; column: string; rejectedCandidates: { sampleRows: string[] }[] }[] }
 }
 
 const constraintsOf = (s: string) =>
@@ -53,12 +53,14 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
     await createDemoWorkspace(ws, { events: 1500 })
     const db = new Database(stateDb, { readonly: true })
     zombie = db.prepare('SELECT rowid AS rowid, agent_id FROM agents WHERE status = ?').get(STRAY_STATUS) as typeof zombie
-    broken = db.prepare('SELECT rowid AS rowid, agent_id FROM agents WHERE NOT json_valid(configuration)').get() as typeof broken
+    // The demo's one malformed JSON value: a task payload cut off mid-object.
+    broken = db.prepare('SELECT rowid AS rowid, task_id FROM tasks WHERE NOT json_valid(payload)').get() as typeof broken
     db.close()
-    copyFileSync(stateDb, cleanDb)
-    const clean = new Database(cleanDb)
-    clean.prepare("UPDATE agents SET configuration = '{}' WHERE NOT json_valid(configuration)").run()
-    clean.close()
+    // The demo's configurations are all JSON; a copy where one is cut off shows the other path.
+    copyFileSync(stateDb, dirtyDb)
+    const dirty = new Database(dirtyDb)
+    dirty.prepare("UPDATE agents SET configuration = substr(configuration, 1, 30) WHERE agent_id = (SELECT max(agent_id) FROM agents)").run()
+    dirty.close()
     schema = fresh('p3s')
     r = await migrate(stateDb, schema, { batchRows: 500 })
   }, 60_000)
@@ -113,20 +115,35 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
     expect(r.rejects.total).toBe(0)
   })
 
-  it('keeps the malformed agents.configuration as text, naming the blocking row; a clean one gets jsonb + GIN', async () => {
-    const c = r.columns.find((x) => x.table === 'agents' && x.column === 'configuration')!
-    expect(c.type).toBe('text')
-    expect(c.rejectedCandidates[0]).toMatchObject({ type: 'jsonb', count: 1 })
-    expect(r.notCarried.find((f) => f.name === 'idx_agents_configuration_gin')?.detail).toContain(broken.agent_id)
-
-    const s = fresh('p3clean')
-    const clean = await migrate(cleanDb, s, { batchRows: 500, validate: false })
-    expect(clean.columns.find((x) => x.table === 'agents' && x.column === 'configuration')?.type).toBe('jsonb')
+  it('keeps the truncated tasks.payload as text, naming the blocking row; agents.configuration gets jsonb + GIN', async () => {
+    const p = r.columns.find((x) => x.table === 'tasks' && x.column === 'payload')!
+    expect(p.type).toBe('text')
+    expect(p.rejectedCandidates[0]).toMatchObject({ type: 'jsonb', count: 1, sampleKeys: [String(broken.rowid)] })
+    expect(r.columns.find((x) => x.table === 'agents' && x.column === 'configuration')?.type).toBe('jsonb')
     const gin = await query<{ def: string }>('SELECT indexdef AS def FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [
-      s,
+      schema,
       'idx_agents_configuration_gin',
     ])
     expect(gin[0]?.def).toMatch(/USING gin \(configuration\)/)
+    expect(r.notCarried.find((f) => f.name === 'idx_agents_configuration_gin')).toBeUndefined()
+  })
+
+  it('a malformed agents.configuration keeps text, and the GIN index is reported not carried with the blocking row', async () => {
+    const db = new Database(dirtyDb, { readonly: true })
+    const bad = db.prepare('SELECT rowid AS rowid, agent_id FROM agents WHERE NOT json_valid(configuration)').all() as {
+      rowid: number
+      agent_id: string
+    }[]
+    db.close()
+    expect(bad).toHaveLength(1)
+    const s = fresh('p3dirty')
+    const dirty = await migrate(dirtyDb, s, { batchRows: 500, validate: false })
+    const c = dirty.columns.find((x) => x.table === 'agents' && x.column === 'configuration')!
+    expect(c.type).toBe('text')
+    expect(c.rejectedCandidates[0]).toMatchObject({ type: 'jsonb', count: 1, sampleKeys: [String(bad[0]!.rowid)] })
+    expect(dirty.notCarried.find((f) => f.name === 'idx_agents_configuration_gin')?.detail).toContain(bad[0]!.agent_id)
+    const gin = await query('SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [s, 'idx_agents_configuration_gin'])
+    expect(gin).toEqual([])
   })
 
   it('stop: refuses before writing anything and names the violations', async () => {
@@ -157,14 +174,14 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
 
   it('a type choice is applied, its blocking values forecast; unknown columns and types are refused clearly', async () => {
     const s = fresh('p3type')
-    const res = await migrate(stateDb, s, { validate: false, types: { 'agents.configuration': 'jsonb', 'tasks.priority': 'numeric(4,0)' } })
-    const conf = res.columns.find((x) => x.table === 'agents' && x.column === 'configuration')!
-    expect(conf.type).toBe('jsonb')
-    expect(conf.forecastRejects).toBe(1)
-    expect(conf.notes.join(' ')).toContain(`rowid ${broken.rowid} (agent_id '${broken.agent_id}')`)
+    const res = await migrate(stateDb, s, { validate: false, types: { 'tasks.payload': 'jsonb', 'tasks.priority': 'numeric(4,0)' } })
+    const payload = res.columns.find((x) => x.table === 'tasks' && x.column === 'payload')!
+    expect(payload.type).toBe('jsonb')
+    expect(payload.forecastRejects).toBe(1)
+    expect(payload.notes.join(' ')).toContain(`rowid ${broken.rowid} (task_id ${broken.task_id})`)
     expect(res.columns.find((x) => x.table === 'tasks' && x.column === 'priority')?.type).toBe('numeric(4,0)')
     expect(res.rejects.total).toBe(1)
-    expect(res.rejects.rows[0]).toMatchObject({ table: 'agents', column: 'configuration' })
+    expect(res.rejects.rows[0]).toMatchObject({ table: 'tasks', column: 'payload' })
 
     const bad = (await migrate(stateDb, fresh('p3bad'), { types: { 'agents.nope': 'jsonb' } }).catch((e: unknown) => e)) as FerryError
     expect(bad.code).toBe('BAD_TYPE_OVERRIDE')
@@ -191,9 +208,10 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
     expect(e.ddl.postLoad).toContain('USING btree ("status", "last_activity")')
     expect(e.tables.find((t) => t.table === 'agents')!.sqlite).toContain('CREATE TABLE agents')
     expect(e.violations.map((v) => v.name)).toContain('valid_agent_status')
-    expect(e.enhancements.configurationType).toBe('text')
-    expect(e.types.blocked.find((c) => c.column === 'configuration')!.rejectedCandidates[0]!.sampleRows[0]).toContain(
-      broken.agent_id,
+    expect(e.enhancements.configurationType).toBe('jsonb')
+    expect(e.enhancements.indexes).toContainEqual({ name: 'idx_agents_configuration_gin', method: 'gin', columns: ['configuration'] })
+    expect(e.types.blocked.find((c) => c.table === 'tasks' && c.column === 'payload')!.rejectedCandidates[0]!.sampleRows[0]).toBe(
+      `rowid ${broken.rowid} (task_id ${broken.task_id})`,
     )
     expect(logs.join('\n')).toContain('Pre-flight')
     const ledger = await query<{ version: string; checksum: string; success: boolean }>(

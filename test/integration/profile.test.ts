@@ -68,14 +68,17 @@ describe('pre.document-schema data profile', () => {
     )
     expect(orphans.length).toBeGreaterThanOrEqual(5)
 
+    // The demo's one malformed JSON value is a truncated task payload; configurations are clean.
     const badJson = db
-      .prepare('SELECT rowid FROM agents WHERE NOT json_valid(configuration)')
+      .prepare('SELECT rowid FROM tasks WHERE NOT json_valid(payload)')
       .pluck()
       .all()
-    expect(find(ev.findings, 'agents', 'configuration', 'invalid-json')).toMatchObject({
+    expect(badJson).toHaveLength(1)
+    expect(find(ev.findings, 'tasks', 'payload', 'invalid-json')).toMatchObject({
       count: 1,
       samples: badJson,
     })
+    expect(ev.findings.filter((f) => f.kind === 'invalid-json')).toHaveLength(1)
     const stray = db
       .prepare(
         "SELECT status FROM agents WHERE status NOT IN ('active', 'idle', 'crashed', 'sleeping')",
@@ -136,7 +139,7 @@ describe('pre.document-schema data profile', () => {
     expect(json.findings).toEqual(ev.findings)
     const md = readFileSync(ev.document, 'utf8')
     expect(md).toContain('## Data profile')
-    expect(md).toMatch(/\| agents \| configuration \| invalid-json \| 1 \|/)
+    expect(md).toMatch(/\| tasks \| payload \| invalid-json \| 1 \|/)
   })
 
   it("finds the quirky database's NUL byte, invalid UTF-8 in TEXT and the orphaned child", async () => {

@@ -1,5 +1,6 @@
 // Agents and their settings. One agent carries the dirt every long-running system collects: a
-// status no CHECK list knows ('zombie') and a configuration a crashed writer cut off mid-object.
+// status no CHECK list knows ('zombie'). Every configuration is valid JSON, so the plan's jsonb +
+// GIN index applies; the demo's malformed JSON value is a task payload (work.ts).
 import { type Rng, weightedPicker } from './rng'
 import { BASE_TIME_MS, HOUR_MS, SPAN_MS, isoAt } from './time'
 import type { AgentInfo, Roster, Row, Secrets } from './types'
@@ -79,24 +80,12 @@ export function agentConfig(agent: AgentInfo): Record<string, unknown> {
   }
 }
 
-/** Picks the agent whose configuration a crash truncated; stable for a roster. */
-export function malformedConfigAgent(roster: Roster): AgentInfo {
-  const candidates = roster.agents.filter((agent) => agent.status !== STRAY_STATUS)
-  return candidates[candidates.length - 1] as AgentInfo
-}
-
 export function agentRows(rng: Rng, roster: Roster): Row[] {
-  const broken = malformedConfigAgent(roster)
   return roster.agents.map((agent) => {
     const lastActivityMs =
       agent.status === 'crashed' || agent.status === STRAY_STATUS
         ? BASE_TIME_MS + SPAN_MS * (0.4 + rng.next() * 0.4)
         : BASE_TIME_MS + SPAN_MS - rng.int(1, 6 * 60) * 60_000
-    // Python's json.dumps spacing: this agent's config was written by the old orchestrator.
-    const configuration =
-      agent === broken
-        ? `{"model": "${agent.model}", "max_tokens": 8192,`
-        : JSON.stringify(agentConfig(agent))
     return {
       agent_id: agent.id,
       agent_type: agent.type,
@@ -105,7 +94,7 @@ export function agentRows(rng: Rng, roster: Roster): Row[] {
       branch_name: agent.branch,
       created_at: isoAt(agent.createdMs),
       last_activity: isoAt(lastActivityMs),
-      configuration,
+      configuration: JSON.stringify(agentConfig(agent)),
     }
   })
 }

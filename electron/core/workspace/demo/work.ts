@@ -1,6 +1,7 @@
 // Projects and the task tree the pm agents broke them into. A few tasks still point at the agent
 // that was removed, and one project_tasks row at a task that was deleted: the orphans a system
-// without enforced foreign keys accumulates.
+// without enforced foreign keys accumulates. One task's payload a crashed writer cut off
+// mid-object: the demo's one malformed JSON value, so tasks.payload stays text in PostgreSQL.
 import { type Rng, weightedPicker } from './rng'
 import { BASE_TIME_MS, DAY_MS, HOUR_MS, SPAN_MS, dateAt, isoAt } from './time'
 import type { AgentInfo, Roster, Row, TaskInfo } from './types'
@@ -130,7 +131,23 @@ export function taskRows(rng: Rng, roster: Roster, projects: ProjectInfo[]): Tas
   if (ghost) {
     projectTaskRows.push({ ...ghost, task_id: count + 17, position: Number(ghost.position) + 1000 })
   }
+  truncatePayload(rows)
   return { rows, tasks, projectTaskRows }
+}
+
+/**
+ * The orchestrator crashed while rewriting the last failed task, leaving its payload cut off
+ * before the acceptance criteria: a JSON object with no end. Chosen from the rows, without
+ * drawing from the rng, so every other value of the demo stays as it was for a seed.
+ */
+function truncatePayload(rows: Row[]): void {
+  const withPayload = rows.filter((row) => typeof row.payload === 'string')
+  const victim =
+    [...withPayload].reverse().find((row) => row.status === 'failed') ??
+    withPayload[withPayload.length - 1]
+  if (!victim) return
+  const text = String(victim.payload)
+  victim.payload = text.slice(0, text.indexOf('"acceptance_criteria"'))
 }
 
 export function checkpointRows(rng: Rng, projects: ProjectInfo[], tasks: TaskInfo[]): Row[] {
