@@ -1,7 +1,9 @@
 // Local resources (issue 8): the backup hits a file-size limit (ulimit -f: the copy's write fails
-// with EFBIG) — a clear error naming the cause, the workspace unchanged, no backup listed as
-// complete, and the next run without the limit succeeds.
+// with EFBIG) or a full disk (a small tmpfs mounted on .ferry/backups: ENOSPC, or SQLITE_FULL for
+// the database copy) — a clear error naming the file and the cause, the workspace unchanged, no
+// backup listed as complete, and the next run with the limit lifted (the tmpfs grown) succeeds.
 import { spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDemoWorkspace } from '../../electron/core/workspace/demo/index'
@@ -9,11 +11,16 @@ import { FERRY_BIN, tempDir } from '../support/paths'
 import { errorProblems, ferryRunner, type Run } from '../support/faults/cli'
 import { changedBytes, workspaceFingerprint } from '../support/faults/fingerprint'
 import { score } from '../support/faults/scorecard'
+import { mountTmpfs, remountTmpfs, tmpfsUnavailable, unmount } from '../support/faults/tmpfs'
 
 const tmp = tempDir('ferry-faults-local-')
 const ws = join(tmp.dir, 'ws')
 const configHome = join(tmp.dir, 'config')
 const ferry = ferryRunner(configHome)
+// A workspace of its own for the disk-full test, its backups folder on a tmpfs.
+const wsFull = join(tmp.dir, 'ws-full')
+const backupsFull = join(wsFull, '.ferry', 'backups')
+const noTmpfs = tmpfsUnavailable()
 
 /** `ferry …` under `ulimit -f <kb>`: no file it writes may grow past that many KiB. */
 function ferryLimited(kb: number, args: string[]): Run {
@@ -44,7 +51,13 @@ describe('local resources', () => {
   beforeAll(async () => {
     await createDemoWorkspace(ws, { events: 3000, seed: 21 })
   })
-  afterAll(() => tmp.cleanup())
+  afterAll(() => {
+    try {
+      unmount(backupsFull)
+    } finally {
+      tmp.cleanup()
+    }
+  })
 
   it('fails a backup that hits the file-size limit clearly, changes nothing, and succeeds once the limit is gone', () => {
     const before = workspaceFingerprint(ws)
@@ -66,4 +79,63 @@ describe('local resources', () => {
     expect(verified.json.backups[0].verified).toBe(true)
     score.fault('file-size limit (EFBIG) during backup', true, 'ulimit -f 1024')
   })
+
+  it.skipIf(noTmpfs !== null)(
+    `fails a backup on a full disk (ENOSPC, SQLITE_FULL) clearly, naming the file; nothing listed; succeeds once there is space${noTmpfs ? ` — skipped: ${noTmpfs}` : ''}`,
+    async () => {
+      await createDemoWorkspace(wsFull, { events: 3000, seed: 22 })
+      const claude = join(wsFull, '.claude')
+      const db = statSync(join(claude, 'state.db')).size
+      // The other files of .claude/, in whole tmpfs pages: with room for them and 256 KiB more,
+      // only the 3 MB database copy runs out of space.
+      const files = Object.keys(workspaceFingerprint(wsFull))
+        .filter((f) => f !== '.claude/state.db')
+        .reduce((n, f) => n + Math.ceil(statSync(join(wsFull, f)).size / 4096) * 4096, 0)
+      expect(db).toBeGreaterThan(files + 1024 * 1024)
+      mkdirSync(backupsFull, { recursive: true })
+      const before = workspaceFingerprint(wsFull)
+      const full = (r: Run): void => {
+        expect(errorProblems(r)).toEqual([])
+        expect(r.json.error.code).toBe('BACKUP_DISK_FULL')
+        expect(r.json.error.message).toMatch(
+          /disk holding \.ferry\/backups is full \(no space left/,
+        )
+        expect(r.json.error.hint).toMatch(/Free space on that disk, then run the backup again/)
+        // Nothing half-written stays, and nothing is listed as a backup.
+        expect(readdirSync(backupsFull)).toEqual([])
+        const listed = ferry.run(['backups', '-w', wsFull, '--json'])
+        expect(listed.code).toBe(0)
+        expect(listed.json.backups).toEqual([])
+        expect(workspaceFingerprint(wsFull)).toEqual(before)
+      }
+
+      // 64 KiB: a plain file's streamed copy fails with ENOSPC.
+      mountTmpfs(backupsFull, '64k')
+      const tiny = ferry.run(['backup', '-w', wsFull, '--json'])
+      full(tiny)
+      const named = /^(\.claude\/\S+) could not be backed up/.exec(tiny.json.error.message)
+      expect(named, tiny.json.error.message).not.toBeNull()
+      expect(statSync(join(wsFull, named![1]!)).isFile()).toBe(true)
+
+      // Room for everything but the database: its copy through the backup API fails (SQLITE_FULL).
+      remountTmpfs(backupsFull, `${Math.ceil((files + 256 * 1024) / 1024)}k`)
+      const dbFull = ferry.run(['backup', '-w', wsFull, '--json'])
+      full(dbFull)
+      expect(dbFull.json.error.message).toMatch(/^\.claude\/state\.db could not be backed up/)
+      expect(dbFull.json.error.message).toContain('SQLITE_FULL')
+
+      // Space freed: the same command succeeds, and the backup verifies.
+      remountTmpfs(backupsFull, '64m')
+      const ok = ferry.run(['backup', '-w', wsFull, '--json'])
+      expect(ok.code, ok.stderr.slice(-1500)).toBe(0)
+      const verified = ferry.run(['backups', '-w', wsFull, '--json'])
+      expect(verified.json.backups).toHaveLength(1)
+      expect(verified.json.backups[0].verified).toBe(true)
+      const after = workspaceFingerprint(wsFull)
+      score.source(changedBytes(wsFull, before, after), 'backup on a full disk')
+      expect(after).toEqual(before)
+      score.fault('disk full (ENOSPC) during backup', true, `tmpfs 64k: ${named![1]}`)
+      score.fault('disk full (SQLITE_FULL) during backup', true, 'tmpfs without room for state.db')
+    },
+  )
 })

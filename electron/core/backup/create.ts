@@ -5,6 +5,7 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
 import { fsyncDir } from '../fs/atomic'
+import { isDiskFullCode } from '../fs/disk-full'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
 import type { WorkspacePaths } from '../workspace/resolve'
@@ -21,6 +22,7 @@ import {
 } from './manifest'
 import { claim, release, removeStale } from './stale'
 import { verifyBackup, writeVerification } from './verify'
+import { backupDiskFull } from './write-errors'
 import { listTree } from './walk'
 
 export interface BackupEvidence extends Record<string, unknown> {
@@ -150,6 +152,13 @@ export async function createBackup(
     return evidence(manifest, relPath(paths.root, final), backupMs)
   } catch (err) {
     await rm(tmp, { recursive: true, force: true }).catch(() => undefined)
+    // The manifest, the verification record or a folder could not be written: name it.
+    const e = err as NodeJS.ErrnoException
+    if (!(err instanceof FerryError) && isDiskFullCode(e.code))
+      throw backupDiskFull(
+        `The backup could not be written${e.path ? ` (${relPath(paths.root, e.path)})` : ''}`,
+        e.code!,
+      )
     throw err
   }
 }

@@ -4,6 +4,8 @@
 import { lstat, mkdir, readlink, rm } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
+import { isDiskFullCode } from '../fs/disk-full'
+import { backupDiskFull } from './write-errors'
 import type { JobContext } from '../jobs/job'
 import { copyListedFile, hashFile } from './files'
 import type { ManifestEntry } from './manifest'
@@ -24,6 +26,15 @@ export async function takeEntry(
   } catch (err) {
     if (err instanceof FerryError) throw err
     const code = (err as NodeJS.ErrnoException).code
+    // Writing the copy failed, not reading the file: the cause is where the backup goes.
+    if (isDiskFullCode(code)) throw backupDiskFull(`${e.path} could not be backed up`, code!)
+    if (code === 'EFBIG') {
+      throw new FerryError(
+        'BACKUP_WRITE_FAILED',
+        `${e.path} could not be backed up: its copy in .ferry/backups hit the file-size limit (EFBIG)`,
+        'Lift the file-size limit (ulimit -f) for Ferry, then run the backup again. The workspace was not changed.',
+      )
+    }
     const denied = code === 'EACCES' || code === 'EPERM'
     throw new FerryError(
       'BACKUP_FILE_FAILED',

@@ -15,7 +15,9 @@ import {
 } from 'node:fs'
 import Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
+import { noRoomFor } from '../fs/disk-full'
 import { throwIfCancelled } from '../jobs/job'
+import { backupDiskFull } from './write-errors'
 import type { SqliteFacts } from './manifest'
 
 const BUSY_TIMEOUT_MS = 15_000
@@ -56,13 +58,22 @@ export async function backupSqlite(
       if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') {
         page1 = readAt(raw, Number(db.pragma('page_size', { simple: true })))
       }
-      await db.backup(dest, {
-        progress: ({ totalPages, remainingPages }) => {
-          if (opts.signal) throwIfCancelled(opts.signal)
-          opts.onPages?.(totalPages - remainingPages, totalPages)
-          return PAGES_PER_STEP
-        },
-      })
+      try {
+        await db.backup(dest, {
+          progress: ({ totalPages, remainingPages }) => {
+            if (opts.signal) throwIfCancelled(opts.signal)
+            opts.onPages?.(totalPages - remainingPages, totalPages)
+            return PAGES_PER_STEP
+          },
+        })
+      } catch (err) {
+        // SQLITE_FULL is a full disk or a file-size limit (the partial copy is gone by now):
+        // too little room left for the database where the copy goes says which; otherwise
+        // describe() below keeps the wording that covers both.
+        if (sqliteCode(err) === 'SQLITE_FULL' && noRoomFor(dest, sourceBytes(src)))
+          throw backupDiskFull(`${label} could not be backed up`, 'SQLITE_FULL')
+        throw err
+      }
     })
   } finally {
     closeSync(raw)
@@ -70,6 +81,12 @@ export async function backupSqlite(
   if (!hadSideFiles) tidySideFiles(src)
   if (page1) alignHeader(dest, page1)
   return checkCopy(dest, label)
+}
+
+/** The database's bytes with its -wal (an upper bound of what its copy needs). */
+function sourceBytes(src: string): number {
+  const size = (p: string): number => (existsSync(p) ? statSync(p).size : 0)
+  return size(src) + size(`${src}-wal`)
 }
 
 /** Opens `src` read-only and runs `fn` inside one read transaction (one committed snapshot). */

@@ -5,6 +5,7 @@
 import pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import { redactSecrets, redactUrl, secretsInUrl } from '../postgres/redact'
+import { isTransientPgError, RECONNECT_WINDOW_MS } from './retry'
 
 export interface PoolOptions {
   max: number
@@ -50,15 +51,43 @@ export function createPool(url: string, opts: PoolOptions): pg.Pool {
   return pool
 }
 
+/** Pools that have had a session: their server was there earlier in this run. */
+const reached = new WeakSet<pg.Pool>()
+
+/**
+ * A session from the pool. A pool's first connection fails at once (a wrong URL, a server that is
+ * down, must not make anyone wait); once the pool has reached its server, a refused connection
+ * (ECONNREFUSED, 57P03 "the database system is starting up", a reset) is the server restarting —
+ * a crash, a failover — so it is retried with backoff for up to RECONNECT_WINDOW_MS.
+ */
 export async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
-  try {
-    return await pool.connect()
-  } catch (err) {
-    throw new FerryError(
-      'TARGET_UNREACHABLE',
-      `Cannot connect to ${redactUrl(url)}: ${redactSecrets((err as Error).message, secretsInUrl(url))}`,
-      'Check that the server is running, and the URL (host, port, user, database, password).',
-    )
+  const deadline = Date.now() + RECONNECT_WINDOW_MS
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const client = await pool.connect()
+      reached.add(pool)
+      return client
+    } catch (err) {
+      const why = redactSecrets((err as Error).message, secretsInUrl(url))
+      const wait = Math.min(200 * 2 ** (attempt - 1), 2_000)
+      if (reached.has(pool) && isTransientPgError(err)) {
+        if (Date.now() + wait < deadline) {
+          await new Promise((res) => setTimeout(res, wait))
+          continue
+        }
+        // It was there earlier in this run: not a wrong URL but a server that went away.
+        throw new FerryError(
+          'TARGET_CONNECTION_LOST',
+          `${redactUrl(url)} stopped accepting connections during the run and was still unreachable after ${RECONNECT_WINDOW_MS / 1000} s: ${why}`,
+          'Nothing of an unfinished batch was committed. Check that the server is running again, then run the same command again to resume from the ledger.',
+        )
+      }
+      throw new FerryError(
+        'TARGET_UNREACHABLE',
+        `Cannot connect to ${redactUrl(url)}: ${why}`,
+        'Check that the server is running, and the URL (host, port, user, database, password).',
+      )
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 import type pg from 'pg'
 import { ledgerDdl } from './ledger'
 import { q, qq } from './names'
+import { ddlStopError } from './target-errors'
 import type { ForeignKeyPlan, MigrationPlan, TablePlan } from './types'
 
 export function createTableSql(schema: string, t: TablePlan): string {
@@ -89,6 +90,8 @@ export async function tableKeys(
       )
       out.push({ ...base, status: 'created', detail: null })
     } catch (err) {
+      const stop = ddlStopError(err, `creating ${k.kind} "${k.name}" of table "${t.source}"`)
+      if (stop) throw stop
       out.push({
         ...base,
         status: 'failed',
@@ -117,6 +120,8 @@ export async function tableKeys(
         detail: ix.method === 'gin' ? 'GIN index of the migration plan' : null,
       })
     } catch (err) {
+      const stop = ddlStopError(err, `creating index "${ix.name}" of table "${t.source}"`)
+      if (stop) throw stop
       out.push({ ...base, status: 'failed', detail: `not created: ${errText(err)}` })
     }
   }
@@ -142,6 +147,8 @@ export async function foreignKey(
       )
       existing = { validated: false }
     } catch (err) {
+      const stop = ddlStopError(err, `creating foreign key "${fk.name}" of table "${t.source}"`)
+      if (stop) throw stop
       return { ...base, status: 'failed', detail: `not created: ${errText(err)}` }
     }
   }
@@ -150,6 +157,8 @@ export async function foreignKey(
     await c.query(`ALTER TABLE ${T} VALIDATE CONSTRAINT ${q(fk.name)}`)
     return { ...base, status: 'created', detail: null }
   } catch (err) {
+    const stop = ddlStopError(err, `validating foreign key "${fk.name}" of table "${t.source}"`)
+    if (stop) throw stop
     const orphans = await countOrphans(c, schema, t.target, fk)
     return {
       ...base,

@@ -25,8 +25,8 @@ export const migrateArgs = (file: string, schema: string, url = PG_URL): string[
 ]
 
 /** The user tables of a migrated schema (Ferry's own ferry_* bookkeeping left out). */
-export async function userFingerprint(schema: string): Promise<Fingerprint> {
-  const fp = await pgFingerprint(PG_URL, schema)
+export async function userFingerprint(schema: string, url = PG_URL): Promise<Fingerprint> {
+  const fp = await pgFingerprint(url, schema)
   return Object.fromEntries(Object.entries(fp).filter(([t]) => !t.startsWith('ferry_')))
 }
 
@@ -59,10 +59,11 @@ export async function expectConverged(
   schema: string,
   golden: Fingerprint,
   test: string,
+  url = PG_URL,
 ): Promise<void> {
   expect(resumed.code, resumed.stderr.slice(-2000)).toBe(0)
   expect(resumed.json?.validation?.equal).toBe(true)
-  const got = await userFingerprint(schema)
+  const got = await userFingerprint(schema, url)
   const d = rowDelta(golden, got)
   score.rows(d.lost, d.duplicated, test)
   expect(d).toEqual({ lost: 0, duplicated: 0 })

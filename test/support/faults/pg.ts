@@ -6,8 +6,9 @@ export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.
 export async function pgQuery<T extends pg.QueryResultRow = Record<string, unknown>>(
   sql: string,
   params: unknown[] = [],
+  url = PG_URL,
 ): Promise<T[]> {
-  const client = new pg.Client({ connectionString: PG_URL, options: '-c TimeZone=UTC' })
+  const client = new pg.Client({ connectionString: url, options: '-c TimeZone=UTC' })
   client.on('error', () => undefined)
   await client.connect()
   try {
