@@ -1,6 +1,7 @@
 // Bundles the Electron entry points into dist-electron/: the main process, the sandboxed preload
-// (which must be one CommonJS file) and the worker that utilityProcess forks. Packages that carry
-// native or binary files stay external and are loaded from node_modules at run time.
+// (which must be one CommonJS file), the worker that utilityProcess forks and the migration's load
+// threads. Packages that carry native or binary files stay external and are loaded from
+// node_modules at run time.
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -29,9 +30,11 @@ const entries = [
   // A sandboxed preload has no __filename and may require only electron, events, timers and url.
   { in: 'electron/preload/preload.ts', out: 'preload.cjs', shim: false },
   { in: 'electron/core/jobs/worker.ts', out: 'worker.cjs', shim: true },
+  // The migration's load threads (pgmigrate/load-threads.ts finds it beside worker.cjs).
+  { in: 'electron/core/pgmigrate/load-worker.ts', out: 'load-worker.cjs', shim: true },
 ]
 
-/** Bundles the three entries into outdir (dist-electron/ by default); returns the files written. */
+/** Bundles the entries into outdir (dist-electron/ by default); returns the files written. */
 export async function buildElectron({ outdir = path.join(root, 'dist-electron') } = {}) {
   const missing = entries.filter((e) => !existsSync(path.join(root, e.in))).map((e) => e.in)
   if (missing.length > 0) throw new Error(`Cannot bundle: missing ${missing.join(', ')}`)

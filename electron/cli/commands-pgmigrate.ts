@@ -26,6 +26,8 @@ interface Opts {
   workers: number
   validate: boolean
   batchRows?: number
+  threads?: 'auto' | 'on' | 'off'
+  splitRows?: number
   json?: boolean
   onViolation?: ViolationChoice
   identifiers?: 'preserve' | 'lower'
@@ -101,8 +103,18 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
     )
     .requiredOption('--target <postgres-url>', TARGET_HELP)
     .option('--schema <name>', 'target schema (created; default: the file name)', schemaName)
-    .option('--workers <n>', 'tables loaded in parallel', count('--workers', 1, 64), 2)
+    .option('--workers <n>', 'tables (and parts of large tables) loaded in parallel', count('--workers', 1, 64), 2)
     .option('--batch-rows <n>', 'rows per committed batch', count('--batch-rows', 1, 1_000_000))
+    .option(
+      '--threads <mode>',
+      'load on worker threads: auto (default: with 2+ workers and 50,000+ rows) | on | off',
+      oneOf('--threads', ['auto', 'on', 'off'] as const),
+    )
+    .option(
+      '--split-rows <n>',
+      'tables with more rows are split into key ranges loaded side by side (default 200000; fixed at the first run)',
+      count('--split-rows', 1, 1_000_000_000),
+    )
     .option('--no-validate', 'skip the row count + checksum comparison after the load')
     .option(
       '--on-violation <choice>',
@@ -205,6 +217,8 @@ async function migrateCommand(file: string, o: Opts): Promise<number> {
     workers: o.workers,
     validate: o.validate,
     batchRows: o.batchRows,
+    threads: o.threads,
+    splitRows: o.splitRows,
     onViolation: o.onViolation,
     choices: o.choice,
     identifiers: o.identifiers,

@@ -11,7 +11,7 @@
 // A row's canonical text is its fields through quote_nullable() joined by ','; its hash is the
 // first 8 bytes of md5(row text) as a signed 64-bit integer; a table's checksum is the exact sum
 // of its rows' hashes (order-independent; a changed, missing or duplicated row changes it).
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { canonicalJsonb } from './json-canon'
 import { q } from './names'
 import { decimalShape, float8Text, isoTimestampText, numericText, quoteNullable } from './scalars'
@@ -148,8 +148,8 @@ export function checksumSql(
 export function rowHash(fields: (string | null)[]): bigint {
   let text = quoteNullable(fields[0] ?? null)
   for (let i = 1; i < fields.length; i++) text += ',' + quoteNullable(fields[i] ?? null)
-  // A latin1 digest string is several times cheaper than a Buffer per row.
-  const d = createHash('md5').update(text, 'utf8').digest('binary')
+  // A one-shot latin1 digest string: no Hash object nor Buffer per row (half the cost).
+  const d = hash('md5', text, 'binary')
   const hi =
     ((d.charCodeAt(0) << 24) |
       (d.charCodeAt(1) << 16) |

@@ -13,6 +13,8 @@ import { schemaStep } from './schema-step'
 import { poolingStep } from './pooling-step'
 import { migrateDetail } from './load-tracker'
 import { deltaSync } from './delta'
+import { resumeAfterLostConnection } from './retry'
+import { targetDiskFull } from './target-errors'
 
 const Common = z.object({
   file: z.string().min(1),
@@ -28,6 +30,8 @@ const MigrateParams = Common.extend({
   choices: z.record(z.string(), ViolationChoiceSchema).optional(),
   batchRows: z.number().int().min(1).max(1_000_000).optional(),
   batchBytes: z.number().int().min(1024).optional(),
+  threads: z.enum(['auto', 'on', 'off']).optional(),
+  splitRows: z.number().int().min(1).optional(),
 })
 
 const DeltaParams = Common.extend({
@@ -69,31 +73,45 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
   },
   'pgmigrate:migrate': async (params, ctx) => {
     const p = MigrateParams.parse(params)
-    return migrateSqlite({
-      file: p.file,
-      url: p.targetUrl,
-      schema: p.schema,
-      workers: p.workers,
-      validate: p.validate,
-      batchRows: p.batchRows,
-      batchBytes: p.batchBytes,
-      identifiers: p.identifiers,
-      types: p.types,
-      onViolation: p.onViolation,
-      choices: p.choices,
-      signal: ctx.signal,
-      log: (level, message) => ctx.log(level, message),
-      onProgress: (pr) => {
-        const unit = pr.phase === 'load' || pr.phase === 'validate' ? 'rows' : 'tables'
-        ctx.progress(
-          pr.done,
-          pr.total,
-          unit,
-          `${PHASE_LABEL[pr.phase]}${pr.table ? ` ${pr.table}` : ''}`,
-          migrateDetail(p.schema, pr),
-        )
-      },
-    })
+    // A server restart ends every session of the run, the lock holder's too: the run resumes
+    // from the ledger (bounded); a full disk outside the batches is named as such.
+    const migrate = () =>
+      migrateSqlite({
+        file: p.file,
+        url: p.targetUrl,
+        schema: p.schema,
+        workers: p.workers,
+        validate: p.validate,
+        batchRows: p.batchRows,
+        batchBytes: p.batchBytes,
+        threads: p.threads,
+        splitRows: p.splitRows,
+        identifiers: p.identifiers,
+        types: p.types,
+        onViolation: p.onViolation,
+        choices: p.choices,
+        signal: ctx.signal,
+        log: (level, message) => ctx.log(level, message),
+        onProgress: (pr) => {
+          const unit = pr.phase === 'load' || pr.phase === 'validate' ? 'rows' : 'tables'
+          ctx.progress(
+            pr.done,
+            pr.total,
+            unit,
+            `${PHASE_LABEL[pr.phase]}${pr.table ? ` ${pr.table}` : ''}`,
+            migrateDetail(p.schema, pr),
+          )
+        },
+      })
+    try {
+      return await resumeAfterLostConnection(migrate, {
+        url: p.targetUrl,
+        signal: ctx.signal,
+        log: (level, message) => ctx.log(level, message),
+      })
+    } catch (err) {
+      throw targetDiskFull(err, `migrating into schema "${p.schema}"`) ?? err
+    }
   },
   'pgmigrate:delta': async (params, ctx) => {
     const p = DeltaParams.parse(params)

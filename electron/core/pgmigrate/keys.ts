@@ -29,6 +29,13 @@ export function keyRangeSql(key: TableKey): string {
     : `(${cols}) >= (${ph}) AND (${cols}) <= (${ph})`
 }
 
+/** `key <op> (?…)`: one bound of a key range (a split table's part, loader.ts). */
+export function keyCmpSql(key: TableKey, op: '>' | '>=' | '<'): string {
+  const cols = keySelectSql(key)
+  const ph = Array.from({ length: keyWidth(key) }, () => '?').join(', ')
+  return key.kind === 'rowid' ? `${cols} ${op} ?` : `(${cols}) ${op} (${ph})`
+}
+
 /** The key's display and storage text. */
 export function keyText(key: TableKey, values: unknown[]): string {
   if (key.kind === 'rowid') return String(values[0])

@@ -92,14 +92,28 @@ export interface RejectRow {
   rowJson: string
 }
 
+/**
+ * A large table is loaded as several parts (key ranges, loader.ts) side by side. Each part numbers
+ * its batches in a block of its own — part p's are p·PART_STRIDE + 1, + 2, … — so batch numbers stay
+ * unique per table with no change to the ledger's layout, an unsplit table (part 0) keeps 1, 2, …,
+ * and the highest batch is still the one furthest along in key order.
+ */
+export const PART_STRIDE = 1_000_000
+
+/** The ledger of a table, or of one part of it: the last batch and the sums. */
 export async function ledgerState(
   client: pg.ClientBase,
   schema: string,
   table: string,
+  part?: number,
 ): Promise<{ last: LedgerBatch | null; rows: number; rejected: number }> {
+  // Reject-queue retries use batch numbers ≤ 0 (rejects.ts): they count in the sums, never as last.
+  const lo = part === undefined ? -2147483648 : part * PART_STRIDE + 1
+  const hi = part === undefined ? 2147483647 : (part + 1) * PART_STRIDE - 1
+  const inPart = part ? 'batch BETWEEN $2 AND $3' : '(batch <= 0 OR batch BETWEEN $2 AND $3)'
   const sum = await client.query<{ rows: string | null; rejected: string | null }>(
-    `SELECT sum(rows)::text AS rows, sum(rejected)::text AS rejected FROM ${qq(schema, 'ferry_ledger')} WHERE table_name = $1`,
-    [table],
+    `SELECT sum(rows)::text AS rows, sum(rejected)::text AS rejected FROM ${qq(schema, 'ferry_ledger')} WHERE table_name = $1 AND ${inPart}`,
+    [table, lo, hi],
   )
   const last = await client.query<{
     batch: number
@@ -110,8 +124,8 @@ export async function ledgerState(
     source_hash: string
     row_hash_sum: string
   }>(
-    `SELECT batch, key_from, key_to, rows, rejected, source_hash, row_hash_sum::text FROM ${qq(schema, 'ferry_ledger')} WHERE table_name = $1 ORDER BY batch DESC LIMIT 1`,
-    [table],
+    `SELECT batch, key_from, key_to, rows, rejected, source_hash, row_hash_sum::text FROM ${qq(schema, 'ferry_ledger')} WHERE table_name = $1 AND batch BETWEEN greatest($2, 1) AND $3 ORDER BY batch DESC LIMIT 1`,
+    [table, lo, hi],
   )
   const l = last.rows[0]
   return {

@@ -64,6 +64,12 @@ export class LoadTracker {
     }
   }
 
+  /** What earlier runs committed, when the table is loaded in parts that each report their own. */
+  setBase(table: string, base: number): void {
+    const t = this.tables.get(table)
+    if (t) t.base = base
+  }
+
   finished(table: string, ok: boolean): void {
     const t = this.tables.get(table)
     if (t) t.status = ok ? 'done' : 'failed'

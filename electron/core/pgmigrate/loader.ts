@@ -13,11 +13,12 @@ import { faultPoint } from '../jobs/faults'
 import { isTransientPgError } from './retry'
 import { throwIfCancelled } from '../jobs/job'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
-import { keyAfterSql, keyRangeSql, keySelectSql, keyValues } from './keys'
+import { keyCmpSql, keyRangeSql, keySelectSql, keyValues } from './keys'
 import {
   insertLedger,
   insertRejects,
   ledgerState,
+  PART_STRIDE,
   rejectedKeys,
   type LedgerBatch,
   type RejectRow,
@@ -39,6 +40,15 @@ export interface LoadOptions {
    * it off: there, rows in already-copied ranges are expected to have changed and are upserted.
    */
   verifyLast?: boolean
+  /** One key range of a split table (parts.ts); absent: the whole table. */
+  part?: LoadPart
+}
+
+/** Keys `from` ≤ key < `to` (null: unbounded), loaded as the table's part `index`. */
+export interface LoadPart {
+  index: number
+  from: string | null
+  to: string | null
 }
 
 export interface TableLoadResult {
@@ -66,25 +76,42 @@ export async function loadTable(
 ): Promise<TableLoadResult> {
   const started = Date.now()
   const codec = makeRowCodec(db, plan)
-  const state = await ledgerState(client, opts.schema, plan.source)
-  if (state.last && opts.verifyLast !== false) await verifyLastBatch(db, client, plan, codec, opts.schema, state.last)
-  let batch = state.last?.batch ?? 0
+  const part = opts.part ?? { index: 0, from: null, to: null }
+  const state = await ledgerState(
+    client,
+    opts.schema,
+    plan.source,
+    opts.part ? part.index : undefined,
+  )
+  if (state.last && opts.verifyLast !== false)
+    await verifyLastBatch(db, client, plan, codec, opts.schema, state.last)
+  const base = part.index * PART_STRIDE
+  let batch = state.last?.batch ?? base
   let after = state.last?.keyTo ?? null
   let loaded = state.rows
   let rejected = state.rejected
-  const resumedBatches = batch
+  const resumedBatches = batch - base
   let retries = 0
   const forced: ForcedRejects = new Map()
   let bytes = 0
   opts.onProgress(plan.source, loaded + rejected, { bytes, rejected })
-  const base = `SELECT ${codec.selectList} FROM ${quoteIdent(plan.source)}`
+  const select = `SELECT ${codec.selectList} FROM ${quoteIdent(plan.source)}`
   const order = ` ORDER BY ${keySelectSql(plan.key)} LIMIT ?`
+  // A part's rows: from ≤ key < to; `after` moves the lower bound past each committed batch.
+  const upper = part.to === null ? [] : [keyCmpSql(plan.key, '<')]
+  const upperValues = part.to === null ? [] : keyValues(plan.key, part.to)
+  const where = (lower: string[]): string => {
+    const all = [...lower, ...upper]
+    return all.length ? ` WHERE ${all.join(' AND ')}` : ''
+  }
+  const firstLower = part.from === null ? [] : [keyCmpSql(plan.key, '>=')]
+  const firstValues = part.from === null ? [] : keyValues(plan.key, part.from)
   const first = db
-    .prepare(base + order)
+    .prepare(select + where(firstLower) + order)
     .raw(true)
     .safeIntegers(true)
   const next = db
-    .prepare(`${base} WHERE ${keyAfterSql(plan.key)}${order}`)
+    .prepare(select + where([keyCmpSql(plan.key, '>')]) + order)
     .raw(true)
     .safeIntegers(true)
   const copySql = `COPY ${qq(opts.schema, plan.target)} (${plan.columns.map((c) => q(c.target)).join(', ')}) FROM STDIN WITH (FORMAT text)`
@@ -93,8 +120,8 @@ export async function loadTable(
     throwIfCancelled(opts.signal)
     const rows =
       after === null
-        ? first.iterate(opts.batchRows)
-        : next.iterate(...keyValues(plan.key, after), opts.batchRows)
+        ? first.iterate(...firstValues, ...upperValues, opts.batchRows)
+        : next.iterate(...keyValues(plan.key, after), ...upperValues, opts.batchRows)
     const written: string[] = []
     let outcome: BatchOutcome
     try {
@@ -147,7 +174,7 @@ export async function loadTable(
     sourceRows: plan.rows,
     loadedRows: loaded,
     rejectedRows: rejected,
-    batches: batch,
+    batches: batch - base,
     resumedBatches,
     retries,
     ms: Date.now() - started,
@@ -161,7 +188,7 @@ interface BatchOutcome {
   rejects: RejectRow[]
   keyFrom: string | null
   keyTo: string | null
-  /** md5 of the batch's COPY text: the ledger's source hash, re-checked on resume. */
+  /** The ledger's source hash, re-checked on resume (batchHash). */
   hash: string
   rowHashSum: bigint
   /** UTF-8 bytes of COPY text sent (for MB/s). */
@@ -195,12 +222,10 @@ async function copyBatch(
     bytes: 0,
     cutShort: false,
   }
-  const md5 = createHash('md5')
   let chunk = ''
   let bytes = 0
   const flush = async (): Promise<void> => {
     if (!chunk) return
-    md5.update(chunk, 'utf8')
     out.bytes += Buffer.byteLength(chunk, 'utf8')
     const ok = stream.write(chunk)
     chunk = ''
@@ -230,9 +255,16 @@ async function copyBatch(
   await flush()
   stream.end()
   await done
-  out.hash = md5.digest('hex')
+  out.hash = batchHash(out.rowHashSum)
   return out
 }
+
+/**
+ * A batch's source hash: the sum of its rows' hashes (canonical.ts), which the loader computes
+ * anyway — so no second hash runs over every byte sent. Ledgers of older runs hold the md5 of the
+ * batch's COPY text instead (32 hex digits); verifyLastBatch recognises both.
+ */
+const batchHash = (rowHashSum: bigint): string => `rh:${rowHashSum}`
 
 /** The row of a refused COPY, from PostgreSQL's error context ("COPY t, line 3, column c: …"). */
 function refusedRow(
@@ -250,6 +282,14 @@ function refusedRow(
 function loadError(err: unknown, plan: TablePlan, batch: number): FerryError {
   if (err instanceof FerryError) return err
   const e = err as { message?: string; code?: string }
+  // A full disk on the server (53100, "could not extend file …") is no fault of the data: name
+  // the cause and the way out (the same wording as target-errors.ts, kept inside this function).
+  if (e.code === '53100')
+    return new FerryError(
+      'TARGET_DISK_FULL',
+      `The PostgreSQL server ran out of disk space while loading table "${plan.source}" (batch ${batch}): ${e.message ?? String(err)} (53100)`,
+      `Batch ${batch} was rolled back: nothing of it was committed. Free space on the PostgreSQL server (the disk or tablespace that holds the target schema), then run the same command again to resume from the ledger.`,
+    )
   return new FerryError(
     'LOAD_FAILED',
     `Loading table "${plan.source}" failed in batch ${batch}: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`,
@@ -273,18 +313,21 @@ async function verifyLastBatch(
     )
     .raw(true)
     .safeIntegers(true)
+  const legacy = !last.sourceHash.startsWith('rh:')
   const md5 = createHash('md5')
+  let sum = 0n
   let rows = 0
   for (const row of st.iterate(
     ...keyValues(plan.key, last.keyFrom),
     ...keyValues(plan.key, last.keyTo),
   ) as IterableIterator<unknown[]>) {
-    const r = codec.encode(row, 'line')
-    if (skip.has(r.key) || r.line === null) continue
-    md5.update(r.line, 'utf8')
+    const r = codec.encode(row, legacy ? 'line' : 'hash')
+    if (skip.has(r.key) || r.rejects !== null) continue
+    if (legacy) md5.update(r.line!, 'utf8')
+    else sum += r.hash
     rows++
   }
-  const hash = md5.digest('hex')
+  const hash = legacy ? md5.digest('hex') : batchHash(sum)
   if (hash !== last.sourceHash || rows !== last.rows) {
     throw new FerryError(
       'SOURCE_CHANGED',

@@ -18,7 +18,10 @@ import {
   type SequenceResult,
 } from './ddl'
 import { rejectSummary } from './ledger'
-import { loadTable, type TableLoadResult } from './loader'
+import type { TableLoadResult } from './loader'
+import { loadTask } from './load-task'
+import { runInThreads, type ThreadTask } from './load-threads'
+import { splitLargeTables, tableParts } from './parts'
 import {
   differentSource,
   insertRun,
@@ -29,12 +32,11 @@ import {
   relationsIn,
 } from './run-state'
 import { sourceFingerprint, translateSchema } from './translate'
-import type { MigrationPlan } from './types'
+import type { MigrationPlan, TablePlan } from './types'
 import { validateSqlite, type ValidationResult } from './validate'
 import { columnReport, type ColumnReport } from './report'
 import { rateTracker } from './progress'
 import { checkSourceIntegrity } from './source-check'
-import { backoff, connectionLost, isTransientPgError, MAX_RECONNECTS } from './retry'
 import { casePreview, type CasePreview } from './case-preview'
 import { checkConstraint, createViews } from './ddl-extra'
 import type { IdentifierPolicy } from './names'
@@ -68,6 +70,13 @@ export interface MigrateOptions {
   identifiers?: IdentifierPolicy
   /** Per-column type choices, "table.column" → type. */
   types?: Record<string, string>
+  /**
+   * Load on worker threads (load-threads.ts): 'auto' (default) when there are several workers and
+   * enough rows to spread; 'on' / 'off' to force it.
+   */
+  threads?: 'auto' | 'on' | 'off' | boolean
+  /** Tables with more rows are split into key ranges loaded side by side (parts.ts). */
+  splitRows?: number
   /** What to do with constraints the data violates (default not-valid: nothing is lost). */
   onViolation?: ViolationChoice
   /** Per-constraint choices, by constraint name. */
@@ -253,6 +262,8 @@ async function ensurePlan(
     onTable: (table, i, count) =>
       progress({ phase: 'profile', done: i, total: count, table, rowsPerSec: null }),
   })
+  // Large tables are cut into key ranges now, and the cut is stored with the plan (parts.ts).
+  splitLargeTables(db, plan, { workers: opts.workers, splitRows: opts.splitRows })
   // Before anything is written: every violating row is known, and a 'stop' choice ends here.
   applyPreflight(
     plan,
@@ -280,84 +291,187 @@ async function loadAll(
 ): Promise<TableLoadResult[]> {
   const total = plan.tables.reduce((n, t) => n + t.rows, 0)
   const rate = rateTracker()
-  // Largest first, so the long tables start early and the small ones fill the gaps.
-  const queue = [...plan.tables].sort((a, b) => b.rows - a.rows)
-  const results = new Map<string, TableLoadResult>()
-  const stop = new AbortController()
-  const signal = AbortSignal.any([opts.signal, stop.signal])
-  const worker = async (): Promise<void> => {
-    for (let t = queue.shift(); t; t = queue.shift()) {
-      throwIfCancelled(signal)
-      let client: pg.PoolClient | null = await connect(pool, opts.url)
-      tracker.started(t.source)
-      try {
-        const loadOpts: Parameters<typeof loadTable>[3] = {
-          schema: opts.schema,
-          batchRows: opts.batchRows ?? 10_000,
-          batchBytes: opts.batchBytes ?? 32 * 1024 * 1024,
-          signal,
-          onProgress: (table, n, sent) => {
-            tracker.update(table, n, sent)
-            const sum = tracker.sum()
-            progress({
-              phase: 'load',
-              done: sum,
-              total,
-              table,
-              rowsPerSec: rate(sum),
-              tables: tracker.snapshot(),
-              loadMs: tracker.elapsedMs(),
-            })
-          },
-        }
-        let r: TableLoadResult | null = null
-        for (let attempt = 1; !r; attempt++) {
-          try {
-            r = await loadTable(db, client!, t, loadOpts)
-          } catch (err) {
-            if (!isTransientPgError(err)) throw err
-            if (attempt > MAX_RECONNECTS) throw connectionLost(t.source, attempt, err)
-            // The broken connection is destroyed, not returned; the next one resumes from the ledger.
-            client!.release(true)
-            client = null
-            opts.log?.(
-              'warn',
-              `Lost the connection while loading "${t.source}" (${(err as Error).message}); retrying on a fresh connection from the ledger`,
-            )
-            await backoff(attempt, signal)
-            client = await connect(pool, opts.url)
-          }
-        }
-        results.set(t.source, r)
-        tracker.finished(t.source, true)
-        const sum = tracker.sum()
-        progress({
-          phase: 'load',
-          done: sum,
-          total,
-          table: t.source,
-          rowsPerSec: rate(sum),
-          tables: tracker.snapshot(),
-          loadMs: tracker.elapsedMs(),
-        })
-      } catch (err) {
-        tracker.finished(t.source, false)
-        stop.abort()
-        throw err
-      } finally {
-        client?.release()
-      }
+  // Whole tables and the parts of split ones (parts.ts); largest first, so the long ones start
+  // early and the small ones fill the gaps.
+  const tasks: ThreadTask[] = plan.tables
+    .flatMap((t) => tableParts(t).map((part) => ({ plan: t, part })))
+    .sort((a, b) => partRows(b.plan) - partRows(a.plan))
+    .map((t, id) => ({ id, ...t }))
+  const agg = new PartSums(plan.tables)
+  const report = (table: string): void => {
+    const sum = tracker.sum()
+    progress({
+      phase: 'load',
+      done: sum,
+      total,
+      table,
+      rowsPerSec: rate(sum),
+      tables: tracker.snapshot(),
+      loadMs: tracker.elapsedMs(),
+    })
+  }
+  const onStart = (t: ThreadTask): void => {
+    if (agg.start(t)) tracker.started(t.plan.source)
+  }
+  const onProgress = (t: ThreadTask, done: number, bytes: number, rejected: number): void => {
+    const s = agg.progress(t, done, bytes, rejected)
+    tracker.update(t.plan.source, s.done, { bytes: s.bytes, rejected: s.rejected })
+    tracker.setBase(t.plan.source, s.base)
+    report(t.plan.source)
+  }
+  const onDone = (t: ThreadTask, r: TableLoadResult): void => {
+    if (agg.done(t, r)) {
+      tracker.finished(t.plan.source, true)
+      report(t.plan.source)
     }
   }
-  const outcomes = await Promise.allSettled(
-    Array.from({ length: Math.max(1, opts.workers) }, worker),
-  )
-  // The first real failure, not the cancellations it caused in the other workers.
-  const errors = outcomes
-    .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
-    .map((o) => o.reason as unknown)
-  if (errors.length) throw errors.find((e) => !isCancel(e)) ?? errors[0]
-  return plan.tables.map((t) => results.get(t.source)!)
+  const onFailed = (t: ThreadTask): void => tracker.finished(t.plan.source, false)
+  const batchRows = opts.batchRows ?? 10_000
+  const batchBytes = opts.batchBytes ?? 32 * 1024 * 1024
+  if (useThreads(opts, total, tasks.length)) {
+    await runInThreads(tasks, {
+      threads: opts.workers,
+      data: { file: opts.file, url: opts.url, schema: opts.schema, batchRows, batchBytes },
+      signal: opts.signal,
+      onStart,
+      onProgress,
+      onDone,
+      onFailed,
+      log: opts.log,
+    })
+  } else {
+    const queue = [...tasks]
+    const stop = new AbortController()
+    const signal = AbortSignal.any([opts.signal, stop.signal])
+    const worker = async (): Promise<void> => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        throwIfCancelled(signal)
+        const task = t
+        onStart(task)
+        try {
+          const r = await loadTask(
+            db,
+            pool,
+            opts.url,
+            task.plan,
+            {
+              schema: opts.schema,
+              batchRows,
+              batchBytes,
+              part: task.part,
+              signal,
+              onProgress: (_table, n, sent) =>
+                onProgress(task, n, sent?.bytes ?? 0, sent?.rejected ?? 0),
+            },
+            opts.log,
+          )
+          onDone(task, r)
+        } catch (err) {
+          onFailed(task)
+          stop.abort()
+          throw err
+        }
+      }
+    }
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: Math.max(1, opts.workers) }, worker),
+    )
+    // The first real failure, not the cancellations it caused in the other workers.
+    const errors = outcomes
+      .filter((o): o is PromiseRejectedResult => o.status === 'rejected')
+      .map((o) => o.reason as unknown)
+    if (errors.length) throw errors.find((e) => !isCancel(e)) ?? errors[0]
+  }
+  return plan.tables.map((t) => agg.result(t))
+}
+
+/** Rows of one part of the table (for ordering the tasks, largest first). */
+const partRows = (t: TablePlan): number => t.rows / ((t.parts?.length ?? 0) + 1)
+
+/**
+ * Threads pay off once there is CPU work to spread: several workers and a load of some size.
+ * FERRY_LOAD_THREADS=on|off overrides (tests use it to run the threaded path on small data).
+ */
+function useThreads(opts: MigrateOptions, rows: number, tasks: number): boolean {
+  const forced = opts.threads ?? process.env.FERRY_LOAD_THREADS
+  if (forced === 'on' || forced === true) return true
+  if (forced === 'off' || forced === false) return false
+  return opts.workers > 1 && tasks > 1 && rows >= THREAD_MIN_ROWS
+}
+
+/** Below this many rows a load is over before threads would have started. */
+const THREAD_MIN_ROWS = 50_000
+
+/** A table's counters and result, summed over its parts. */
+class PartSums {
+  private readonly parts = new Map<
+    string,
+    { n: number; started: number; finished: number; results: TableLoadResult[] }
+  >()
+  private readonly reports = new Map<
+    number,
+    { done: number; bytes: number; rejected: number; base: number }
+  >()
+  private readonly tablesOf = new Map<string, Set<number>>()
+  private readonly firstStart = new Map<string, number>()
+
+  constructor(tables: readonly TablePlan[]) {
+    for (const t of tables)
+      this.parts.set(t.source, { n: tableParts(t).length, started: 0, finished: 0, results: [] })
+  }
+
+  /** True for the table's first part. */
+  start(t: ThreadTask): boolean {
+    const p = this.parts.get(t.plan.source)!
+    if (p.started++ === 0) this.firstStart.set(t.plan.source, Date.now())
+    return p.started === 1
+  }
+
+  progress(
+    t: ThreadTask,
+    done: number,
+    bytes: number,
+    rejected: number,
+  ): { done: number; bytes: number; rejected: number; base: number } {
+    const prev = this.reports.get(t.id)
+    this.reports.set(t.id, { done, bytes, rejected, base: prev ? prev.base : done })
+    const ids = this.tablesOf.get(t.plan.source) ?? new Set<number>()
+    ids.add(t.id)
+    this.tablesOf.set(t.plan.source, ids)
+    const sum = { done: 0, bytes: 0, rejected: 0, base: 0 }
+    for (const id of ids) {
+      const r = this.reports.get(id)!
+      sum.done += r.done
+      sum.bytes += r.bytes
+      sum.rejected += r.rejected
+      sum.base += r.base
+    }
+    return sum
+  }
+
+  /** True once the table's last part is done. */
+  done(t: ThreadTask, r: TableLoadResult): boolean {
+    const p = this.parts.get(t.plan.source)!
+    p.results.push(r)
+    return ++p.finished === p.n
+  }
+
+  result(t: TablePlan): TableLoadResult {
+    const rs = this.parts.get(t.source)!.results
+    const sum = (f: (r: TableLoadResult) => number): number => rs.reduce((n, r) => n + f(r), 0)
+    return {
+      table: t.source,
+      target: t.target,
+      sourceRows: t.rows,
+      loadedRows: sum((r) => r.loadedRows),
+      rejectedRows: sum((r) => r.rejectedRows),
+      batches: sum((r) => r.batches),
+      resumedBatches: sum((r) => r.resumedBatches),
+      retries: sum((r) => r.retries),
+      // Wall time from the first part's start to the last part's end.
+      ms: rs.length === 1 ? rs[0]!.ms : Date.now() - (this.firstStart.get(t.source) ?? Date.now()),
+    }
+  }
 }
 
 const isCancel = (err: unknown): boolean => (err as { code?: string })?.code === 'CANCELLED'

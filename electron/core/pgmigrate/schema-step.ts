@@ -7,6 +7,7 @@
 // the step can be re-run with other options: the old migration is undone and replaced.
 import { existsSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { availableParallelism } from 'node:os'
 import type pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import { memoryDbPath } from '../import/memory-db'
@@ -28,6 +29,7 @@ import { differentSource, insertRun, notOurs, readRun, relationsIn } from './run
 import type { SchemaOptions } from './schema-options'
 import { OPTIONS_FILE } from './schema-options'
 import { sourceFingerprint, translateSchema } from './translate'
+import { splitLargeTables } from './parts'
 import type { MigrationPlan } from './types'
 
 export const SCHEMA_MIGRATION = { version: 1, slug: 'enhanced_schema' } as const
@@ -96,6 +98,8 @@ async function prepareLocked(
   }
 
   const plan = translateSchema(db, { schema: o.schema, identifiers: o.options.identifiers, types: o.options.types })
+  // The split of large tables is part of the stored plan (parts.ts), as p3.migrate's workers will use it.
+  splitLargeTables(db, plan, { workers: Math.max(1, Math.min(4, availableParallelism())) })
   // The pre-flight runs before anything is written: a 'stop' choice with violations throws here.
   applyPreflight(plan, runPreflight(db, plan, { onViolation: o.options.onViolation, choices: o.options.choices }))
   const up = migrationUpSql(plan, source)

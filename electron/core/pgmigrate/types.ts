@@ -100,6 +100,11 @@ export interface TablePlan {
   /** SQLite's AUTOINCREMENT counter (sqlite_sequence), as text; null when the table has none. */
   autoincrementSeq: string | null
   rows: number
+  /**
+   * Split points of a large table, as key texts: it is loaded as parts [-∞, p1), [p1, p2), …
+   * side by side (parts.ts). Absent: one part (and in plans of older runs).
+   */
+  parts?: string[]
 }
 
 export interface Finding {
