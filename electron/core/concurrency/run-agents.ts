@@ -1,49 +1,20 @@
 // Runs N simulated agents at once (one worker thread and one connection each) and summarises the
 // run. Every agent opens its store first; the clock starts when all are ready and `go` is sent.
 // On PostgreSQL a monitor connection samples how many of the agents' sessions wait on a lock.
-import { mkdirSync, rmSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { SimAgentConfig, SimAgentResult } from './mix'
 import { LOCK_WAIT_MS, opStats, type OpStats } from './stats'
+import { bundledThreadEntry } from '../threads/entry'
 
-const TSX_ENTRY = new URL('./sim-entry.mjs', import.meta.url)
-const REPO = fileURLToPath(new URL('../../../', import.meta.url))
-let bundled: Promise<URL> | null = null
-
-/**
- * The simulated agent as one plain-JS file, bundled once per process with esbuild (a dependency
- * of tsx): loading it in each worker is several times faster than transpiling through tsx in
- * every thread. It lives under node_modules/.cache so its imports (pg, better-sqlite3, zod)
- * resolve from the project's node_modules. Falls back to the tsx entry if bundling fails.
- */
-function simEntry(): Promise<URL> {
-  bundled ??= (async () => {
-    try {
-      const esbuild = await import('esbuild')
-      const out = join(REPO, 'node_modules', '.cache', 'ferry-sim', `sim-agent-${process.pid}.mjs`)
-      mkdirSync(dirname(out), { recursive: true })
-      await esbuild.build({
-        entryPoints: [fileURLToPath(new URL('./sim-agent.ts', import.meta.url))],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        packages: 'external',
-        outfile: out,
-        logLevel: 'silent',
-      })
-      process.once('exit', () => rmSync(out, { force: true }))
-      return pathToFileURL(out)
-    } catch {
-      return TSX_ENTRY
-    }
-  })()
-  return bundled
-}
+/** The simulated agent's thread script (threads/entry.ts: bundled once, or through tsx). */
+const simEntry = (): Promise<URL> =>
+  bundledThreadEntry(
+    new URL('./sim-agent.ts', import.meta.url),
+    new URL('./sim-entry.mjs', import.meta.url),
+  )
 
 export interface RunOptions {
   backend: 'sqlite' | 'postgres'
@@ -138,7 +109,12 @@ export async function runAgents(o: RunOptions): Promise<RunResult> {
   o.signal?.addEventListener('abort', stopAll, { once: true })
   try {
     await allReady
-    if (fatal.length) throw new FerryError('SIM_AGENT_FAILED', `Simulated agents could not start: ${fatal.slice(0, 3).join('; ')}`, 'Check the database the run uses (see the log).')
+    if (fatal.length)
+      throw new FerryError(
+        'SIM_AGENT_FAILED',
+        `Simulated agents could not start: ${fatal.slice(0, 3).join('; ')}`,
+        'Check the database the run uses (see the log).',
+      )
     const sampler = o.backend === 'postgres' ? lockSampler(o.url!) : null
     const t0 = performance.now()
     workers.forEach((w) => w.postMessage({ type: 'go' }))
@@ -147,7 +123,12 @@ export async function runAgents(o: RunOptions): Promise<RunResult> {
     const wallMs = performance.now() - t0
     await beside
     const sampled = sampler ? await sampler.stop() : null
-    if (fatal.length) throw new FerryError('SIM_AGENT_FAILED', `Simulated agents failed: ${fatal.slice(0, 3).join('; ')}`, 'See the log; the run is not counted.')
+    if (fatal.length)
+      throw new FerryError(
+        'SIM_AGENT_FAILED',
+        `Simulated agents failed: ${fatal.slice(0, 3).join('; ')}`,
+        'See the log; the run is not counted.',
+      )
     return summarise(o, results, wallMs, sampled)
   } finally {
     o.signal?.removeEventListener('abort', stopAll)
@@ -155,7 +136,12 @@ export async function runAgents(o: RunOptions): Promise<RunResult> {
   }
 }
 
-function summarise(o: RunOptions, rs: SimAgentResult[], wallMs: number, sampled: Sampled | null): RunResult {
+function summarise(
+  o: RunOptions,
+  rs: SimAgentResult[],
+  wallMs: number,
+  sampled: Sampled | null,
+): RunResult {
   const byOp: Record<string, number[]> = {}
   const errors: Record<string, number> = {}
   for (const r of rs) {
@@ -181,13 +167,23 @@ function summarise(o: RunOptions, rs: SimAgentResult[], wallMs: number, sampled:
     errors,
     errorSamples: rs.flatMap((r) => r.errorSamples).slice(0, 5),
     lockWaits: sampled
-      ? { over100: sampled.over100, maxMs: sampled.maxWaitMs, method: 'pg_locks.waitstart sampled every 25 ms' }
+      ? {
+          over100: sampled.over100,
+          maxMs: sampled.maxWaitMs,
+          method: 'pg_locks.waitstart sampled every 25 ms',
+        }
       : {
           over100: rs.reduce((n, r) => n + r.lockWaits, 0),
           maxMs: Math.max(0, ...rs.map((r) => r.maxLockWaitMs)),
           method: 'time spent in BEGIN IMMEDIATE (busy_timeout wait)',
         },
-    lockSamples: sampled ? { samples: sampled.samples, withWaiters: sampled.withWaiters, maxWaiting: sampled.maxWaiting } : null,
+    lockSamples: sampled
+      ? {
+          samples: sampled.samples,
+          withWaiters: sampled.withWaiters,
+          maxWaiting: sampled.maxWaiting,
+        }
+      : null,
   }
 }
 

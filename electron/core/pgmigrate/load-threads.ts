@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { LoadPart, TableLoadResult } from './loader'
 import type { TablePlan } from './types'
+import { bundledThreadEntry } from '../threads/entry'
 
 export interface LoadThreadData {
   file: string
@@ -50,19 +51,22 @@ export interface ThreadRunOptions {
   log?: (level: 'info' | 'warn', message: string) => void
 }
 
-/** The thread's script: the bundle's sibling in the packaged app, the tsx bootstrap from sources. */
-export function loadThreadEntry(): URL {
+/**
+ * The thread's script: the bundle's sibling in the packaged app; from the sources, load-worker.ts
+ * bundled on the fly (threads/entry.ts), or its tsx bootstrap.
+ */
+export function loadThreadEntry(): Promise<URL> {
   const here = import.meta.url
-  return here.endsWith('.cjs')
-    ? new URL('./load-worker.cjs', here)
-    : new URL('./load-entry.mjs', here)
+  if (here.endsWith('.cjs')) return Promise.resolve(new URL('./load-worker.cjs', here))
+  return bundledThreadEntry(new URL('./load-worker.ts', here), new URL('./load-entry.mjs', here))
 }
 
 /** Runs every task on `threads` threads; resolves with each task's result, by task id. */
-export function runInThreads(
+export async function runInThreads(
   tasks: ThreadTask[],
   o: ThreadRunOptions,
 ): Promise<Map<number, TableLoadResult>> {
+  const entry = await loadThreadEntry()
   const queue = [...tasks]
   const byId = new Map(tasks.map((t) => [t.id, t]))
   const results = new Map<number, TableLoadResult>()
@@ -99,7 +103,7 @@ export function runInThreads(
     }
     const n = Math.max(1, Math.min(o.threads, tasks.length))
     for (let i = 0; i < n; i++) {
-      const w = new Worker(loadThreadEntry(), { workerData: o.data })
+      const w = new Worker(entry, { workerData: o.data })
       workers.push(w)
       alive++
       let current: ThreadTask | undefined
