@@ -1,9 +1,14 @@
 // The migration benchmark (issue 5 "Performance"): migrate-sqlite's load and validation timed on a
-// SQLite file, alternating with the reference pipe `sqlite3 -csv | psql \copy` into the same
-// target types (and pgloader when installed). Not a test: it prints numbers, it asserts nothing.
-//   node --import tsx electron/core/pgmigrate/bench.ts <file.db> --target URL [--runs 3] [--workers 2]
+// SQLite file, alternating in one run with the reference pipe `sqlite3 -csv | psql \copy` into
+// tables of the same target types (and pgloader when installed), so a noisy machine shifts both
+// sides alike and the ratio stays meaningful. Not a test: it prints a table and writes
+// bench-results/migrate.json; it asserts nothing.
+//   npm run bench:migrate -- [file.db] [--target URL] [--runs 3] [--workers 2] [--events 1000000]
+// Without a file it generates (or reuses) the demo workspace with --events events in
+// $FERRY_BENCH_DIR (default: the temp folder), builds its memory.db (p2.validate) and migrates that.
 import { spawn, spawnSync } from 'node:child_process'
-import { statSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -11,19 +16,34 @@ import { redactUrl } from '../postgres/redact'
 import { migrateSqlite } from './migrate'
 import { q, qq } from './names'
 
+export interface BenchTable {
+  table: string
+  rows: number
+  mib: number
+  ms: number
+  rowsPerSec: number
+  mibPerSec: number
+}
+
 export interface BenchRun {
   run: number
+  /** Which side ran first in this run (they alternate). */
+  first: 'ferry' | 'pipe'
   loadMs: number
   validateMs: number
   totalMs: number
   rows: number
   rowsPerSec: number
-  mbPerSec: number
+  /** MiB of COPY text sent per second of load. */
+  mibPerSec: number
   pipeMs: number | null
   pgloaderMs: number | null
   /** Load time relative to the pipe's (≤ 1.0 is the target). */
   ratioToPipe: number | null
+  /** Validation time relative to the load's (≤ 0.5 is the target). */
+  validateRatio: number
   peakRssMb: number
+  tables: BenchTable[]
 }
 
 export interface BenchOptions {
@@ -34,7 +54,9 @@ export interface BenchOptions {
   log?: (line: string) => void
 }
 
+const REPO = fileURLToPath(new URL('../../../', import.meta.url))
 const has = (bin: string): boolean => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0
+const round = (n: number, digits = 0): number => Math.round(n * 10 ** digits) / 10 ** digits
 
 async function sql(url: string, text: string): Promise<pg.QueryResult> {
   const c = new pg.Client({ connectionString: url })
@@ -51,12 +73,17 @@ async function pipeRun(file: string, url: string, from: string, to: string): Pro
   await sql(url, `DROP SCHEMA IF EXISTS ${q(to)} CASCADE; CREATE SCHEMA ${q(to)}`)
   const plan = JSON.parse(
     (await sql(url, `SELECT plan FROM ${qq(from, 'ferry_run')}`)).rows[0].plan,
-  ) as { tables: { source: string; target: string; columns: { source: string }[] }[] }
+  ) as { tables: { source: string; target: string; columns: { source: string; type: string }[] }[] }
   for (const t of plan.tables)
     await sql(url, `CREATE TABLE ${qq(to, t.target)} (LIKE ${qq(from, t.target)})`)
   const started = Date.now()
   for (const t of plan.tables) {
-    const select = `SELECT ${t.columns.map((c) => `"${c.source.replace(/"/g, '""')}"`).join(', ')} FROM "${t.source.replace(/"/g, '""')}"`
+    // Bytes go as bytea's hex input: the CSV of a raw BLOB is not text PostgreSQL accepts.
+    const cols = t.columns.map((c) => {
+      const col = `"${c.source.replace(/"/g, '""')}"`
+      return c.type === 'bytea' ? `CASE WHEN ${col} IS NOT NULL THEN '\\x' || hex(${col}) END` : col
+    })
+    const select = `SELECT ${cols.join(', ')} FROM "${t.source.replace(/"/g, '""')}"`
     const copy = `\\copy ${qq(to, t.target)} FROM STDIN WITH (FORMAT csv)`
     await new Promise<void>((resolve, reject) => {
       const p = spawn(
@@ -90,48 +117,179 @@ function pgloaderRun(file: string, url: string): number | null {
   return r.status === 0 ? Date.now() - started : null
 }
 
+async function ferryRun(
+  opts: BenchOptions,
+  schema: string,
+): Promise<Omit<BenchRun, 'run' | 'first' | 'pipeMs' | 'pgloaderMs' | 'ratioToPipe'>> {
+  const r = await migrateSqlite({
+    file: opts.file,
+    url: opts.url,
+    schema,
+    workers: opts.workers,
+    validate: true,
+    signal: new AbortController().signal,
+  })
+  const rows = r.tables.reduce((n, t) => n + t.loadedRows + t.rejectedRows, 0)
+  const bytes = r.tables.reduce((n, t) => n + t.bytes, 0)
+  const loadS = r.timings.loadMs / 1000
+  return {
+    loadMs: r.timings.loadMs,
+    validateMs: r.timings.validateMs ?? 0,
+    totalMs: r.timings.totalMs,
+    rows,
+    rowsPerSec: r.rowsPerSec,
+    mibPerSec: round(bytes / 2 ** 20 / loadS, 1),
+    validateRatio: round((r.timings.validateMs ?? 0) / r.timings.loadMs, 2),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    tables: r.tables
+      .map((t) => ({
+        table: t.table,
+        rows: t.loadedRows + t.rejectedRows,
+        mib: round(t.bytes / 2 ** 20, 1),
+        ms: t.ms,
+        rowsPerSec: t.ms > 0 ? Math.round(((t.loadedRows + t.rejectedRows) / t.ms) * 1000) : 0,
+        mibPerSec: t.ms > 0 ? round(t.bytes / 2 ** 20 / (t.ms / 1000), 1) : 0,
+      }))
+      .sort((a, b) => b.rows - a.rows),
+  }
+}
+
 export async function benchMigrate(opts: BenchOptions): Promise<BenchRun[]> {
   const log = opts.log ?? (() => undefined)
-  const bytes = statSync(opts.file).size
   const pipe = has('sqlite3') && has('psql')
   log(
-    `benchmark: ${opts.file} (${(bytes / 2 ** 20).toFixed(1)} MiB) → ${redactUrl(opts.url)}, ${opts.runs} run(s), --workers ${opts.workers}${pipe ? '' : ' (sqlite3/psql not found: no pipe reference)'}`,
+    `benchmark: ${opts.file} (${(statSync(opts.file).size / 2 ** 20).toFixed(1)} MiB) → ${redactUrl(opts.url)}, ${opts.runs} run(s), --workers ${opts.workers}${pipe ? '' : ' (sqlite3/psql not found: no pipe reference)'}`,
   )
   const runs: BenchRun[] = []
   for (let i = 1; i <= opts.runs; i++) {
     const schema = `ferry_bench_${process.pid}_${i}`
     await sql(opts.url, `DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`)
-    const r = await migrateSqlite({
-      file: opts.file,
-      url: opts.url,
-      schema,
-      workers: opts.workers,
-      validate: true,
-      signal: new AbortController().signal,
-    })
-    const rows = r.tables.reduce((n, t) => n + t.loadedRows + t.rejectedRows, 0)
-    const pipeMs = pipe ? await pipeRun(opts.file, opts.url, schema, `${schema}_pipe`) : null
-    await sql(opts.url, `DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`)
+    // The two sides alternate which goes first: caches and background load favour neither.
+    const first = i % 2 === 1 ? 'ferry' : 'pipe'
+    let pipeMs: number | null = null
+    if (first === 'pipe' && pipe && i > 1) {
+      // The pipe copies into tables shaped like Ferry's: use the previous run's schema plan.
+      pipeMs = await pipeRun(
+        opts.file,
+        opts.url,
+        `ferry_bench_${process.pid}_${i - 1}`,
+        `${schema}_pipe`,
+      )
+    }
+    const f = await ferryRun(opts, schema)
+    if (pipeMs === null && pipe)
+      pipeMs = await pipeRun(opts.file, opts.url, schema, `${schema}_pipe`)
+    const pgloaderMs = i === 1 ? pgloaderRun(opts.file, opts.url) : null
+    if (i > 1)
+      await sql(
+        opts.url,
+        `DROP SCHEMA IF EXISTS ${q(`ferry_bench_${process.pid}_${i - 1}`)} CASCADE`,
+      )
+    if (i === opts.runs) await sql(opts.url, `DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`)
     const run: BenchRun = {
       run: i,
-      loadMs: r.timings.loadMs,
-      validateMs: r.timings.validateMs ?? 0,
-      totalMs: r.timings.totalMs,
-      rows,
-      rowsPerSec: r.rowsPerSec,
-      mbPerSec: Math.round((bytes / 2 ** 20 / (r.timings.loadMs / 1000)) * 10) / 10,
+      first: i > 1 ? first : 'ferry',
+      ...f,
       pipeMs,
-      pgloaderMs: i === 1 ? pgloaderRun(opts.file, opts.url) : null,
-      ratioToPipe: pipeMs ? Math.round((r.timings.loadMs / pipeMs) * 100) / 100 : null,
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      pgloaderMs,
+      ratioToPipe: pipeMs ? round(f.loadMs / pipeMs, 2) : null,
     }
     runs.push(run)
     log(
-      `run ${i}: load ${run.loadMs} ms (${run.rowsPerSec} rows/s, ${run.mbPerSec} MiB/s), validation ${run.validateMs} ms (+${Math.round((run.validateMs / run.loadMs) * 100)} %), ` +
-        `pipe ${pipeMs ?? '–'} ms, ratio ${run.ratioToPipe ?? '–'}, pgloader ${run.pgloaderMs ?? 'not installed'}, peak RSS ${run.peakRssMb} MB`,
+      `run ${i}: load ${run.loadMs} ms, validation ${run.validateMs} ms, pipe ${pipeMs ?? '–'} ms, ratio ${run.ratioToPipe ?? '–'}`,
     )
   }
   return runs
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN
+}
+
+/** The printed table: one line per run, the median, then per table for the median run. */
+export function benchTable(runs: BenchRun[]): string {
+  const row = (cells: (string | number)[]): string =>
+    cells.map((c, i) => (i === 0 ? String(c).padEnd(22) : String(c).padStart(11))).join(' ')
+  const lines = [
+    row([
+      'run',
+      'load ms',
+      'rows/s',
+      'MiB/s',
+      'validate ms',
+      'valid/load',
+      'pipe ms',
+      'load/pipe',
+      'peak RSS MB',
+    ]),
+  ]
+  for (const r of runs)
+    lines.push(
+      row([
+        `${r.run} (${r.first} first)`,
+        r.loadMs,
+        r.rowsPerSec,
+        r.mibPerSec,
+        r.validateMs,
+        r.validateRatio,
+        r.pipeMs ?? '–',
+        r.ratioToPipe ?? '–',
+        r.peakRssMb,
+      ]),
+    )
+  const ratios = runs.flatMap((r) => (r.ratioToPipe === null ? [] : [r.ratioToPipe]))
+  lines.push(
+    row([
+      'median',
+      median(runs.map((r) => r.loadMs)),
+      median(runs.map((r) => r.rowsPerSec)),
+      median(runs.map((r) => r.mibPerSec)),
+      median(runs.map((r) => r.validateMs)),
+      median(runs.map((r) => r.validateRatio)),
+      ratios.length ? median(runs.map((r) => r.pipeMs ?? 0)) : '–',
+      ratios.length ? median(ratios) : '–',
+      Math.max(...runs.map((r) => r.peakRssMb)),
+    ]),
+  )
+  const pgl = runs.find((r) => r.pgloaderMs !== null)
+  lines.push(
+    pgl
+      ? `pgloader: ${pgl.pgloaderMs} ms (load/pgloader ${round(pgl.loadMs / pgl.pgloaderMs!, 2)})`
+      : 'pgloader: not installed (Debian package pgloader) — no reference',
+  )
+  const mid = [...runs].sort((a, b) => a.loadMs - b.loadMs)[(runs.length - 1) >> 1]
+  if (mid) {
+    lines.push('', `per table (run ${mid.run}):`)
+    const trow = (cells: (string | number)[]): string =>
+      cells.map((c, i) => (i === 0 ? String(c).padEnd(22) : String(c).padStart(11))).join(' ')
+    lines.push(trow(['table', 'rows', 'MiB', 'ms', 'rows/s', 'MiB/s']))
+    for (const t of mid.tables)
+      lines.push(trow([t.table, t.rows, t.mib, t.ms, t.rowsPerSec, t.mibPerSec]))
+  }
+  return lines.join('\n')
+}
+
+/** The demo workspace's memory.db with `events` events, generated once and reused. */
+function demoMemoryDb(events: number, log: (l: string) => void): string {
+  const base = process.env.FERRY_BENCH_DIR ?? path.join(tmpdir(), 'ferry-bench-migrate')
+  const ws = path.join(base, `demo-${events}`)
+  const memory = path.join(ws, '.claude', 'memory.db')
+  if (existsSync(memory)) return memory
+  mkdirSync(base, { recursive: true })
+  const ferry = (args: string[]): void => {
+    const r = spawnSync(process.execPath, [path.join(REPO, 'bin', 'ferry.mjs'), ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
+    if (r.status !== 0) throw new Error(`ferry ${args.join(' ')} exited with ${r.status}`)
+  }
+  if (!existsSync(path.join(ws, '.claude', 'state.db'))) {
+    log(`generating the demo workspace with ${events} events in ${ws} …`)
+    ferry(['demo-workspace', ws, '--events', String(events), '--json'])
+  }
+  log('building its memory.db (p2.validate) …')
+  ferry(['run', 'p2.validate', '-w', ws, '--json'])
+  return memory
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -140,21 +298,23 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const i = args.indexOf(name)
     return i >= 0 && args[i + 1] ? args[i + 1]! : dflt
   }
-  const file = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'))
+  const log = (l: string): boolean => process.stderr.write(l + '\n')
+  const given = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'))
+  const file = given ?? demoMemoryDb(Number(opt('--events', '1000000')), log)
   const url = opt(
     '--target',
     process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   )
-  if (!file) {
-    process.stderr.write('usage: bench.ts <file.db> [--target URL] [--runs N] [--workers N]\n')
-    process.exit(2)
-  }
   const runs = await benchMigrate({
     file,
     url,
     runs: Number(opt('--runs', '3')),
-    workers: Number(opt('--workers', '2')),
-    log: (l) => process.stderr.write(l + '\n'),
+    workers: Number(opt('--workers', String(availableParallelism()))),
+    log,
   })
-  process.stdout.write(JSON.stringify({ file, target: redactUrl(url), runs }, null, 2) + '\n')
+  process.stdout.write(benchTable(runs) + '\n')
+  const out = path.join(process.cwd(), 'bench-results', 'migrate.json')
+  mkdirSync(path.dirname(out), { recursive: true })
+  writeFileSync(out, JSON.stringify({ file, target: redactUrl(url), runs }, null, 2) + '\n')
+  process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`)
 }

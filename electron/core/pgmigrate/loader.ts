@@ -62,6 +62,8 @@ export interface TableLoadResult {
   resumedBatches: number
   /** COPY attempts PostgreSQL refused, each followed by quarantining one row. */
   retries: number
+  /** UTF-8 bytes of COPY text this run sent. */
+  bytes: number
   ms: number
 }
 
@@ -177,6 +179,7 @@ export async function loadTable(
     batches: batch - base,
     resumedBatches,
     retries,
+    bytes,
     ms: Date.now() - started,
   }
 }

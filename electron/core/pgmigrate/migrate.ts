@@ -468,6 +468,7 @@ class PartSums {
       batches: sum((r) => r.batches),
       resumedBatches: sum((r) => r.resumedBatches),
       retries: sum((r) => r.retries),
+      bytes: sum((r) => r.bytes),
       // Wall time from the first part's start to the last part's end.
       ms: rs.length === 1 ? rs[0]!.ms : Date.now() - (this.firstStart.get(t.source) ?? Date.now()),
     }
