@@ -95,7 +95,7 @@ export async function createBackup(
     const warnings: string[] = []
     for (const e of listed) {
       throwIfCancelled(ctx.signal)
-      const entry = await takeEntry(e, join(tmp, ...e.path.split('/')), tick, ctx)
+      const entry = await takeEntry(e, join(tmp, ...e.path.split('/')), tick, ctx, paths.root)
       if (entry.note) warnings.push(`${e.path}: ${entry.note}`)
       if (entry.sqlite && entry.sqlite.integrity.join() !== 'ok')
         warnings.push(

@@ -15,14 +15,16 @@ import type { Listed } from './walk'
 const mtimeOf = (e: Listed): string => e.stat.mtime.toISOString()
 const modeOf = (e: Listed): number => e.stat.mode & 0o7777
 
+/** `root`: the workspace folder; nothing outside it is ever read. */
 export async function takeEntry(
   e: Listed,
   dest: string,
   tick: (n: number, message?: string) => void,
   ctx: JobContext,
+  root: string,
 ): Promise<ManifestEntry> {
   try {
-    return await take(e, dest, tick, ctx)
+    return await take(e, dest, tick, ctx, root)
   } catch (err) {
     if (err instanceof FerryError) throw err
     const code = (err as NodeJS.ErrnoException).code
@@ -51,6 +53,7 @@ async function take(
   dest: string,
   tick: (n: number, message?: string) => void,
   ctx: JobContext,
+  root: string,
 ): Promise<ManifestEntry> {
   const base = { path: e.path, mode: modeOf(e), mtime: mtimeOf(e) }
   switch (e.kind) {
@@ -85,7 +88,7 @@ async function take(
         // A damaged database is still the user's data: keep its bytes rather than nothing.
         await rm(dest, { force: true })
         ctx.log('warn', `${err.message}; copied byte for byte instead`)
-        const r = await copyListedFile(e.abs, e.stat, dest, { signal: ctx.signal })
+        const r = await copyListedFile(e.abs, e.stat, dest, { signal: ctx.signal, root })
         return {
           ...base,
           kind: 'file',
@@ -97,7 +100,7 @@ async function take(
     }
     case 'file':
       await mkdir(dirname(dest), { recursive: true, mode: 0o700 })
-      return copyPlainFile(e, dest, tick, ctx)
+      return copyPlainFile(e, dest, tick, ctx, root)
   }
 }
 
@@ -110,12 +113,14 @@ async function copyPlainFile(
   dest: string,
   tick: (n: number, message?: string) => void,
   ctx: JobContext,
+  root: string,
 ): Promise<ManifestEntry> {
   let listed = e.stat
   for (let attempt = 1; ; attempt++) {
     try {
       const r = await copyListedFile(e.abs, listed, dest, {
         signal: ctx.signal,
+        root,
         onBytes: (n) => tick(n, e.path),
       })
       const entry: ManifestEntry = {
@@ -132,6 +137,16 @@ async function copyPlainFile(
       return entry
     } catch (err) {
       const code = (err as { code?: string }).code
+      if (code === 'PATH_ESCAPED') {
+        // Like a link, which a backup records but never follows: the path is skipped, with why.
+        await rm(dest, { force: true })
+        return {
+          path: e.path,
+          kind: 'skipped',
+          reason:
+            'a folder on its path was replaced by a link out of the workspace while the backup ran; not read',
+        }
+      }
       if (attempt > 2 || (code !== 'FILE_CHANGED' && code !== 'ENOENT')) throw err
       await rm(dest, { force: true })
       const now = await lstat(e.abs).catch(() => null)

@@ -1,11 +1,12 @@
 // Byte-level file work for backups and restores: a streamed copy that hashes what it reads,
 // opened without following links and checked against what was listed (RELIABILITY rule 9).
-import { constants, type Stats } from 'node:fs'
+import { constants, realpathSync, type Stats } from 'node:fs'
 import { lstat, mkdir, open, type FileHandle } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { join, relative, sep } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
 import { throwIfCancelled } from '../jobs/job'
+import { opensOutside } from '../inventory/open'
 
 const CHUNK = 1024 * 1024
 const READ_NOFOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)
@@ -18,8 +19,13 @@ export interface CopyResult {
   stat: Stats
 }
 
-/** Opens a listed file without following links and checks it is the same inode that was listed. */
-export async function openListed(path: string, listed?: Stats): Promise<FileHandle> {
+/**
+ * Opens a listed file without following links and checks it is the same inode that was listed
+ * and, given the workspace `root`, that the kernel's path of what was opened lies inside it:
+ * O_NOFOLLOW guards only the last name, and a folder on the path swapped for a link (even before
+ * the listing's lstat) would lead outside (RELIABILITY rule 9; inventory/open.ts does the same).
+ */
+export async function openListed(path: string, listed?: Stats, root?: string): Promise<FileHandle> {
   let fh: FileHandle
   try {
     fh = await open(path, READ_NOFOLLOW)
@@ -32,6 +38,14 @@ export async function openListed(path: string, listed?: Stats): Promise<FileHand
         'Run the backup again.',
       )
     throw err
+  }
+  if (root && opensOutside(fh.fd, realpathSync.native(root, { encoding: 'buffer' }))) {
+    await fh.close()
+    throw new FerryError(
+      'PATH_ESCAPED',
+      `${path} now leads outside the workspace (a folder on its path was replaced by a link); it was not read`,
+      'Ferry never reads outside the workspace. Run the backup again once the folder is back.',
+    )
   }
   const st = await fh.stat()
   if (!st.isFile() || (listed && (st.ino !== listed.ino || st.dev !== listed.dev))) {
@@ -80,13 +94,13 @@ export async function copyListedFile(
   src: string,
   listed: Stats,
   dest: string,
-  opts: { signal?: AbortSignal; onBytes?: (n: number) => void; mode?: number } = {},
+  opts: { signal?: AbortSignal; onBytes?: (n: number) => void; mode?: number; root?: string } = {},
 ): Promise<CopyResult> {
   const out = await open(dest, 'wx', opts.mode ?? 0o600)
   try {
     let last: CopyResult | undefined
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const fh = await openListed(src, listed)
+      const fh = await openListed(src, listed, opts.root)
       try {
         const before = await fh.stat()
         const r = await pump(fh, out, opts.signal, attempt === 1 ? opts.onBytes : undefined)

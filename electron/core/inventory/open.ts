@@ -37,7 +37,7 @@ function escaped(display: string): FerryError {
  * both taken through the same path, so only the open descriptor's own path can tell (Linux
  * /proc/self/fd; where there is none, O_NOFOLLOW and the identity check are what is left).
  */
-function opensOutside(fd: number, root: Buffer | undefined): boolean {
+export function opensOutside(fd: number, root: Buffer | undefined): boolean {
   if (!root) return false
   let real: Buffer
   try {

@@ -4,6 +4,7 @@
 // kill -9 never leaves a stuck lock; a second run on the same schema is refused clearly).
 import pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
+import { throwIfCancelled } from '../jobs/job'
 import { redactSecrets, redactUrl, secretsInUrl } from '../postgres/redact'
 import { isTransientPgError, RECONNECT_WINDOW_MS } from './retry'
 
@@ -60,7 +61,11 @@ const reached = new WeakSet<pg.Pool>()
  * (ECONNREFUSED, 57P03 "the database system is starting up", a reset) is the server restarting —
  * a crash, a failover — so it is retried with backoff for up to RECONNECT_WINDOW_MS.
  */
-export async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
+export async function connect(
+  pool: pg.Pool,
+  url: string,
+  signal?: AbortSignal,
+): Promise<pg.PoolClient> {
   const deadline = Date.now() + RECONNECT_WINDOW_MS
   for (let attempt = 1; ; attempt++) {
     try {
@@ -73,6 +78,8 @@ export async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient
       if (reached.has(pool) && isTransientPgError(err)) {
         if (Date.now() + wait < deadline) {
           await new Promise((res) => setTimeout(res, wait))
+          // A Ctrl+C during an outage ends the wait, not only the next batch.
+          if (signal) throwIfCancelled(signal)
           continue
         }
         // It was there earlier in this run: not a wrong URL but a server that went away.

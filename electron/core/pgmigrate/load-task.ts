@@ -19,7 +19,7 @@ export async function loadTask(
   opts: LoadOptions,
   log?: LoadLog,
 ): Promise<TableLoadResult> {
-  let client: pg.PoolClient | null = await connect(pool, url)
+  let client: pg.PoolClient | null = await connect(pool, url, opts.signal)
   try {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -35,7 +35,7 @@ export async function loadTask(
           `Lost the connection while loading "${plan.source}" (${(err as Error).message}); retrying on a fresh connection from the ledger`,
         )
         await backoff(attempt, opts.signal)
-        client = await connect(pool, url)
+        client = await connect(pool, url, opts.signal)
       }
     }
   } finally {
