@@ -32,6 +32,7 @@ const entries = [
   { in: 'electron/core/jobs/worker.ts', out: 'worker.cjs', shim: true },
   // The migration's load threads (pgmigrate/load-threads.ts finds it beside worker.cjs).
   { in: 'electron/core/pgmigrate/load-worker.ts', out: 'load-worker.cjs', shim: true },
+  { in: 'electron/core/pgmigrate/profile-worker.ts', out: 'profile-worker.cjs', shim: true },
 ]
 
 /** Bundles the entries into outdir (dist-electron/ by default); returns the files written. */

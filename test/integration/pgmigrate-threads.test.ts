@@ -11,6 +11,10 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PART_STRIDE } from '../../electron/core/pgmigrate/ledger'
+import { profileLargeTables } from '../../electron/core/pgmigrate/profile-threads'
+import { translateSchema } from '../../electron/core/pgmigrate/translate'
+import { openSqliteReadOnly } from '../../electron/core/sqlite/open'
+import { createQuirkyDb } from '../support/quirky-db'
 import { CHINOOK, REPO, tempDir } from '../support/paths'
 import { ferryCli } from '../support/ferry-cli'
 import { PG_URL, dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
@@ -252,5 +256,39 @@ describe('threaded load of split tables', () => {
       `SELECT count(DISTINCT batch / ${PART_STRIDE})::text AS n FROM ${qi(schema, 'ferry_ledger')} WHERE table_name = 'PlaylistTrack'`,
     )
     expect(parts!.n).toBe('2')
+  })
+
+  it('profiles tables in rowid slices on threads to exactly the plan one scan gives', async () => {
+    const quirky = join(tmp.dir, 'quirky.db')
+    createQuirkyDb(quirky)
+    // Mixed storage classes, JSON and not, timestamps and not, NUMERIC bounds, 0/1 columns.
+    const db = new Database(quirky)
+    db.exec(
+      `CREATE TABLE mixed (id INTEGER PRIMARY KEY, j TEXT, ts TEXT, n NUMERIC(6,2), b INTEGER, any_)`,
+    )
+    const ins = db.prepare('INSERT INTO mixed (j, ts, n, b, any_) VALUES (?, ?, ?, ?, ?)')
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++)
+        ins.run(
+          i === 2999 ? '{"cut": ' : JSON.stringify({ i }),
+          i % 1000 === 7 ? 'yesterday' : new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+          i === 1500 ? 12345.678 : i / 4,
+          i % 2,
+          i % 3 === 0 ? i : i % 3 === 1 ? `t${i}` : Buffer.from([i % 256]),
+        )
+    })()
+    db.close()
+    for (const file of [quirky, CHINOOK]) {
+      const ro = openSqliteReadOnly(file)
+      try {
+        const profiles = await profileLargeTables(file, ro, { threads: 3, minRows: 1 })
+        expect(profiles.size, file).toBeGreaterThan(0)
+        const threaded = translateSchema(ro, { schema: 's', profiles })
+        const single = translateSchema(ro, { schema: 's' })
+        expect(threaded).toEqual(single)
+      } finally {
+        ro.close()
+      }
+    }
   })
 })

@@ -22,6 +22,8 @@ import type { TableLoadResult } from './loader'
 import { loadTask } from './load-task'
 import { runInThreads, type ThreadTask } from './load-threads'
 import { splitLargeTables, tableParts } from './parts'
+import type { ProfileResult } from './profile'
+import { profileLargeTables } from './profile-threads'
 import {
   differentSource,
   insertRun,
@@ -259,6 +261,7 @@ async function ensurePlan(
     schema: opts.schema,
     identifiers: opts.identifiers,
     types: opts.types,
+    profiles: await parallelProfiles(db, opts, progress),
     onTable: (table, i, count) =>
       progress({ phase: 'profile', done: i, total: count, table, rowsPerSec: null }),
   })
@@ -383,6 +386,29 @@ async function loadAll(
     if (errors.length) throw errors.find((e) => !isCancel(e)) ?? errors[0]
   }
   return plan.tables.map((t) => agg.result(t))
+}
+
+/**
+ * The large tables' type profiles, computed on threads (profile-threads.ts) when the load will use
+ * several workers too; on any failure translateSchema profiles them itself, as before.
+ */
+async function parallelProfiles(
+  db: SqliteDb,
+  opts: MigrateOptions,
+  progress: (p: MigrateProgress) => void,
+): Promise<Map<string, ProfileResult> | undefined> {
+  const forced = opts.threads ?? process.env.FERRY_LOAD_THREADS
+  if (opts.workers < 2 || forced === 'off' || forced === false) return undefined
+  progress({ phase: 'profile', done: 0, total: 1, table: null, rowsPerSec: null })
+  try {
+    return await profileLargeTables(opts.file, db, { threads: opts.workers })
+  } catch (err) {
+    opts.log?.(
+      'warn',
+      `Profiling the large tables on threads failed (${(err as Error).message}); profiling them in one scan instead`,
+    )
+    return undefined
+  }
 }
 
 /** Rows of one part of the table (for ordering the tasks, largest first). */

@@ -47,20 +47,25 @@ const IS_TS = (c: string) =>
 const FITS = (c: string, b: NumericBounds) =>
   `(${T(c)} IN ('integer', 'real') AND abs(${c}) < 1e${b.precision - b.scale} AND ${c} = round(${c}, ${b.scale}))`
 
-export function profileColumns(
-  db: SqliteDb,
+export interface ProfileResult {
+  rows: number
+  stats: Map<string, ColumnStats>
+}
+
+/**
+ * The profile's aggregate queries (one per COLUMNS_PER_QUERY columns), optionally over a slice of
+ * the table (`where`, with its parameters bound by the caller): every figure is a sum, so slices
+ * profiled side by side add up to the whole (profile-threads.ts).
+ */
+export function profileSql(
   table: string,
   columns: string[],
   bounds: Map<string, NumericBounds>,
-): { rows: number; stats: Map<string, ColumnStats> } {
-  const from = quoteIdent(table)
-  const rows = Number(
-    db.prepare(`SELECT count(*) FROM ${from}`).pluck().safeIntegers(true).get() as bigint,
-  )
-  const stats = new Map<string, ColumnStats>()
+  where = '',
+): string[] {
+  const out: string[] = []
   for (let at = 0; at < columns.length; at += COLUMNS_PER_QUERY) {
-    const part = columns.slice(at, at + COLUMNS_PER_QUERY)
-    const exprs = part.flatMap((name) => {
+    const exprs = columns.slice(at, at + COLUMNS_PER_QUERY).flatMap((name) => {
       const c = quoteIdent(name)
       const b = bounds.get(name)
       return [
@@ -76,28 +81,73 @@ export function profileColumns(
         b ? `sum(${FITS(c, b)})` : 'NULL',
       ]
     })
-    const row = db
-      .prepare(`SELECT ${exprs.join(', ')} FROM ${from}`)
-      .raw(true)
-      .safeIntegers(true)
-      .get() as (bigint | null)[]
-    part.forEach((name, i) => {
-      const n = (k: number): number => Number(row[i * 10 + k] ?? 0n)
-      stats.set(name, {
-        nulls: n(0),
-        ints: n(1),
-        reals: n(2),
-        texts: n(3),
-        blobs: n(4),
-        json: n(5),
-        timestamps: n(6),
-        zeroOne: n(7),
-        hugeInts: n(8),
-        fitsDeclared: bounds.has(name) ? n(9) : null,
-      })
-    })
+    out.push(
+      `SELECT ${exprs.join(', ')} FROM ${quoteIdent(table)}${where ? ` WHERE ${where}` : ''}`,
+    )
   }
-  return { rows, stats }
+  return out
+}
+
+/**
+ * A profile query's result: counts, as BigInt (safeIntegers) or as a double where a sum ran over
+ * the UDF's results (ferry_is_iso_ts returns a JS number); null for a sum over no rows.
+ */
+export type ProfileRow = (bigint | number | null)[]
+
+/** Element-wise sum of two slices' query results (counts stay far below 2^53). */
+export function addProfileRows(a: ProfileRow[], b: ProfileRow[]): ProfileRow[] {
+  return a.map((row, q) =>
+    row.map((v, i) => {
+      const w = b[q]?.[i] ?? null
+      return v === null && w === null ? null : Number(v ?? 0) + Number(w ?? 0)
+    }),
+  )
+}
+
+/** The query results (profileSql's order) as per-column figures. */
+export function statsFromRows(
+  columns: string[],
+  bounds: Map<string, NumericBounds>,
+  rows: ProfileRow[],
+): Map<string, ColumnStats> {
+  const stats = new Map<string, ColumnStats>()
+  columns.forEach((name, j) => {
+    const row = rows[Math.floor(j / COLUMNS_PER_QUERY)]!
+    const i = j % COLUMNS_PER_QUERY
+    const n = (k: number): number => Number(row[i * 10 + k] ?? 0)
+    stats.set(name, {
+      nulls: n(0),
+      ints: n(1),
+      reals: n(2),
+      texts: n(3),
+      blobs: n(4),
+      json: n(5),
+      timestamps: n(6),
+      zeroOne: n(7),
+      hugeInts: n(8),
+      fitsDeclared: bounds.has(name) ? n(9) : null,
+    })
+  })
+  return stats
+}
+
+export function profileColumns(
+  db: SqliteDb,
+  table: string,
+  columns: string[],
+  bounds: Map<string, NumericBounds>,
+): ProfileResult {
+  const rows = Number(
+    db
+      .prepare(`SELECT count(*) FROM ${quoteIdent(table)}`)
+      .pluck()
+      .safeIntegers(true)
+      .get() as bigint,
+  )
+  const results = profileSql(table, columns, bounds).map(
+    (sql) => db.prepare(sql).raw(true).safeIntegers(true).get() as ProfileRow,
+  )
+  return { rows, stats: statsFromRows(columns, bounds, results) }
 }
 
 /** SQL predicates, true for a value that blocks the candidate type (used for samples). */

@@ -30,6 +30,7 @@ import type { SchemaOptions } from './schema-options'
 import { OPTIONS_FILE } from './schema-options'
 import { sourceFingerprint, translateSchema } from './translate'
 import { splitLargeTables } from './parts'
+import { profileLargeTables } from './profile-threads'
 import type { MigrationPlan } from './types'
 
 export const SCHEMA_MIGRATION = { version: 1, slug: 'enhanced_schema' } as const
@@ -97,9 +98,17 @@ async function prepareLocked(
     if (n > 0) throw notOurs(o.schema, o.url, n)
   }
 
-  const plan = translateSchema(db, { schema: o.schema, identifiers: o.options.identifiers, types: o.options.types })
+  // Large tables are profiled on threads (profile-threads.ts); on failure translateSchema does it.
+  const threads = Math.max(1, Math.min(4, availableParallelism()))
+  const profiles = threads > 1 ? await profileLargeTables(o.file, db, { threads }).catch(() => undefined) : undefined
+  const plan = translateSchema(db, {
+    schema: o.schema,
+    identifiers: o.options.identifiers,
+    types: o.options.types,
+    profiles,
+  })
   // The split of large tables is part of the stored plan (parts.ts), as p3.migrate's workers will use it.
-  splitLargeTables(db, plan, { workers: Math.max(1, Math.min(4, availableParallelism())) })
+  splitLargeTables(db, plan, { workers: threads })
   // The pre-flight runs before anything is written: a 'stop' choice with violations throws here.
   applyPreflight(plan, runPreflight(db, plan, { onViolation: o.options.onViolation, choices: o.options.choices }))
   const up = migrationUpSql(plan, source)

@@ -14,6 +14,7 @@ import {
   registerProfileFunctions,
   sampleBlockers,
   type NumericBounds,
+  type ProfileResult,
 } from './profile'
 import { planKeysAndIndexes, schemaFindings } from './translate-keys'
 import type { ColumnPlan, Finding, MigrationPlan, NameChange, TableKey, TablePlan } from './types'
@@ -36,6 +37,8 @@ export interface TranslateOptions {
   /** Per-column type choices, keyed "table.column" (source names); checked by type-override.ts. */
   types?: Record<string, string>
   onTable?: (table: string, index: number, count: number) => void
+  /** Profiles computed beforehand, by table (profile-threads.ts); the others are profiled here. */
+  profiles?: ReadonlyMap<string, ProfileResult>
 }
 
 export function sourceFingerprint(db: SqliteDb): string {
@@ -114,7 +117,7 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
         target,
         reason: nameReason(info.name, target, policy),
       })
-    const ctx = { names, notCarried, policy, overrides }
+    const ctx = { names, notCarried, policy, overrides, profiles: opts.profiles }
     tables.push(planTable(db, info, target, seq.get(info.name) ?? null, ctx))
   })
   const agentStore = ['agents', 'tasks', 'events', 'agent_messages'].every((n) =>
@@ -150,7 +153,21 @@ function readSequences(db: SqliteDb): Map<string, string> {
   return new Map(rows.filter((r) => r[1] !== null).map(([n, s]) => [n, String(s)]))
 }
 
-function tableKey(db: SqliteDb, info: TableInfo): TableKey {
+/** The columns a table's profile covers (stored ones and generated ones) and their NUMERIC(p,s) bounds. */
+export function profileInputs(info: Omit<TableInfo, 'rowCount' | 'countError'>): {
+  cols: TableInfo['columns']
+  bounds: Map<string, NumericBounds>
+} {
+  const cols = info.columns.filter((c) => c.hidden === 0 || c.hidden === 2 || c.hidden === 3)
+  const bounds = new Map<string, NumericBounds>()
+  for (const c of cols) {
+    const b = declaredBounds(c.declaredType)
+    if (b) bounds.set(c.name, b)
+  }
+  return { cols, bounds }
+}
+
+export function tableKey(db: SqliteDb, info: Omit<TableInfo, 'rowCount' | 'countError'>): TableKey {
   if (info.withoutRowid) return { kind: 'pk', columns: info.primaryKey }
   const taken = new Set(info.columns.map((c) => c.name.toLowerCase()))
   const expr = ['rowid', '_rowid_', 'oid'].find((e) => !taken.has(e))
@@ -177,6 +194,7 @@ interface PlanCtx {
   notCarried: Finding[]
   policy: IdentifierPolicy
   overrides: Map<string, string>
+  profiles: TranslateOptions['profiles']
 }
 
 function planTable(
@@ -184,21 +202,18 @@ function planTable(
   info: TableInfo,
   target: string,
   autoSeq: string | null,
-  { names, notCarried, policy, overrides }: PlanCtx,
+  { names, notCarried, policy, overrides, profiles }: PlanCtx,
 ): TablePlan {
   const key = tableKey(db, info)
-  const cols = info.columns.filter((c) => c.hidden === 0 || c.hidden === 2 || c.hidden === 3)
-  const bounds = new Map<string, NumericBounds>()
-  for (const c of cols) {
-    const b = declaredBounds(c.declaredType)
-    if (b) bounds.set(c.name, b)
-  }
-  const { rows, stats } = profileColumns(
-    db,
-    info.name,
-    cols.map((c) => c.name),
-    bounds,
-  )
+  const { cols, bounds } = profileInputs(info)
+  const { rows, stats } =
+    profiles?.get(info.name) ??
+    profileColumns(
+      db,
+      info.name,
+      cols.map((c) => c.name),
+      bounds,
+    )
   const rowidAlias =
     !info.withoutRowid &&
     info.primaryKey.length === 1 &&
