@@ -33,6 +33,7 @@ interface Opts {
   identifiers?: 'preserve' | 'lower'
   type?: Record<string, string>
   choice?: Record<string, ViolationChoice>
+  map?: Record<string, Record<string, string>>
   delta?: boolean
   dryRun?: boolean
   deltaDeletes?: boolean
@@ -64,6 +65,19 @@ function choiceSpec(v: string, prev: Record<string, ViolationChoice> = {}): Reco
   if (eq <= 0 || !(VIOLATION_CHOICES as readonly string[]).includes(choice))
     throw new InvalidArgumentError(`--constraint must be name=${VIOLATION_CHOICES.join('|')}`)
   return { ...prev, [v.slice(0, eq)]: choice as ViolationChoice }
+}
+
+/** --map constraint:value=allowed, repeatable: the pre-flight's map choice (preflight.ts). */
+function mapSpec(
+  v: string,
+  prev: Record<string, Record<string, string>> = {},
+): Record<string, Record<string, string>> {
+  const colon = v.indexOf(':')
+  const eq = v.indexOf('=', colon + 1)
+  if (colon <= 0 || eq <= colon + 1)
+    throw new InvalidArgumentError('--map must be constraint:value=allowed, e.g. valid_agent_status:zombie=crashed')
+  const name = v.slice(0, colon)
+  return { ...prev, [name]: { ...prev[name], [v.slice(colon + 1, eq)]: v.slice(eq + 1) } }
 }
 
 function count(name: string, min: number, max: number) {
@@ -125,6 +139,11 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
       '--constraint <name=choice>',
       'the same choice for one constraint (repeatable), e.g. valid_agent_status=skip-constraint',
       choiceSpec,
+    )
+    .option(
+      '--map <constraint:value=allowed>',
+      'map a CHECK list\'s violating value to an allowed one (repeatable); the constraint is then created valid and the report lists the mapped rows',
+      mapSpec,
     )
     .option(
       '--identifiers <policy>',
@@ -221,6 +240,7 @@ async function migrateCommand(file: string, o: Opts): Promise<number> {
     splitRows: o.splitRows,
     onViolation: o.onViolation,
     choices: o.choice,
+    maps: o.map,
     identifiers: o.identifiers,
     types: o.type,
   }

@@ -28,6 +28,7 @@ const MigrateParams = Common.extend({
   types: z.record(z.string(), z.string()).optional(),
   onViolation: ViolationChoiceSchema.optional(),
   choices: z.record(z.string(), ViolationChoiceSchema).optional(),
+  maps: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   batchRows: z.number().int().min(1).max(1_000_000).optional(),
   batchBytes: z.number().int().min(1024).optional(),
   threads: z.enum(['auto', 'on', 'off']).optional(),
@@ -90,6 +91,7 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
         types: p.types,
         onViolation: p.onViolation,
         choices: p.choices,
+        maps: p.maps,
         signal: ctx.signal,
         log: (level, message) => ctx.log(level, message),
         onProgress: (pr) => {

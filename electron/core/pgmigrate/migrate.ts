@@ -83,6 +83,8 @@ export interface MigrateOptions {
   onViolation?: ViolationChoice
   /** Per-constraint choices, by constraint name. */
   choices?: Record<string, ViolationChoice>
+  /** The map choice: constraint name → { violating value → allowed value } (preflight.ts). */
+  maps?: Record<string, Record<string, string>>
   signal: AbortSignal
   onProgress?: (p: MigrateProgress) => void
   log?: (level: 'info' | 'warn', message: string) => void
@@ -241,6 +243,7 @@ async function ensurePlan(
     if (
       Object.keys(opts.types ?? {}).length > 0 ||
       Object.keys(opts.choices ?? {}).length > 0 ||
+      Object.keys(opts.maps ?? {}).length > 0 ||
       (opts.identifiers !== undefined && opts.identifiers !== stored.identifiers) ||
       (opts.onViolation !== undefined && opts.onViolation !== stored.onViolation)
     )
@@ -270,7 +273,11 @@ async function ensurePlan(
   // Before anything is written: every violating row is known, and a 'stop' choice ends here.
   applyPreflight(
     plan,
-    runPreflight(db, plan, { onViolation: opts.onViolation ?? 'not-valid', choices: opts.choices }),
+    runPreflight(db, plan, {
+      onViolation: opts.onViolation ?? 'not-valid',
+      choices: opts.choices,
+      maps: opts.maps,
+    }),
   )
   await client.query('BEGIN')
   try {

@@ -20,9 +20,11 @@ export interface ConstraintForecast {
   sampleRows: string[]
   /** The distinct offending values with their counts (CHECK lists and foreign keys), up to 10. */
   values: { value: string | null; count: number }[]
-  choice: ViolationChoice
-  /** What will happen: created (no violators), not-valid, skip (not created). */
+  choice: ViolationChoice | 'map'
+  /** What will happen: created (no violators, or all mapped), not-valid, skip (not created). */
   action: 'create' | 'not-valid' | 'skip'
+  /** With the map choice: each violating value, the allowed value it becomes, and its rows. */
+  mapped?: { column: string; from: string; to: string; rows: number }[]
 }
 
 export interface PreflightResult {
@@ -36,6 +38,8 @@ export interface PreflightOptions {
   onViolation: ViolationChoice
   /** Per-constraint choices by constraint name (PostgreSQL name or the SQLite one). */
   choices?: Record<string, ViolationChoice>
+  /** The map choice: constraint name → { violating value → allowed value } (CHECK lists only). */
+  maps?: Record<string, Record<string, string>>
 }
 
 const sourceOf = (t: TablePlan, target: string): string =>
@@ -97,6 +101,23 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
       const n = count(db, from, where)
       const s = n ? sample(db, t, from, where) : { keys: [], labels: [] }
       const col = ck.origin === 'plan' ? /^"([^"]+)"/.exec(ck.sqliteSql)?.[1] : undefined
+      const map = opts.maps?.[ck.name]
+      if (map) {
+        out.push({
+          table: t.source,
+          kind: 'check',
+          name: ck.name,
+          definition: `CHECK (${ck.sql})`,
+          violations: n,
+          sampleKeys: s.keys,
+          sampleRows: s.labels,
+          values: n && col ? values(db, from, where, quoteIdent(col)) : [],
+          choice: 'map',
+          action: 'create',
+          mapped: planMap(db, t, ck, col, map, from, where),
+        })
+        continue
+      }
       const choice = choose(ck.name)
       out.push({
         table: t.source,
@@ -134,6 +155,14 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
       })
     }
   }
+  const known = new Set(out.map((c) => c.name))
+  const unknown = Object.keys(opts.maps ?? {}).filter((n) => !known.has(n))
+  if (unknown.length)
+    throw new FerryError(
+      'UNKNOWN_CONSTRAINT',
+      `--map names ${unknown.map((n) => `"${n}"`).join(', ')}, which the plan does not have`,
+      `Constraints of this plan: ${[...known].join(', ') || 'none'}.`,
+    )
   const stops = out.filter((c) => c.violations > 0 && c.choice === 'stop')
   if (stops.length) {
     const list = stops
@@ -153,11 +182,60 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
   }
 }
 
+/**
+ * The map choice for one CHECK list: every `to` must satisfy the CHECK, and every violating value
+ * must be mapped (a partial map would load some violators unmapped: refused, naming them).
+ */
+function planMap(
+  db: SqliteDb,
+  t: TablePlan,
+  ck: NonNullable<TablePlan['checks']>[number],
+  col: string | undefined,
+  map: Record<string, string>,
+  from: string,
+  where: string,
+): NonNullable<ConstraintForecast['mapped']> {
+  if (!col)
+    throw new FerryError(
+      'MAP_NOT_SUPPORTED',
+      `"${ck.name}" on table "${t.source}" is not a list of allowed values of one column, so its violators cannot be mapped`,
+      'Choose --constraint NAME=not-valid (load every row, constraint NOT VALID), skip-constraint or stop for it.',
+    )
+  const satisfies = db.prepare(`WITH ch(${quoteIdent(col)}) AS (SELECT ?) SELECT (${ck.sqliteSql}) FROM ch`).pluck()
+  for (const to of new Set(Object.values(map)))
+    if (!satisfies.get(to))
+      throw new FerryError(
+        'MAP_TARGET_INVALID',
+        `--map ${ck.name}: '${to}' is not allowed by ${ck.name} (CHECK (${ck.sql}))`,
+        'Map each violating value to one of the values the CHECK allows.',
+      )
+  const froms = Object.keys(map)
+  const placeholders = froms.map(() => '?').join(', ')
+  const left = db
+    .prepare(
+      `SELECT DISTINCT ${quoteIdent(col)} FROM ${from} WHERE ${where}${froms.length ? ` AND (${quoteIdent(col)} IS NULL OR typeof(${quoteIdent(col)}) <> 'text' OR ${quoteIdent(col)} NOT IN (${placeholders}))` : ''} LIMIT 10`,
+    )
+    .pluck()
+    .all(...froms) as unknown[]
+  if (left.length)
+    throw new FerryError(
+      'MAP_INCOMPLETE',
+      `--map ${ck.name} leaves violating values of "${t.source}"."${col}" unmapped: ${left.map((v) => (v === null ? 'NULL' : `'${String(v)}'`)).join(', ')}`,
+      `Add a mapping for each (--map ${ck.name}:VALUE=ALLOWED), or choose not-valid / skip-constraint for it.`,
+    )
+  const rows = db.prepare(`SELECT count(*) FROM ${from} WHERE ${where} AND ${quoteIdent(col)} = ?`).pluck()
+  return Object.entries(map).map(([f, to]) => ({ column: col, from: f, to, rows: Number(rows.get(f)) }))
+}
+
 /** Writes the pre-flight's decisions into the plan, so the post-load phase (and a resume) follows them. */
 export function applyPreflight(plan: MigrationPlan, pf: PreflightResult): void {
   for (const c of pf.constraints) {
     const t = plan.tables.find((x) => x.source === c.table)
     if (!t) continue
+    for (const m of c.mapped ?? []) {
+      const col = t.columns.find((x) => x.source === m.column)
+      if (col) col.valueMap = { ...col.valueMap, [m.from]: m.to }
+    }
     const target = c.kind === 'check' ? t.checks?.find((x) => x.name === c.name) : t.foreignKeys.find((x) => x.name === c.name)
     if (target) target.action = c.action
   }

@@ -41,6 +41,8 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   const encoders = plan.columns.map((c) => encoderFor(c))
   const types = plan.columns.map((c) => c.type)
   const rawStmts = new Map<number, Database.Statement>()
+  // The pre-flight's map choice (types.ts ColumnPlan.valueMap), by column index.
+  const maps = plan.columns.map((c) => (c.valueMap ? new Map(Object.entries(c.valueMap)) : null))
   const keyEq =
     plan.key.kind === 'rowid'
       ? `${plan.key.expr} = ?`
@@ -73,7 +75,9 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
       let rejects: RejectRow[] | null = null
       let raws: Map<number, Buffer> | null = null
       for (let i = 0; i < encoders.length; i++) {
-        const v = row[kw + i]
+        let v = row[kw + i]
+        const map = maps[i]
+        if (map && typeof v === 'string') v = map.get(v) ?? v
         let c: Canon
         if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
           const raw = rawBytes(i, keyVals)

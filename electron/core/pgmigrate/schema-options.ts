@@ -17,6 +17,8 @@ export const SchemaOptionsSchema = z
     onViolation: ViolationChoiceSchema.default('not-valid'),
     /** Per-constraint choice by constraint name, e.g. { "valid_agent_status": "skip-constraint" }. */
     choices: z.record(z.string().min(1), ViolationChoiceSchema).default({}),
+    /** The map choice: { "valid_agent_status": { "zombie": "crashed" } } (CHECK lists only). */
+    maps: z.record(z.string().min(1), z.record(z.string(), z.string())).default({}),
     /** Per-column type, e.g. { "agents.configuration": "jsonb" }. */
     types: z.record(z.string().min(3), z.string().min(1)).default({}),
   })
@@ -49,6 +51,6 @@ function parse(raw: unknown, where: string): SchemaOptions {
   throw new FerryError(
     'BAD_OPTIONS',
     `The schema options in ${where} are not valid: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    'Allowed keys: identifiers (preserve|lower), onViolation (stop|skip-constraint|not-valid), choices { constraint: choice }, types { "table.column": "type" }.',
+    'Allowed keys: identifiers (preserve|lower), onViolation (stop|skip-constraint|not-valid), choices { constraint: choice }, maps { constraint: { value: allowed } }, types { "table.column": "type" }.',
   )
 }

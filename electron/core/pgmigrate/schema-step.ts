@@ -110,7 +110,11 @@ async function prepareLocked(
   // The split of large tables is part of the stored plan (parts.ts), as p3.migrate's workers will use it.
   splitLargeTables(db, plan, { workers: threads })
   // The pre-flight runs before anything is written: a 'stop' choice with violations throws here.
-  applyPreflight(plan, runPreflight(db, plan, { onViolation: o.options.onViolation, choices: o.options.choices }))
+  applyPreflight(plan, runPreflight(db, plan, {
+      onViolation: o.options.onViolation,
+      choices: o.options.choices,
+      maps: o.options.maps,
+    }))
   const up = migrationUpSql(plan, source)
   const down = migrationDownSql(plan)
   const checksum = migrationChecksum(up)

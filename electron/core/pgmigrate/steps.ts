@@ -58,6 +58,7 @@ export async function migrateStep(
     types: options?.types,
     onViolation: options?.onViolation,
     choices: options?.choices,
+    maps: options?.maps,
     signal: ctx.signal,
     log: (level, message) => ctx.log(level, message),
     onProgress: (p) => {

@@ -41,7 +41,9 @@ export function describeMigration(r: MigrateResult): string {
     )
     for (const c of hit)
       out.push(
-        `    ${c.table}: ${c.name}: ${nf.format(c.violations)} row(s) → ${c.action}${c.values.length ? `; values ${c.values.map((v) => `${v.value ?? 'NULL'} ×${v.count}`).join(', ')}` : ''}; e.g. ${c.sampleRows.slice(0, 3).join('; ')}`,
+        c.mapped
+          ? `    ${c.table}: ${c.name}: ${nf.format(c.violations)} row(s) mapped as chosen (${c.mapped.map((m) => `${m.column} '${m.from}' → '${m.to}' ×${m.rows}`).join(', ')}), constraint created valid; validation compares the source as mapped; e.g. ${c.sampleRows.slice(0, 3).join('; ')}`
+          : `    ${c.table}: ${c.name}: ${nf.format(c.violations)} row(s) → ${c.action}${c.values.length ? `; values ${c.values.map((v) => `${v.value ?? 'NULL'} ×${v.count}`).join(', ')}` : ''}; e.g. ${c.sampleRows.slice(0, 3).join('; ')}`,
       )
   }
   if (r.casePreview?.changed.length)

@@ -43,6 +43,12 @@ export interface ColumnPlan {
   forecastRejects: number
   /** Set when the user chose the type (--type table.column=type): the type Ferry would have chosen. */
   overriddenFrom?: string
+  /**
+   * Values the user chose to map in the pre-flight (a CHECK list's violators → allowed values):
+   * the loader writes the mapped value, and every comparison (validation, bisection, delta) reads
+   * the source through the same map, so the target equals the source as mapped — and says so.
+   */
+  valueMap?: Record<string, string>
 }
 
 export interface IndexPlan {
