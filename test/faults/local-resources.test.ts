@@ -3,7 +3,10 @@
 // the database copy) — a clear error naming the file and the cause, the workspace unchanged, no
 // backup listed as complete, and the next run with the limit lifted (the tmpfs grown) succeeds.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, statSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, statfsSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { runImport } from '../../electron/core/import/run'
+import { workspacePaths } from '../../electron/core/workspace/resolve'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDemoWorkspace } from '../../electron/core/workspace/demo/index'
@@ -21,6 +24,9 @@ const ferry = ferryRunner(configHome)
 const wsFull = join(tmp.dir, 'ws-full')
 const backupsFull = join(wsFull, '.ferry', 'backups')
 const noTmpfs = tmpfsUnavailable()
+// And one whose whole .claude/ is a tmpfs, for the Phase 2 import's memory.db build.
+const wsImport = join(tmp.dir, 'ws-import')
+const claudeFull = join(wsImport, '.claude')
 
 /** `ferry …` under `ulimit -f <kb>`: no file it writes may grow past that many KiB. */
 function ferryLimited(kb: number, args: string[]): Run {
@@ -54,6 +60,7 @@ describe('local resources', () => {
   afterAll(() => {
     try {
       unmount(backupsFull)
+      unmount(claudeFull)
     } finally {
       tmp.cleanup()
     }
@@ -136,6 +143,58 @@ describe('local resources', () => {
       expect(after).toEqual(before)
       score.fault('disk full (ENOSPC) during backup', true, `tmpfs 64k: ${named![1]}`)
       score.fault('disk full (SQLITE_FULL) during backup', true, 'tmpfs without room for state.db')
+    },
+  )
+
+  it.skipIf(noTmpfs !== null)(
+    'fails the import whose memory.db no longer fits clearly, changes no source byte, and resumes once space is freed',
+    async () => {
+      const src = join(tmp.dir, 'ws-import-src')
+      await createDemoWorkspace(src, { events: 3000, seed: 22 })
+      mkdirSync(claudeFull, { recursive: true })
+      mountTmpfs(claudeFull, '64m')
+      cpSync(join(src, '.claude'), claudeFull, { recursive: true })
+      // Room for what is there and 256 KiB more: the memory.db build runs out of space.
+      const used = statfsSync(claudeFull)
+      const usedKb = Math.ceil(((used.blocks - used.bfree) * used.bsize) / 1024)
+      remountTmpfs(claudeFull, `${usedKb + 256}k`)
+      const sources = (fp: Record<string, string>): Record<string, string> =>
+        Object.fromEntries(Object.entries(fp).filter(([k]) => !k.includes('memory.db')))
+      const before = sources(workspaceFingerprint(wsImport))
+      const paths = workspacePaths(wsImport)
+      const quiet = { signal: new AbortController().signal, progress: () => {}, log: () => {} }
+      const err = await runImport(paths, quiet).then(
+        () => null,
+        (e: unknown) => e as { code?: string; message?: string; hint?: string },
+      )
+      expect(err?.code).toBe('IMPORT_DISK_FULL')
+      expect(err?.message).toContain('.claude/.memory.db.building')
+      expect(err?.message).toMatch(/is full/)
+      expect(err?.hint).toMatch(/resumes from its ledger/)
+      expect(existsSync(join(claudeFull, 'memory.db'))).toBe(false)
+      const after = sources(workspaceFingerprint(wsImport))
+      score.source(changedBytes(wsImport, before, after), 'import on a full disk')
+      expect(after).toEqual(before)
+      remountTmpfs(claudeFull, '64m')
+      const ok = await runImport(paths, quiet)
+      expect(ok.firstBuild).toBe(true)
+      const mem = new Database(join(claudeFull, 'memory.db'), { readonly: true })
+      const state = new Database(join(claudeFull, 'state.db'), { readonly: true })
+      try {
+        for (const t of ['events', 'agents', 'tasks'])
+          expect(mem.prepare(`SELECT count(*) FROM ${t}`).pluck().get(), t).toBe(
+            state.prepare(`SELECT count(*) FROM ${t}`).pluck().get(),
+          )
+      } finally {
+        mem.close()
+        state.close()
+      }
+      expect(readdirSync(claudeFull).filter((n) => n.startsWith('.memory.db.building'))).toEqual([])
+      score.fault(
+        'disk full (SQLITE_FULL) during the memory.db import',
+        true,
+        `tmpfs ${usedKb + 256}k`,
+      )
     },
   )
 })

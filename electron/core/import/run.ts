@@ -2,6 +2,9 @@
 // for every file, collect the secrets to keep out, then import non-critical data first — logs,
 // config, context, then state.db — into memory.db. Every source file ends with one outcome.
 import { randomUUID } from 'node:crypto'
+import { relative } from 'node:path'
+import { FerryError } from '../../../shared/contract/envelope'
+import { freeBytesAt, isDiskFullCode } from '../fs/disk-full'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import { osError } from '../inventory/open'
@@ -273,9 +276,29 @@ export async function runImport(paths: WorkspacePaths, o: ImportOptions): Promis
       }
     } catch (err) {
       if (opened.db.open) opened.db.close()
-      throw err
+      throw importWriteError(err, paths, opened.file)
     }
   } finally {
     state.close()
   }
+}
+
+/**
+ * memory.db's writes failing for lack of space: SQLite says SQLITE_FULL (a full disk or a
+ * file-size limit alike), plain writes ENOSPC/EDQUOT. Named, with the way out; other errors pass.
+ */
+function importWriteError(err: unknown, paths: WorkspacePaths, file: string): unknown {
+  const code = (err as { code?: unknown })?.code
+  if (code !== 'SQLITE_FULL' && !isDiskFullCode(code)) return err
+  const name = relative(paths.root, file)
+  const free = freeBytesAt(file)
+  const why =
+    free !== null && free < 1024 * 1024
+      ? `the disk holding .claude/ is full (no space left on device, ${String(code)})`
+      : `the disk holding .claude/ is full or a file-size limit was hit (${String(code)})`
+  return new FerryError(
+    'IMPORT_DISK_FULL',
+    `Writing ${name} failed: ${why}`,
+    'Free space on that disk (or lift the limit), then run the step again: the import resumes from its ledger. state.db and the files in .claude/ were not changed.',
+  )
 }
