@@ -102,23 +102,7 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
       const s = n ? sample(db, t, from, where) : { keys: [], labels: [] }
       const col = ck.origin === 'plan' ? /^"([^"]+)"/.exec(ck.sqliteSql)?.[1] : undefined
       const map = opts.maps?.[ck.name]
-      if (map) {
-        out.push({
-          table: t.source,
-          kind: 'check',
-          name: ck.name,
-          definition: `CHECK (${ck.sql})`,
-          violations: n,
-          sampleKeys: s.keys,
-          sampleRows: s.labels,
-          values: n && col ? values(db, from, where, quoteIdent(col)) : [],
-          choice: 'map',
-          action: 'create',
-          mapped: planMap(db, t, ck, col, map, from, where),
-        })
-        continue
-      }
-      const choice = choose(ck.name)
+      const choice = map ? 'map' : choose(ck.name)
       out.push({
         table: t.source,
         kind: 'check',
@@ -129,7 +113,9 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
         sampleRows: s.labels,
         values: n && col ? values(db, from, where, quoteIdent(col)) : [],
         choice,
-        action: n === 0 ? 'create' : choice === 'skip-constraint' ? 'skip' : 'not-valid',
+        // Mapped violators satisfy the CHECK once loaded: it is created valid.
+        action: n === 0 || map ? 'create' : choice === 'skip-constraint' ? 'skip' : 'not-valid',
+        ...(map ? { mapped: planMap(db, t, ck, col, map, from, where) } : {}),
       })
     }
     for (const fk of t.foreignKeys) {
