@@ -23,6 +23,7 @@ import { runJob } from './jobs/run-job'
 import { MigrationMonitor } from './pgmigrate/migration-monitor'
 import { migrationHandlers } from './pgmigrate/migration-api'
 import { deltaHandlers } from './pgmigrate/delta-api'
+import { optionsHandlers } from './pgmigrate/options-api'
 import { agentHandlers } from './agent-store/api'
 import { retentionHandlers } from './context-summary/api'
 import { serverFacts } from './postgres/facts'
@@ -251,6 +252,14 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
     ...deltaHandlers({
       paths: () => requireWs().paths,
       targetUrl: () => target.connectionString(),
+    }),
+    ...optionsHandlers({
+      paths: () => requireWs().paths,
+      log: (level, message) => {
+        const at = new Date().toISOString()
+        ws?.journal.appendLog(at, level, message, 'p3.schema')
+        emit('log', { at, level, message, stepId: 'p3.schema' })
+      },
     }),
     'inspect.sources': () => inspector.sources(),
     'inspect.tables': ({ source }) => inspector.tables(source),

@@ -198,6 +198,7 @@ function planAgentChecks(tables: TablePlan[], alloc: NameAllocator, ctx: CarryCt
       sql: `${q(col.target)} IN (${list})`,
       sqliteSql: `"${pc.column}" IN (${list})`,
       origin: 'plan',
+      allowed: [...pc.values],
     }
     agents.checks = [...(agents.checks ?? []), check]
   }

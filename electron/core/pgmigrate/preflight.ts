@@ -21,6 +21,8 @@ export interface ConstraintForecast {
   /** The distinct offending values with their counts (CHECK lists and foreign keys), up to 10. */
   values: { value: string | null; count: number }[]
   choice: ViolationChoice | 'map'
+  /** A CHECK list of one column: the values it allows, so violators can be mapped to one of them. */
+  allowed?: string[]
   /** What will happen: created (no violators, or all mapped), not-valid, skip (not created). */
   action: 'create' | 'not-valid' | 'skip'
   /** With the map choice: each violating value, the allowed value it becomes, and its rows. */
@@ -113,6 +115,7 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
         sampleRows: s.labels,
         values: n && col ? values(db, from, where, quoteIdent(col)) : [],
         choice,
+        ...(col && ck.allowed ? { allowed: ck.allowed } : {}),
         // Mapped violators satisfy the CHECK once loaded: it is created valid.
         action: n === 0 || map ? 'create' : choice === 'skip-constraint' ? 'skip' : 'not-valid',
         ...(map ? { mapped: planMap(db, t, ck, col, map, from, where) } : {}),
@@ -142,11 +145,12 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
     }
   }
   const known = new Set(out.map((c) => c.name))
-  const unknown = Object.keys(opts.maps ?? {}).filter((n) => !known.has(n))
+  // A choice for a constraint the plan does not have would silently do nothing: refused.
+  const unknown = [...Object.keys(opts.maps ?? {}), ...Object.keys(opts.choices ?? {})].filter((n) => !known.has(n))
   if (unknown.length)
     throw new FerryError(
       'UNKNOWN_CONSTRAINT',
-      `--map names ${unknown.map((n) => `"${n}"`).join(', ')}, which the plan does not have`,
+      `The choices name ${[...new Set(unknown)].map((n) => `"${n}"`).join(', ')}, which the plan does not have`,
       `Constraints of this plan: ${[...known].join(', ') || 'none'}.`,
     )
   const stops = out.filter((c) => c.violations > 0 && c.choice === 'stop')

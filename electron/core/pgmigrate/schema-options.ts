@@ -4,26 +4,12 @@
 // by hand), else the defaults — which lose nothing (preserve names, constraints NOT VALID).
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { z } from 'zod'
+import { SchemaOptionsSchema, type SchemaOptions } from '../../../shared/contract/schema-options'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { WorkspacePaths } from '../workspace/resolve'
 
-export const VIOLATION_CHOICES = ['stop', 'skip-constraint', 'not-valid'] as const
-export const ViolationChoiceSchema = z.enum(VIOLATION_CHOICES)
-
-export const SchemaOptionsSchema = z
-  .object({
-    identifiers: z.enum(['preserve', 'lower']).default('preserve'),
-    onViolation: ViolationChoiceSchema.default('not-valid'),
-    /** Per-constraint choice by constraint name, e.g. { "valid_agent_status": "skip-constraint" }. */
-    choices: z.record(z.string().min(1), ViolationChoiceSchema).default({}),
-    /** The map choice: { "valid_agent_status": { "zombie": "crashed" } } (CHECK lists only). */
-    maps: z.record(z.string().min(1), z.record(z.string(), z.string())).default({}),
-    /** Per-column type, e.g. { "agents.configuration": "jsonb" }. */
-    types: z.record(z.string().min(3), z.string().min(1)).default({}),
-  })
-  .strict()
-export type SchemaOptions = z.infer<typeof SchemaOptionsSchema>
+export { SchemaOptionsSchema, VIOLATION_CHOICES, ViolationChoiceSchema } from '../../../shared/contract/schema-options'
+export type { SchemaOptions } from '../../../shared/contract/schema-options'
 
 /** Relative to the workspace root. */
 export const OPTIONS_FILE = path.join('.ferry', 'p3-options.json')

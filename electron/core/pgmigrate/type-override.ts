@@ -2,22 +2,14 @@
 // A choice names a real column and a type the loader can write; the values that do not fit it
 // are counted and sampled before any data moves, and at load time they go to the reject log.
 import { FerryError } from '../../../shared/contract/envelope'
+import { OVERRIDE_TYPES as SHARED_OVERRIDE_TYPES } from '../../../shared/contract/schema-options'
 import type { TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import type { Decision } from './decide'
 import { BLOCKS, sampleBlockers } from './profile'
 import type { PgType, TableKey } from './types'
 
-export const OVERRIDE_TYPES: readonly PgType[] = [
-  'bigint',
-  'double precision',
-  'numeric',
-  'boolean',
-  'timestamptz',
-  'jsonb',
-  'bytea',
-  'text',
-]
+export const OVERRIDE_TYPES: readonly PgType[] = SHARED_OVERRIDE_TYPES
 
 const ALIASES: Record<string, string> = {
   int8: 'bigint',

@@ -74,6 +74,8 @@ export interface CheckPlan {
   sqliteSql: string
   /** 'plan': a CHECK list of MIGRATION-PLAN.md; 'source': translated from the SQLite schema. */
   origin: 'plan' | 'source'
+  /** A plan CHECK list: the values it allows (what violators can be mapped to). */
+  allowed?: string[]
   /** Resolved by the pre-flight: created as usual, NOT VALID (violators kept), or not created. */
   action?: 'create' | 'not-valid' | 'skip'
 }

@@ -14,6 +14,7 @@ import { ErrorNote } from './ErrorNote'
 import { EvidenceView } from './EvidenceView'
 import { ProgressBar } from './ProgressBar'
 import { ProposalsAccept } from './ProposalsAccept'
+import { SchemaChoices } from './SchemaChoices'
 import { StatusBadge } from './StatusBadge'
 import { StepActions } from './StepActions'
 import { StepLinks } from './StepLinks'
@@ -131,6 +132,7 @@ export function EvidencePanel() {
       </section>
 
       <ProposalsAccept key={step.id} step={step} accept={acceptIndexes} />
+      <SchemaChoices key={`choices-${step.id}`} step={step} />
 
       {lines.length > 0 ? (
         <section className="evidence-section" aria-labelledby="log-heading">

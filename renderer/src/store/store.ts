@@ -74,6 +74,8 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
     },
 
     acceptIndexes: (indexes) => client.invoke('indexes.accept', { indexes }),
+    schemaOptions: () => client.invoke('schema.options', {}),
+    saveSchemaOptions: (options) => client.invoke('schema.setOptions', options),
 
     start() {
       const offs = [

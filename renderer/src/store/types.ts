@@ -25,6 +25,7 @@ import type { MigrationSlice } from './slices/migration-slice'
 import type { DeltaSlice } from './slices/delta-slice'
 import type { TablesSlice } from './slices/tables-slice'
 import type { ThroughputSeries } from './throughput'
+import type { SchemaOptionsInput, SchemaOptionsView } from '../../../shared/contract/schema-options'
 
 export interface AppInfo {
   version: string
@@ -167,6 +168,10 @@ export interface LifecycleSlice {
   start(): () => void
   /** Applies chosen composite-index proposals as a migration (after a backup). */
   acceptIndexes(indexes: string[]): Promise<Evidence>
+  /** p3.schema's saved choices (or the defaults). */
+  schemaOptions(): Promise<SchemaOptionsView>
+  /** Saves p3.schema's choices; they apply when the step runs again. */
+  saveSchemaOptions(options: SchemaOptionsInput): Promise<SchemaOptionsView>
 }
 
 export type FerryState = WorkspaceSlice &
