@@ -5,7 +5,7 @@
 // table rows, the final target == the golden run), a clear error where the run stops, and a re-run
 // with the same arguments that converges.
 import { randomBytes } from 'node:crypto'
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -63,15 +63,6 @@ function fillUp(file: string): void {
   }
 }
 
-async function ledgerBatches(url: string, schema: string): Promise<number> {
-  const [r] = await pgQuery<{ n: string }>(
-    `SELECT count(*)::text AS n FROM ${pg.escapeIdentifier(schema)}.ferry_ledger`,
-    [],
-    url,
-  ).catch(() => [{ n: '0' }])
-  return Number(r!.n)
-}
-
 /**
  * Accounting after a stop: per user table, the rows the ledger says were committed equal the rows
  * in the table (a rolled-back batch left none), and no table holds more than the source has.
@@ -106,21 +97,25 @@ async function expectLedgerMatchesTables(url: string, schema: string): Promise<n
 }
 
 /**
- * A migration that stalls 3 s right after its 2nd batch commits; `breakIt` runs at that moment
- * (found by the ledger holding 2 batches) while the run waits, and the run's outcome is returned.
+ * A migration that stalls 3 s at a fault point (by default right after its 2nd batch commits);
+ * `breakIt` runs at that moment (the point writes FERRY_FAULT_MARK when it fires) while the run
+ * waits, and the run's outcome is returned.
  */
 async function faultedRun(
   url: string,
   schema: string,
   breakIt: () => Promise<void> | void,
+  point = 'pgmigrate:after-batch-commit#2',
 ): Promise<Run> {
+  const mark = join(tmp.dir, `mark-${schema}`)
   const run = ferry.start(migrateArgs(stateDb, schema, url), {
-    FERRY_FAULT_POINT: 'pgmigrate:after-batch-commit#2',
+    FERRY_FAULT_POINT: point,
     FERRY_FAULT_ACTION: 'pause:3000',
+    FERRY_FAULT_MARK: mark,
   })
   let paused = false
   for (let i = 0; i < 2400 && !paused; i++) {
-    paused = (await ledgerBatches(cluster.url(), schema)) >= 2
+    paused = existsSync(mark)
     if (!paused) await sleep(25)
   }
   if (!paused) {
@@ -158,19 +153,20 @@ describe.skipIf(noCluster !== null)(
       tmp.cleanup()
     })
 
-    it('survives a server restart (-m immediate) between two batches: bounded retry, then finishes (or stops resumably and converges)', async () => {
+    /** The server restarted -m immediate while the run stalls at `point`: it finishes, or stops resumably and the re-run converges. */
+    async function restartAt(point: string, where: string): Promise<void> {
       const url = urlWithSecret()
       const schema = newSchema('srv_restart')
       const wsBefore = workspaceFingerprint(ws)
       const startedAt = await startTime()
-      const first = await faultedRun(url, schema, () => cluster.restartImmediate())
+      const first = await faultedRun(url, schema, () => cluster.restartImmediate(), point)
       // The server really went down under the run, and the run noticed.
       expect(await startTime()).not.toBe(startedAt)
       expect(first.stderr).toMatch(/Lost the connection/)
       expect(first.stdout + first.stderr).not.toContain(SECRET)
       let outcome = 'finished in the same run'
       if (first.code === 0) {
-        await expectConverged(first, schema, golden, 'server restart mid-run', url)
+        await expectConverged(first, schema, golden, `server restart ${where}`, url)
       } else {
         // The retry budget ran out: a clear, resumable stop, and the next run converges.
         expect(errorProblems(first, [SECRET])).toEqual([])
@@ -178,13 +174,25 @@ describe.skipIf(noCluster !== null)(
         expect(first.json.error.hint).toMatch(/run the same command again/)
         await expectLedgerMatchesTables(url, schema)
         const resumed = ferry.run(migrateArgs(stateDb, schema, url))
-        await expectConverged(resumed, schema, golden, 'server restart mid-run (resumed)', url)
+        await expectConverged(resumed, schema, golden, `server restart ${where} (resumed)`, url)
         outcome = `stopped ${first.json.error.code}, resumed`
       }
       const after = workspaceFingerprint(ws)
-      score.source(changedBytes(ws, wsBefore, after), 'server restart mid-run')
+      score.source(changedBytes(ws, wsBefore, after), `server restart ${where}`)
       expect(after).toEqual(wsBefore)
-      score.fault('PostgreSQL restart -m immediate mid-run', true, outcome)
+      score.fault(`PostgreSQL restart -m immediate ${where}`, true, outcome)
+    }
+
+    it('survives a server restart (-m immediate) between two batches: bounded retry, then finishes (or stops resumably and converges)', async () => {
+      await restartAt('pgmigrate:after-batch-commit#2', 'mid-run')
+    })
+
+    it('survives a server restart after the load, before keys, indexes and constraints are built', async () => {
+      await restartAt('pgmigrate:after-load', 'before key building')
+    })
+
+    it('survives a server restart in the middle of validation (after the first table)', async () => {
+      await restartAt('pgmigrate:validate-table#2', 'mid-validation')
     })
 
     it('waits for a server that is down for 4 s (connection refused, then starting up) and finishes', async () => {

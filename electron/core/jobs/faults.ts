@@ -3,6 +3,10 @@
 //   FERRY_FAULT_POINT=<name>[#<k>]  the k-th time (default 1st) the point is reached …
 //   FERRY_FAULT_ACTION=kill|hang|pause:<ms>  … kill -9 the worker, wait there until cancelled,
 //                                   or stall <ms> and carry on.
+//   FERRY_FAULT_MARK=<file>  written with the point's name when it fires, so a test knows the
+//                            exact moment (e.g. to restart a server while the work stalls there).
+import { writeFileSync } from 'node:fs'
+
 const hits = new Map<string, number>()
 
 export async function faultPoint(name: string, signal?: AbortSignal): Promise<void> {
@@ -13,6 +17,7 @@ export async function faultPoint(name: string, signal?: AbortSignal): Promise<vo
   const n = (hits.get(name) ?? 0) + 1
   hits.set(name, n)
   if (n !== Number(kText ?? '1')) return
+  if (process.env.FERRY_FAULT_MARK) writeFileSync(process.env.FERRY_FAULT_MARK, `${name}#${n}\n`)
   const pause = /^pause:(\d+)$/.exec(process.env.FERRY_FAULT_ACTION ?? '')
   if (pause) {
     // Stall for a while, then go on: time for a test to break something underneath (a server

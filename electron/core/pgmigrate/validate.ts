@@ -7,6 +7,7 @@
 // sending them and stored with each batch, and checks SQLite's count(*) — the target side is
 // always computed by PostgreSQL from what it stored.
 import type pg from 'pg'
+import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { checksumSql } from './canonical'
@@ -64,8 +65,10 @@ export async function validateSqlite(
   const queue = [...plan.tables].sort((a, b) => b.rows - a.rows)
   const results = new Map<string, TableValidation>()
   const worker = async (): Promise<void> => {
-    for (let t = queue.shift(); t; t = queue.shift())
+    for (let t = queue.shift(); t; t = queue.shift()) {
+      await faultPoint('pgmigrate:validate-table', opts.signal)
       results.set(t.source, await validateTable(db, pool, t, opts))
+    }
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, worker))
   const tables = plan.tables.map((t) => results.get(t.source)!)

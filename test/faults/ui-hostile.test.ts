@@ -4,16 +4,18 @@
 // in the cell viewer — run nothing: a canary global stays unset, no element from the content
 // reaches the DOM, and the text is shown as text. Checked twice: once with the page's CSP
 // bypassed (the rendering alone must be safe) and once with it (no violation reported at all).
+// Part of the faults project so its outcome is in the scorecard (test:faults builds the renderer).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FERRY_BIN, tempDir } from '../support/paths'
-import { ChecklistPage } from './pages/checklist-page'
-import { InventoryPage } from './pages/inventory-page'
-import { TablesPage } from './pages/tables-page'
-import { RESULTS, launchChromium, startServe, type Served } from './support/serve'
+import { ChecklistPage } from '../e2e/pages/checklist-page'
+import { InventoryPage } from '../e2e/pages/inventory-page'
+import { TablesPage } from '../e2e/pages/tables-page'
+import { RESULTS, launchChromium, startServe, type Served } from '../e2e/support/serve'
+import { score } from '../support/faults/scorecard'
 
 const SCRIPT = '<script>window.__canary=1</script>'
 const IMG = '<img src=x onerror="window.__canary=2">'
@@ -75,6 +77,20 @@ describe('hostile workspace content in the browser', () => {
     })
 
   async function visit(bypassCSP: boolean, shot: string): Promise<void> {
+    // Each hostile file is one bad input in the scorecard, with the outcome seen in Chromium.
+    const mode = bypassCSP ? 'CSP bypassed' : 'served CSP'
+    try {
+      await check(bypassCSP, shot)
+    } catch (err) {
+      for (const name of Object.keys(FILES))
+        score.badInput('hostile content shown in the UI (Chromium)', `${name} (${mode})`, `FAILED: ${(err as Error).message.split('\n')[0]}`, false)
+      throw err
+    }
+    for (const name of Object.keys(FILES))
+      score.badInput('hostile content shown in the UI (Chromium)', `${name} (${mode})`, 'shown as text; canary unset, no element injected, no inline CSP violation')
+  }
+
+  async function check(bypassCSP: boolean, shot: string): Promise<void> {
     const context = await browser.newContext({ bypassCSP, viewport: { width: 1280, height: 800 } })
     await context.addInitScript(INIT)
     const page = await context.newPage()
