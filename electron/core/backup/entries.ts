@@ -48,6 +48,9 @@ export async function takeEntry(
   }
 }
 
+const ESCAPED_REASON =
+  'a folder on its path was replaced by a link out of the workspace while the backup ran; not read'
+
 async function take(
   e: Listed,
   dest: string,
@@ -74,6 +77,7 @@ async function take(
       try {
         const facts = await backupSqlite(e.abs, dest, e.path, {
           signal: ctx.signal,
+          root,
           onPages: (done, total) => {
             const bytes = Math.round((done / Math.max(total, 1)) * e.stat.size)
             tick(bytes - counted, `${e.path}: page ${done} of ${total}`)
@@ -84,6 +88,10 @@ async function take(
         tick(e.stat.size - counted)
         return { ...base, kind: 'sqlite', size, sha256, sqlite: facts }
       } catch (err) {
+        if ((err as { code?: string }).code === 'PATH_ESCAPED') {
+          await rm(dest, { force: true })
+          return { path: e.path, kind: 'skipped', reason: ESCAPED_REASON }
+        }
         if (!(err instanceof UnreadableSqlite)) throw err
         // A damaged database is still the user's data: keep its bytes rather than nothing.
         await rm(dest, { force: true })
@@ -143,8 +151,7 @@ async function copyPlainFile(
         return {
           path: e.path,
           kind: 'skipped',
-          reason:
-            'a folder on its path was replaced by a link out of the workspace while the backup ran; not read',
+          reason: ESCAPED_REASON,
         }
       }
       if (attempt > 2 || (code !== 'FILE_CHANGED' && code !== 'ENOENT')) throw err

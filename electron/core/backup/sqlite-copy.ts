@@ -9,7 +9,10 @@ import {
   existsSync,
   fsyncSync,
   openSync,
+  readdirSync,
+  readlinkSync,
   readSync,
+  realpathSync,
   statSync,
   writeSync,
 } from 'node:fs'
@@ -17,6 +20,7 @@ import Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
 import { noRoomFor } from '../fs/disk-full'
 import { throwIfCancelled } from '../jobs/job'
+import { opensOutside } from '../inventory/open'
 import { backupDiskFull } from './write-errors'
 import type { SqliteFacts } from './manifest'
 
@@ -34,7 +38,12 @@ export async function backupSqlite(
   src: string,
   dest: string,
   label: string,
-  opts: { signal?: AbortSignal; onPages?: (done: number, total: number) => void } = {},
+  opts: {
+    signal?: AbortSignal
+    onPages?: (done: number, total: number) => void
+    /** The workspace root: a database whose path leads out of it (a folder swapped for a link) is not read. */
+    root?: string
+  } = {},
 ): Promise<SqliteFacts> {
   const hadSideFiles = existsSync(`${src}-wal`) || existsSync(`${src}-shm`)
   // Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
@@ -50,9 +59,17 @@ export async function backupSqlite(
       'If an agent just removed or replaced it, run the backup again.',
     )
   }
+  const root = opts.root ? realpathSync.native(opts.root, { encoding: 'buffer' }) : undefined
+  if (opensOutside(raw, root)) {
+    closeSync(raw)
+    throw escaped(label)
+  }
   let page1: Buffer | null = null
   try {
     await withSnapshot(src, label, async (db) => {
+      // SQLite opens the path again: it must have reached the very file checked above (the
+      // path may have been swapped between the two opens), and its -wal must be beside it.
+      if (root && !sameFileOpened(raw)) throw escaped(label)
       // Rollback journal: our shared lock keeps writers off the file, so its first page on disk
       // is the snapshot's. (In WAL mode page 1 may live in the -wal, so it is not read raw.)
       if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') {
@@ -81,6 +98,50 @@ export async function backupSqlite(
   if (!hadSideFiles) tidySideFiles(src)
   if (page1) alignHeader(dest, page1)
   return checkCopy(dest, label)
+}
+
+function escaped(label: string): FerryError {
+  return new FerryError(
+    'PATH_ESCAPED',
+    `${label} now leads outside the workspace (a folder on its path was replaced by a link); it was not read`,
+    'Ferry never reads outside the workspace. Run the backup again once the folder is back.',
+  )
+}
+
+/**
+ * True when this process holds another descriptor on the file `raw` leads to (SQLite's own), and
+ * every descriptor on a -wal/-shm of that name is that file's. Read from /proc/self/fd (Linux);
+ * elsewhere there is nothing to compare and the raw descriptor's check stands alone.
+ */
+function sameFileOpened(raw: number): boolean {
+  let links: Buffer[]
+  let mine: Buffer
+  try {
+    mine = readlinkSync(`/proc/self/fd/${raw}`, { encoding: 'buffer' })
+    links = readdirSync('/proc/self/fd')
+      .filter((fd) => fd !== String(raw))
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' })
+        } catch {
+          return Buffer.alloc(0)
+        }
+      })
+  } catch {
+    return true
+  }
+  if (!links.some((l) => l.equals(mine))) return false
+  const slash = mine.lastIndexOf(0x2f)
+  const name = mine.subarray(slash + 1)
+  for (const suffix of ['-wal', '-shm']) {
+    const side = Buffer.concat([name, Buffer.from(suffix)])
+    const expected = Buffer.concat([mine, Buffer.from(suffix)])
+    for (const l of links) {
+      const base = l.subarray(l.lastIndexOf(0x2f) + 1)
+      if (base.equals(side) && !l.equals(expected)) return false
+    }
+  }
+  return true
 }
 
 /** The database's bytes with its -wal (an upper bound of what its copy needs). */
