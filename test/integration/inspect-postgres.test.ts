@@ -106,6 +106,27 @@ describe('table inspector on PostgreSQL', () => {
     }
   })
 
+  it('filters a column with a nondeterministic collation (a migrated COLLATE NOCASE) without PostgreSQL refusing ILIKE', async () => {
+    await admin.query(`
+      CREATE COLLATION "${SCHEMA}".ferry_nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+      CREATE TABLE "${SCHEMA}".tags (id bigint PRIMARY KEY, label text COLLATE "${SCHEMA}".ferry_nocase);
+      INSERT INTO "${SCHEMA}".tags VALUES (1, 'Red'), (2, 'red'), (3, 'blue'), (4, 'Bored');`)
+    try {
+      const contains = await ins.page({
+        source: src,
+        table: 'tags',
+        at: { mode: 'first' },
+        limit: 10,
+        filters: [{ column: 'label', op: 'contains', value: 'RED' }],
+      })
+      expect(contains.rows.map((r) => r.cells[1])).toEqual(['Red', 'red', 'Bored'])
+      const eq = await ins.count({ source: src, table: 'tags', filters: [{ column: 'label', op: 'eq', value: 'RED' }] })
+      expect(eq.rows).toBe(2)
+    } finally {
+      await admin.query(`DROP TABLE "${SCHEMA}".tags; DROP COLLATION "${SCHEMA}".ferry_nocase`)
+    }
+  })
+
   it('binds filters and encodes values exactly', async () => {
     const evil = await ins.page({
       source: src,

@@ -42,6 +42,8 @@ function createDb(): void {
     CREATE VIEW admins AS SELECT id, email FROM accounts WHERE kind = 'admin';
     CREATE VIEW "Rich Accounts" AS SELECT a.id, a.balance FROM accounts AS a WHERE a.balance > 100;
     CREATE VIEW recent AS SELECT id, datetime(created_epoch, 'unixepoch') AS t FROM accounts;
+    CREATE VIEW ann_like AS SELECT id FROM accounts WHERE email LIKE 'ANN%';
+    CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'));
     CREATE TRIGGER trg_touch AFTER UPDATE ON accounts BEGIN UPDATE accounts SET kind = kind WHERE id = NEW.id; END;
     CREATE VIRTUAL TABLE docs USING fts5(body);
   `)
@@ -53,6 +55,8 @@ function createDb(): void {
   ins.run('eve@example.com', 'admin', 1000, 1)
   db.exec('DELETE FROM accounts WHERE id >= 4') // sqlite_sequence stays at 5, max(id) is 3
   db.prepare('INSERT INTO docs (body) VALUES (?)').run('full text search body')
+  const tag = db.prepare('INSERT INTO tags (label) VALUES (?)')
+  for (const l of ['Red', 'red', 'RED', 'blue', 'Écru', 'écru']) tag.run(l)
   db.exec('ANALYZE')
   db.close()
 
@@ -116,11 +120,45 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(vals[0]!.shout).toBe('ANN@EXAMPLE.COM')
   })
 
-  it('keeps NOCASE uniqueness with a unique index on lower(), and reports the collation', async () => {
-    expect(finding('collation', 'email')?.detail).toContain('accounts_email_lower_key')
-    await expect(query(`INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('ann@example.com')`)).rejects.toThrow(
-      /accounts_email_lower_key/,
+  it('carries COLLATE NOCASE as a case-insensitive ICU collation: equality, UNIQUE, GROUP BY and LIKE as in SQLite, values exact', async () => {
+    const colls = await query<{ t: string; c: string; coll: string | null }>(
+      "SELECT table_name AS t, column_name AS c, collation_name AS coll FROM information_schema.columns WHERE table_schema = $1 AND table_name IN ('accounts', 'tags') AND column_name IN ('email', 'label', 'kind') ORDER BY 1, 2",
+      [schema],
     )
+    expect(colls).toEqual([
+      { t: 'accounts', c: 'email', coll: 'ferry_nocase' },
+      { t: 'accounts', c: 'kind', coll: null },
+      { t: 'tags', c: 'label', coll: 'ferry_nocase' },
+    ])
+    expect(finding('collation', 'email')).toBeUndefined()
+    const email = r.columns.find((c) => c.table === 'accounts' && c.column === 'email')
+    expect(email?.notes.join(' ')).toContain('COLLATE NOCASE → COLLATE ferry_nocase')
+    // UNIQUE ignores case, as SQLite's NOCASE UNIQUE did.
+    await expect(query(`INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('ann@EXAMPLE.com')`)).rejects.toThrow(/duplicate key/)
+    const eq = await query<{ id: number }>(`SELECT id::int AS id FROM ${qi(schema, 'accounts')} WHERE email = 'ANN@EXAMPLE.COM'`)
+    expect(eq).toEqual([{ id: 1 }])
+    const groups = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qi(schema, 'tags')} GROUP BY label ORDER BY 1`)
+    expect(groups.map((g) => g.n)).toEqual([1, 2, 3]) // blue; Écru/écru; Red/red/RED
+    // The values themselves are kept exactly, and LIKE in the view and the CHECK still works.
+    const labels = await query<{ label: string }>(`SELECT label FROM ${qi(schema, 'tags')} ORDER BY id`)
+    expect(labels.map((l) => l.label)).toEqual(['Red', 'red', 'RED', 'blue', 'Écru', 'écru'])
+    expect(await query(`SELECT id::int AS id FROM ${qi(schema, 'ann_like')}`)).toEqual([{ id: 1 }])
+    await expect(query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('bad!')`)).rejects.toThrow(/check constraint/)
+    expect(r.validation?.tables.find((t) => t.table === 'tags')?.equal).toBe(true)
+  })
+
+  it('without ICU on the server: NOCASE uniqueness kept by a unique index on lower(), the collation reported', () => {
+    const db = openSqliteReadOnly(file)
+    const plan = translateSchema(db, { schema: 'x', icu: false })
+    const withIcu = translateSchema(db, { schema: 'x', icu: true })
+    db.close()
+    const accounts = plan.tables.find((t) => t.source === 'accounts')!
+    expect(accounts.indexes.find((i) => i.name === 'accounts_email_lower_key')).toMatchObject({ unique: true, exprs: ['lower("email")'] })
+    expect(plan.notCarried.find((f) => f.kind === 'collation' && f.name === 'email')?.detail).toContain('accounts_email_lower_key')
+    expect(plan.collations).toBeUndefined()
+    expect(accounts.columns.find((c) => c.source === 'email')?.collation).toBeUndefined()
+    expect(withIcu.collations).toEqual(['ferry_nocase'])
+    expect(withIcu.tables.find((t) => t.source === 'accounts')!.indexes.map((i) => i.name)).not.toContain('accounts_email_lower_key')
   })
 
   it('creates partial, expression and DESC indexes it can translate and reports the rest', async () => {
@@ -138,6 +176,7 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(r.constraints.filter((c) => c.kind === 'view').map((c) => [c.name, c.status])).toEqual([
       ['Rich Accounts', 'created'],
       ['admins', 'created'],
+      ['ann_like', 'created'],
     ])
     expect(finding('view', 'recent')?.detail).toContain('datetime')
     expect(finding('view', 'recent')?.sql).toContain('CREATE VIEW recent')
@@ -150,7 +189,7 @@ describe('carry-over of the rest of a SQLite schema', () => {
     for (const shadow of ['docs_data', 'docs_idx', 'docs_content', 'docs_docsize', 'docs_config'])
       expect(finding('table', shadow), shadow).toBeDefined()
     const tables = await query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'ferry%' ORDER BY 1", [schema])
-    expect(tables.map((t) => t.t)).toEqual(['accounts'])
+    expect(tables.map((t) => t.t)).toEqual(['accounts', 'tags'])
     expect(r.validation?.equal).toBe(true)
   })
 

@@ -37,6 +37,19 @@ describe('carry-over translations', () => {
     expect(translateExpr(c!.toks, cols)).toMatchObject({ ok: false, reason: 'SQLite function typeof()' })
     expect(translateExpr(d!.toks, cols)).toMatchObject({ ok: false, reason: expect.stringContaining('boolean') })
     expect(translateExpr(tokenize(`status LIKE 'x%'`), cols)).toEqual({ ok: true, sql: `"status" ILIKE 'x%'` })
+
+    // A column with a nondeterministic collation (NOCASE on an ICU server): ILIKE under "default",
+    // the collation before a NOT of NOT LIKE (PostgreSQL < 18 refuses LIKE under a nondeterministic one).
+    const nocase = new Map([['label', { target: 'Label', type: 'text', collation: 'ferry_nocase' }]])
+    expect(translateExpr(tokenize(`label LIKE 'x%'`), nocase)).toEqual({ ok: true, sql: `"Label" COLLATE "default" ILIKE 'x%'` })
+    expect(translateExpr(tokenize(`label NOT LIKE 'x%'`), nocase)).toEqual({
+      ok: true,
+      sql: `"Label" COLLATE "default" NOT ILIKE 'x%'`,
+    })
+    expect(translateView(`CREATE VIEW v AS SELECT id FROM t WHERE label not like 'a%'`, (n) => n, true)).toMatchObject({
+      ok: true,
+      sql: expect.stringContaining(`COLLATE "default" not ILIKE 'a%'`),
+    })
   })
 
   it('translates simple views with target names and refuses SQLite-only functions', () => {

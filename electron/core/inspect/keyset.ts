@@ -60,7 +60,9 @@ export function filterSql(
         return `${eqExpr(f.column)} = ${binds.add(f.value ?? '')}`
       case 'contains': {
         const like = d.name === 'pg' ? 'ILIKE' : 'LIKE'
-        const target = d.name === 'pg' ? `${col}::text` : col
+        // Under the default collation: PostgreSQL < 18 refuses ILIKE on a nondeterministic one
+        // (a migrated COLLATE NOCASE column), and ILIKE ignores case either way.
+        const target = d.name === 'pg' ? `(${col}::text COLLATE "default")` : col
         return `${target} ${like} ${binds.add(`%${escapeLike(f.value ?? '')}%`)} ESCAPE '\\'`
       }
       case 'range': {

@@ -5,6 +5,7 @@
 import pg from 'pg'
 import { type SqliteDb } from '../sqlite/open'
 import type { TableInfo } from '../sqlite/introspect'
+import { NOCASE_COLLATION } from './ddl'
 import type { NameAllocator } from './names'
 import {
   parseCreateIndex,
@@ -29,7 +30,12 @@ export const PLAN_CHECKS = [
 ] as const
 
 function columnRefs(plan: TablePlan): Map<string, ColumnRef> {
-  return new Map(plan.columns.map((c) => [c.source.toLowerCase(), { target: c.target, type: c.type }]))
+  return new Map(
+    plan.columns.map((c) => [
+      c.source.toLowerCase(),
+      { target: c.target, type: c.type, ...(c.collation ? { collation: c.collation } : {}) },
+    ]),
+  )
 }
 
 type IndexTranslation =
@@ -69,6 +75,37 @@ export function translateIndex(sql: string, plan: TablePlan): IndexTranslation {
 export interface CarryCtx {
   agentStore: boolean
   notCarried: Finding[]
+}
+
+/**
+ * COLLATE NOCASE text columns get the schema's ferry_nocase collation when the server has ICU:
+ * =, ORDER BY, GROUP BY, DISTINCT and UNIQUE then ignore case as SQLite's did (keys and CHECKs
+ * included). Run before keys, indexes and CHECKs are translated, which must know it. Returns
+ * the collations the plan needs.
+ */
+export function planNocaseColumns(infos: TableInfo[], tables: TablePlan[], icu: boolean): string[] {
+  if (!icu) return []
+  let used = false
+  infos.forEach((info, i) => {
+    if (!info.sql) return
+    let columns
+    try {
+      columns = parseCreateTable(info.sql).columns
+    } catch {
+      return // planChecksAndCollations reports the unreadable definition
+    }
+    for (const c of columns) {
+      if (c.collation?.toUpperCase() !== 'NOCASE') continue
+      const col = tables[i]!.columns.find((x) => x.source.toLowerCase() === c.name.toLowerCase())
+      if (!col || col.type !== 'text') continue
+      col.collation = NOCASE_COLLATION
+      col.notes.push(
+        `COLLATE NOCASE → COLLATE ${NOCASE_COLLATION} (ICU, case-insensitive): =, ORDER BY, GROUP BY and UNIQUE ignore case as in SQLite — for every letter, not only A–Z; the values are kept exactly. LIKE/ILIKE on it need PostgreSQL 18, or "${col.target}" COLLATE "default" ILIKE …`,
+      )
+      used = true
+    }
+  })
+  return used ? [NOCASE_COLLATION] : []
 }
 
 /** CHECK constraints and collations of every table, and the plan's CHECK lists. */
@@ -132,7 +169,8 @@ export function planChecksAndCollations(
       const coll = c.collation?.toUpperCase()
       if (!coll || coll === 'BINARY') continue
       const col = plan.columns.find((x) => x.source.toLowerCase() === c.name.toLowerCase())
-      if (!col) continue
+      // Carried by the column's collation (planNocaseColumns): nothing to report or add.
+      if (!col || col.collation) continue
       const unique =
         (plan.primaryKey?.columns.length === 1 && plan.primaryKey.columns[0] === col.target) ||
         plan.uniques.some((u) => u.columns.length === 1 && u.columns[0] === col.target) ||
@@ -223,7 +261,8 @@ export function planViews(
   for (const r of rows) names.set(r.name.toLowerCase(), rename(r.name))
   const views: NonNullable<MigrationPlan['views']> = []
   for (const r of rows) {
-    const t = r.sql ? translateView(r.sql, (n) => names.get(n.toLowerCase()) ?? null) : null
+    const nocase = tables.some((t) => t.columns.some((c) => c.collation !== undefined))
+    const t = r.sql ? translateView(r.sql, (n) => names.get(n.toLowerCase()) ?? null, nocase) : null
     if (!t || !t.ok) {
       ctx.notCarried.push({
         kind: 'view',

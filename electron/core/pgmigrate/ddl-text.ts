@@ -23,6 +23,7 @@ export function migrationDownSql(plan: MigrationPlan): string {
     '-- Undo of the Ferry p3.schema migration: drops the tables it created (and their data).',
     ...(plan.views ?? []).map((v) => `DROP VIEW IF EXISTS ${qq(plan.schema, v.target)} CASCADE;`),
     ...names.map((n) => `DROP TABLE IF EXISTS ${qq(plan.schema, n)} CASCADE;`),
+    ...(plan.collations ?? []).map((n) => `DROP COLLATION IF EXISTS ${qq(plan.schema, n)};`),
     '',
   ].join('\n')
 }

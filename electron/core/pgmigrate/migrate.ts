@@ -13,6 +13,7 @@ import {
   foreignKey,
   identitySequences,
   preloadDdl,
+  serverHasIcu,
   tableKeys,
   type ConstraintResult,
   type SequenceResult,
@@ -265,6 +266,7 @@ async function ensurePlan(
     identifiers: opts.identifiers,
     types: opts.types,
     profiles: await parallelProfiles(db, opts, progress),
+    icu: await serverHasIcu(client),
     onTable: (table, i, count) =>
       progress({ phase: 'profile', done: i, total: count, table, rowsPerSec: null }),
   })

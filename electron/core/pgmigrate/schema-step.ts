@@ -21,6 +21,7 @@ import { openSqliteReadOnly, type SqliteDb } from '../sqlite/open'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { casePreview } from './case-preview'
 import { checkServer, connect, createPool, lockSchema, unlockSchema } from './connect'
+import { serverHasIcu } from './ddl'
 import { migrationDownSql, migrationUpSql, postLoadSql, tableDiffs } from './ddl-text'
 import { q, qq } from './names'
 import { applyPreflight, runPreflight } from './preflight'
@@ -106,6 +107,7 @@ async function prepareLocked(
     identifiers: o.options.identifiers,
     types: o.options.types,
     profiles,
+    icu: await serverHasIcu(c),
   })
   // The split of large tables is part of the stored plan (parts.ts), as p3.migrate's workers will use it.
   splitLargeTables(db, plan, { workers: threads })

@@ -161,6 +161,23 @@ export function parseCreateTable(sql: string): { checks: CheckClause[]; columns:
 export interface ColumnRef {
   target: string
   type: string
+  /** Set for a column with a nondeterministic collation (ferry_nocase), where LIKE/ILIKE fail. */
+  collation?: string
+}
+
+/**
+ * ILIKE for SQLite's LIKE; where a nondeterministic collation may be involved (PostgreSQL < 18
+ * refuses LIKE/ILIKE under one), the comparison is made under the default collation, which
+ * ILIKE's own case-insensitivity makes equivalent.
+ */
+function pushIlike(out: string[], nocase: boolean): void {
+  if (!nocase) {
+    out.push('ILIKE')
+    return
+  }
+  // The collation binds to the left operand, before a NOT of NOT LIKE.
+  const not = out.at(-1)?.toUpperCase() === 'NOT' ? out.pop() : undefined
+  out.push('COLLATE "default"', ...(not ? [not] : []), 'ILIKE')
 }
 
 /** SQLite functions whose meaning is the same in PostgreSQL for the types Ferry chooses. */
@@ -178,6 +195,7 @@ export type Translated = { ok: true; sql: string } | { ok: false; reason: string
  */
 export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Translated {
   const out: string[] = []
+  const nocase = [...columns.values()].some((c) => c.collation !== undefined)
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!
     const next = toks[i + 1]
@@ -212,7 +230,7 @@ export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Tra
           break
         }
         if (t.k === 'id' && upper === 'LIKE') {
-          out.push('ILIKE')
+          pushIlike(out, nocase)
           break
         }
         if (t.k === 'id' && EXPR_KEYWORDS.has(upper)) {
@@ -290,7 +308,12 @@ const SELECT_KEYWORDS = new Set(
     'LIKE TRUE FALSE WITH RECURSIVE NULLS FIRST LAST CAST').split(' '),
 )
 
-export function translateView(sql: string, rename: (name: string) => string | null): Translated {
+export function translateView(
+  sql: string,
+  rename: (name: string) => string | null,
+  /** The schema has columns with a nondeterministic collation (see ilike()). */
+  nocase = false,
+): Translated {
   let toks: Tok[]
   try {
     toks = tokenize(sql)
@@ -315,7 +338,7 @@ export function translateView(sql: string, rename: (name: string) => string | nu
     }
     if (t.k === 'id' && ['GLOB', 'REGEXP', 'MATCH'].includes(t.v.toUpperCase()))
       return { ok: false, reason: `uses SQLite's ${t.v.toUpperCase()} operator` }
-    if (t.k === 'id' && t.v.toUpperCase() === 'LIKE') out.push('ILIKE')
+    if (t.k === 'id' && t.v.toUpperCase() === 'LIKE') pushIlike(out, nocase)
     else if (t.k === 'qid') out.push(pg.escapeIdentifier(rename(t.v) ?? t.v))
     else if (t.k === 'id') {
       // A known table or column is quoted with its target name (a bare name would fold to lower case).

@@ -7,7 +7,7 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
 import { applyPolicy, nameReason, NameAllocator, pgName, type IdentifierPolicy } from './names'
-import { internalFindings, planChecksAndCollations, planViews } from './carry-over'
+import { internalFindings, planChecksAndCollations, planNocaseColumns, planViews } from './carry-over'
 import { applyTypeOverride, checkOverrides } from './type-override'
 import {
   profileColumns,
@@ -39,6 +39,8 @@ export interface TranslateOptions {
   onTable?: (table: string, index: number, count: number) => void
   /** Profiles computed beforehand, by table (profile-threads.ts); the others are profiled here. */
   profiles?: ReadonlyMap<string, ProfileResult>
+  /** The target server has ICU: COLLATE NOCASE columns become case-insensitive (ferry_nocase). */
+  icu?: boolean
 }
 
 export function sourceFingerprint(db: SqliteDb): string {
@@ -123,6 +125,7 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
   const agentStore = ['agents', 'tasks', 'events', 'agent_messages'].every((n) =>
     tables.some((t) => t.source === n),
   )
+  const collations = planNocaseColumns(infos, tables, opts.icu === true)
   planKeysAndIndexes(db, infos, tables, alloc, { agentStore, names, notCarried, rename, policy })
   planChecksAndCollations(infos, tables, alloc, { agentStore, notCarried })
   const views = planViews(db, tables, alloc, rename, { agentStore, notCarried })
@@ -137,6 +140,7 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     notCarried,
     options: { identifiers: policy, onViolation: 'not-valid' },
     views,
+    ...(collations.length ? { collations } : {}),
   }
 }
 

@@ -49,6 +49,11 @@ export interface ColumnPlan {
    * the source through the same map, so the target equals the source as mapped — and says so.
    */
   valueMap?: Record<string, string>
+  /**
+   * A collation of the target schema for this column: 'ferry_nocase' carries SQLite's COLLATE
+   * NOCASE as a case-insensitive (nondeterministic ICU) collation, where the server has ICU.
+   */
+  collation?: string
 }
 
 export interface IndexPlan {
@@ -158,4 +163,6 @@ export interface MigrationPlan {
   preflight?: PreflightResult
   /** Views to create after the load (translated SQL); the rest are in notCarried. */
   views?: { name: string; target: string; sql: string; sourceSql: string }[]
+  /** Collations created in the schema before the tables (ddl.ts COLLATIONS); absent: none. */
+  collations?: string[]
 }
