@@ -89,6 +89,22 @@ describe('p3.schema choices in the browser', () => {
     await choices.panel().screenshot({ path: join(RESULTS, 'schema-choices-before.png') })
   }, 120_000)
 
+  it('a stop choice ends p3.schema before anything is written, naming the rows; the choice can be undone from the same panel', async () => {
+    const ui = new ChecklistPage(page)
+    const choices = new ChoicesPage(page)
+    await choices.choice('valid_agent_status').selectOption('stop')
+    await choices.apply().click()
+    await ui.waitForStatus('p3.schema', 'failed', 90_000)
+    await expect(page.getByTestId('step-error').innerText()).resolves.toMatch(/chosen to stop[\s\S]*zombie/)
+    // The failed run keeps the last evidence: the constraint is still listed, with the saved choice.
+    await expect(choices.choice('valid_agent_status').inputValue()).resolves.toBe('stop')
+    await choices.panel().screenshot({ path: join(RESULTS, 'schema-choices-stopped.png') })
+    await choices.choice('valid_agent_status').selectOption('')
+    await choices.apply().click()
+    await ui.waitForStatus('p3.schema', 'done', 90_000)
+    await expect(choices.outcome('valid_agent_status').innerText()).resolves.toMatch(/NOT VALID/)
+  }, 180_000)
+
   it('refuses to save a map until every violating value has an allowed value', async () => {
     const choices = new ChoicesPage(page)
     await choices.choice('valid_agent_status').selectOption('map')

@@ -10,6 +10,7 @@ import {
   draftProblem,
   optionsFrom,
   outcomeText,
+  savedElsewhere,
   type ChoicesDraft,
   type ConstraintChoice,
   type ConstraintRow,
@@ -128,6 +129,7 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
         </label>
       </div>
 
+      <SavedElsewhere evidence={ev} constraints={constraints} draft={draft} edit={edit} />
       {ev ? (
         <ConstraintChoices rows={constraints} draft={draft} edit={edit} />
       ) : (
@@ -181,6 +183,88 @@ function IdentifierNote({ evidence }: { evidence: PlanStep['state']['evidence'] 
   )
 }
 
+const CHOICE_LABELS: Record<string, string> = {
+  'not-valid': 'not-valid: load all, constraint NOT VALID',
+  'skip-constraint': 'skip-constraint: load without it',
+  stop: 'stop before loading',
+}
+
+/**
+ * Saved choices the last run's evidence does not list — after a failed run (a 'stop' choice met
+ * its violations, so there is no evidence), or for names the schema no longer has — so they can
+ * always be seen and undone.
+ */
+function SavedElsewhere({
+  evidence,
+  constraints,
+  draft,
+  edit,
+}: {
+  evidence: PlanStep['state']['evidence']
+  constraints: ConstraintRow[]
+  draft: ChoicesDraft
+  edit: (f: (d: ChoicesDraft) => void) => void
+}) {
+  const { names, refs } = savedElsewhere(draft, constraints, columnRows(evidence))
+  if (names.length === 0 && refs.length === 0) return null
+  return (
+    <div className="choice-constraints" data-testid="choices-saved-other">
+      <h4>Saved choices the last run does not show</h4>
+      <ul className="choice-cards">
+        {names.map((name) => (
+          <li key={name} className="choice-card" data-testid={`saved-choice-${name}`}>
+            <div>
+              <code>{name}</code>
+              {draft.choices[name] === 'map'
+                ? `: map ${Object.entries(draft.maps[name] ?? {})
+                    .map(([from, to]) => `'${from}' → '${to}'`)
+                    .join(', ')}`
+                : null}
+            </div>
+            <label className="small">
+              Choice{' '}
+              <select
+                aria-label={`Choice for ${name}`}
+                data-testid={`choice-${name}`}
+                value={draft.choices[name]}
+                onChange={(e) => edit((d) => void (d.choices[name] = e.target.value as ConstraintChoice | ''))}
+              >
+                <option value="">default ({draft.onViolation})</option>
+                {Object.entries(CHOICE_LABELS).map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
+                {draft.choices[name] === 'map' ? <option value="map">map the values (as saved)</option> : null}
+              </select>
+            </label>
+          </li>
+        ))}
+        {refs.map((ref) => (
+          <li key={ref} className="choice-card" data-testid={`saved-type-${ref}`}>
+            <label className="small">
+              <code>{ref}</code> type{' '}
+              <select
+                aria-label={`Type of ${ref}`}
+                data-testid={`type-${ref}`}
+                value={draft.types[ref]}
+                onChange={(e) => edit((d) => void (d.types[ref] = e.target.value))}
+              >
+                <option value="">Ferry&apos;s choice</option>
+                {[...new Set([...OVERRIDE_TYPES, draft.types[ref]!])].map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
 function ConstraintChoices({
   rows,
   draft,
@@ -226,9 +310,11 @@ function ConstraintChoices({
                   onChange={(e) => edit((d) => void (d.choices[r.name] = e.target.value as ConstraintChoice | ''))}
                 >
                   <option value="">default ({draft.onViolation})</option>
-                  <option value="not-valid">not-valid: load all, constraint NOT VALID</option>
-                  <option value="skip-constraint">skip-constraint: load without it</option>
-                  <option value="stop">stop before loading</option>
+                  {Object.entries(CHOICE_LABELS).map(([v, label]) => (
+                    <option key={v} value={v}>
+                      {label}
+                    </option>
+                  ))}
                   {r.allowed ? <option value="map">map the values</option> : null}
                 </select>
               </label>

@@ -145,6 +145,23 @@ export function draftProblem(d: ChoicesDraft, rows: ConstraintRow[]): string | n
   return null
 }
 
+/**
+ * Saved choices the last run's rows do not show (a first run that failed, or names the schema no
+ * longer has): listed apart so they can always be seen and undone.
+ */
+export function savedElsewhere(
+  d: ChoicesDraft,
+  constraints: ConstraintRow[],
+  columns: ColumnRow[],
+): { names: string[]; refs: string[] } {
+  const shown = new Set(constraints.map((r) => r.name))
+  const cols = new Set(columns.map((c) => c.ref))
+  return {
+    names: Object.keys(d.choices).filter((n) => !shown.has(n) && d.choices[n] !== ''),
+    refs: Object.keys(d.types).filter((r) => !cols.has(r) && d.types[r] !== ''),
+  }
+}
+
 /** One line for a constraint's outcome in the last run. */
 export function outcomeText(r: ConstraintRow): string {
   if (r.mapped.length)

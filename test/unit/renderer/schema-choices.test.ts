@@ -6,6 +6,7 @@ import {
   draftProblem,
   optionsFrom,
   outcomeText,
+  savedElsewhere,
 } from '../../../renderer/src/format/schema-choices'
 import { SchemaOptionsSchema } from '../../../shared/contract/schema-options'
 
@@ -96,5 +97,13 @@ describe('p3.schema choices panel (format)', () => {
     const d = draftFrom(saved)
     expect(d.choices).toEqual({ fk: 'stop', valid_agent_status: 'map' })
     expect(SchemaOptionsSchema.parse(optionsFrom(d))).toEqual(saved)
+  })
+
+  it('lists saved choices the last run does not show (a failed first run), so they can be undone', () => {
+    const d = draftFrom(SchemaOptionsSchema.parse({ choices: { valid_agent_status: 'stop', gone_fk: 'skip-constraint' }, types: { 'agents.configuration': 'text', 'old.col': 'jsonb' } }))
+    expect(savedElsewhere(d, constraintRows(evidence), columnRows(evidence))).toEqual({ names: ['gone_fk'], refs: ['old.col'] })
+    expect(savedElsewhere(d, [], [])).toEqual({ names: ['valid_agent_status', 'gone_fk'], refs: ['agents.configuration', 'old.col'] })
+    d.choices.gone_fk = ''
+    expect(savedElsewhere(d, [], []).names).toEqual(['valid_agent_status'])
   })
 })
