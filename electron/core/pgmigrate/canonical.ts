@@ -148,6 +148,11 @@ export function checksumSql(
 export function rowHash(fields: (string | null)[]): bigint {
   let text = quoteNullable(fields[0] ?? null)
   for (let i = 1; i < fields.length; i++) text += ',' + quoteNullable(fields[i] ?? null)
+  return rowTextHash(text)
+}
+
+/** The row hash of a row's canonical text (fields through quote_nullable, joined by ','). */
+export function rowTextHash(text: string): bigint {
   // A one-shot latin1 digest string: no Hash object nor Buffer per row (half the cost).
   const d = hash('md5', text, 'binary')
   const hi =
@@ -171,6 +176,13 @@ export function copyField(c: string | null, type: ColumnPlan['type']): string {
   if (type === 'bytea') return `\\\\x${c}`
   return COPY_SPECIAL.test(c) ? c.replace(COPY_ESCAPES, (ch) => COPY_ESCAPE_MAP[ch] ?? ch) : c
 }
+
+/**
+ * Types whose canonical text is digits, signs, hex and the like: it never holds a character that
+ * COPY escaping or quote_nullable() change, so the row codec need not look for one.
+ */
+export const plainCanonical = (type: ColumnPlan['type']): boolean =>
+  type !== 'text' && type !== 'jsonb'
 
 const COPY_SPECIAL = /[\\\t\n\r]/
 const COPY_ESCAPES = /[\\\t\n\r]/g

@@ -30,6 +30,10 @@ export function canonicalJsonb(src: string): JsonCanon {
 
 class Parser {
   i = 0
+  /** The last string() read had no escape sequence. */
+  plain = true
+  /** The last string() read is all ASCII (its UTF-8 bytes are its UTF-16 code units). */
+  ascii = true
   constructor(private readonly s: string) {}
 
   fail(what: string): never {
@@ -44,48 +48,75 @@ class Parser {
 
   value(depth: number): string {
     if (depth > MAX_DEPTH) this.fail('nesting deeper than 1000 levels')
-    const c = this.s[this.i]
-    if (c === '{') return this.object(depth)
-    if (c === '[') return this.array(depth)
-    if (c === '"') return quoteJson(this.string())
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.number()
-    for (const lit of ['true', 'false', 'null']) {
-      if (this.s.startsWith(lit, this.i)) {
-        this.i += lit.length
-        return lit
-      }
+    // Dispatch on char codes, with no one-character strings or literal arrays made per value.
+    const s = this.s
+    const c = s.charCodeAt(this.i)
+    if (c === 123) return this.object(depth)
+    if (c === 91) return this.array(depth)
+    if (c === 34) {
+      const str = this.string()
+      return this.plain ? `"${str}"` : quoteJson(str)
     }
-    return this.fail(c === undefined ? 'unexpected end' : `unexpected ${JSON.stringify(c)}`)
+    if (c === 45 || (c >= 48 && c <= 57)) return this.number()
+    if (c === 116 && s.startsWith('true', this.i)) return this.literal('true')
+    if (c === 102 && s.startsWith('false', this.i)) return this.literal('false')
+    if (c === 110 && s.startsWith('null', this.i)) return this.literal('null')
+    return this.fail(Number.isNaN(c) ? 'unexpected end' : `unexpected ${JSON.stringify(s[this.i])}`)
+  }
+
+  literal(lit: string): string {
+    this.i += lit.length
+    return lit
   }
 
   object(depth: number): string {
     this.i++
-    const entries = new Map<string, string>()
+    // Parallel arrays, not a Map: objects are small, and most arrive with their keys in order.
+    const keys: string[] = []
+    const quoted: string[] = []
+    const values: string[] = []
+    let seen: Set<string> | null = null
+    let ascii = true
     this.ws()
-    if (this.s[this.i] === '}') {
+    if (this.s.charCodeAt(this.i) === 125) {
       this.i++
       return '{}'
     }
     for (;;) {
       this.ws()
-      if (this.s[this.i] !== '"') this.fail('expected a key')
+      if (this.s.charCodeAt(this.i) !== 34) this.fail('expected a key')
       const key = this.string()
+      const q = this.plain ? `"${key}"` : quoteJson(key)
+      ascii &&= this.ascii
       this.ws()
-      if (this.s[this.i++] !== ':') this.fail('expected ":"')
+      if (this.s.charCodeAt(this.i++) !== 58) this.fail('expected ":"')
       this.ws()
       const v = this.value(depth + 1)
-      if (entries.has(key))
+      // A linear search for small objects; a Set once an object has many keys.
+      if (seen === null && keys.length >= 16) seen = new Set(keys)
+      if (seen ? seen.has(key) : keys.includes(key))
         throw new JsonReject(
           `duplicate key ${JSON.stringify(key)}: jsonb would keep only the last value`,
         )
-      entries.set(key, v)
+      keys.push(key)
+      seen?.add(key)
+      quoted.push(q)
+      values.push(v)
       this.ws()
-      const sep = this.s[this.i++]
-      if (sep === '}') break
-      if (sep !== ',') this.fail('expected "," or "}"')
+      const sep = this.s.charCodeAt(this.i++)
+      if (sep === 125) break
+      if (sep !== 44) this.fail('expected "," or "}"')
     }
-    const keys = [...entries.keys()].sort(compareJsonbKeys)
-    return `{${keys.map((k) => `${quoteJson(k)}: ${entries.get(k)}`).join(', ')}}`
+    const cmp = ascii ? compareAsciiKeys : compareJsonbKeys
+    let sorted = true
+    for (let k = 1; k < keys.length && sorted; k++) sorted = cmp(keys[k - 1]!, keys[k]!) < 0
+    const order = sorted ? null : keys.map((_, k) => k).sort((a, b) => cmp(keys[a]!, keys[b]!))
+    let out = '{'
+    for (let k = 0; k < keys.length; k++) {
+      const at = order ? order[k]! : k
+      out += `${k ? ', ' : ''}${quoted[at]!}: ${values[at]!}`
+    }
+    return out + '}'
   }
 
   array(depth: number): string {
@@ -107,24 +138,35 @@ class Parser {
     return `[${items.join(', ')}]`
   }
 
+  /**
+   * The string's value. Sets `plain` when it had no escape: then its value needs none either (a
+   * control character or a bare quote cannot occur in it), so its jsonb form is just "value".
+   */
   string(): string {
     const s = this.s
     let out = ''
     let start = ++this.i
+    let ascii = true
+    this.plain = true
     for (;;) {
       const c = s.charCodeAt(this.i)
       if (Number.isNaN(c)) this.fail('unterminated string')
       if (c === 34) break
       if (c < 32) this.fail('control character in a string')
       if (c !== 92) {
+        if (c > 127) ascii = false
         this.i++
         continue
       }
+      this.plain = false
       out += s.slice(start, this.i)
       const e = s[this.i + 1]
       this.i += 2
-      if (e === 'u') out += this.unicodeEscape()
-      else {
+      if (e === 'u') {
+        const u = this.unicodeEscape()
+        if (u.charCodeAt(0) > 127) ascii = false
+        out += u
+      } else {
         const simple = SIMPLE_ESCAPES[e ?? '']
         if (simple === undefined) this.fail('invalid escape')
         out += simple
@@ -133,6 +175,7 @@ class Parser {
     }
     out += s.slice(start, this.i)
     this.i++
+    this.ascii = ascii
     return out
   }
 
@@ -157,6 +200,20 @@ class Parser {
   }
 
   number(): string {
+    // Most numbers are plain integers, which numeric prints as written (but -0 as 0): no regex.
+    const s = this.s
+    let j = this.i
+    const neg = s.charCodeAt(j) === 45
+    if (neg) j++
+    const from = j
+    let c = s.charCodeAt(j)
+    if (c === 48) c = s.charCodeAt(++j)
+    else while (c >= 48 && c <= 57) c = s.charCodeAt(++j)
+    if (j > from && c !== 46 && c !== 101 && c !== 69) {
+      const int = s.slice(from, j)
+      this.i = j
+      return neg && int !== '0' ? `-${int}` : int
+    }
     NUMBER.lastIndex = this.i
     const m = NUMBER.exec(this.s)
     if (!m) this.fail('invalid number')
@@ -218,6 +275,10 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/
 const ESCAPES = /["\\\u0000-\u001f]/g
 
 const ASCII = /^[\x20-\x7e]*$/
+
+/** compareJsonbKeys for ASCII keys: UTF-16 length and order are UTF-8's. */
+const compareAsciiKeys = (a: string, b: string): number =>
+  a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 
 /** jsonb orders keys by UTF-8 length, then bytewise. */
 function compareJsonbKeys(a: string, b: string): number {

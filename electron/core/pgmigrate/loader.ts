@@ -67,7 +67,7 @@ export interface TableLoadResult {
   ms: number
 }
 
-const CHUNK_CHARS = 256 * 1024
+const CHUNK_BYTES = 256 * 1024
 const MAX_RETRIES = 100
 
 export async function loadTable(
@@ -225,14 +225,21 @@ async function copyBatch(
     bytes: 0,
     cutShort: false,
   }
-  let chunk = ''
-  let bytes = 0
-  const flush = async (): Promise<void> => {
-    if (!chunk) return
-    out.bytes += Buffer.byteLength(chunk, 'utf8')
-    const ok = stream.write(chunk)
-    chunk = ''
+  // Lines are encoded to UTF-8 straight into a chunk buffer: no growing string for the stream to
+  // flatten and convert again, and the byte count comes with the write. A chunk handed to the
+  // stream belongs to it (the socket may still hold it), so each flush starts a new one.
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+  let used = 0
+  const send = async (buf: Buffer): Promise<void> => {
+    const ok = stream.write(buf)
     if (!ok) await Promise.race([once(stream, 'drain'), done])
+  }
+  const flush = async (): Promise<void> => {
+    if (!used) return
+    const full = chunk.subarray(0, used)
+    chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+    used = 0
+    await send(full)
   }
   for (const row of rows) {
     const r = codec.encode(row as unknown[], 'both', forced)
@@ -243,14 +250,23 @@ async function copyBatch(
       out.rejectedRows++
       out.rejects.push(...r.rejects)
     } else {
-      chunk += r.line!
-      bytes += r.line!.length
+      const line = r.line!
+      // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+      if (used + line.length * 3 > CHUNK_BYTES) await flush()
+      if (line.length * 3 > CHUNK_BYTES) {
+        const big = Buffer.from(line, 'utf8')
+        out.bytes += big.length
+        await send(big)
+      } else {
+        const n = chunk.write(line, used)
+        used += n
+        out.bytes += n
+      }
       keys.push(r.key)
       out.written++
       out.rowHashSum += r.hash
     }
-    if (chunk.length >= CHUNK_CHARS) await flush()
-    if (bytes >= batchBytes) {
+    if (out.bytes >= batchBytes) {
       out.cutShort = true
       break
     }

@@ -5,9 +5,16 @@
 import { isUtf8 } from 'node:buffer'
 import type Database from 'better-sqlite3'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
-import { copyField, encoderFor, isRejection, rowHash, type Canon } from './canonical'
+import {
+  copyField,
+  encoderFor,
+  isRejection,
+  plainCanonical,
+  rowTextHash,
+  type Canon,
+} from './canonical'
 import { keyText, keyWidth, keySelectSql } from './keys'
-import { float8Text } from './scalars'
+import { float8Text, quoteNullable } from './scalars'
 import type { RejectRow } from './ledger'
 import type { TablePlan } from './types'
 
@@ -40,6 +47,12 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   const kw = keyWidth(plan.key)
   const encoders = plan.columns.map((c) => encoderFor(c))
   const types = plan.columns.map((c) => c.type)
+  const plain = types.map(plainCanonical)
+  const isText = types.map((t) => t === 'text')
+  const isBytea = types.map((t) => t === 'bytea')
+  // Per row, reused: the canonical texts, and which of them hold nothing to escape or quote.
+  const canon: (string | null)[] = new Array(encoders.length)
+  const clean: boolean[] = new Array(encoders.length)
   const rawStmts = new Map<number, Database.Statement>()
   // The pre-flight's map choice (types.ts ColumnPlan.valueMap), by column index.
   const maps = plan.columns.map((c) => (c.valueMap ? new Map(Object.entries(c.valueMap)) : null))
@@ -71,7 +84,6 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
       const keyVals = row.slice(0, kw)
       const key = keyText(plan.key, keyVals)
       const force = forced?.get(key)
-      const canon: (string | null)[] = new Array(encoders.length)
       let rejects: RejectRow[] | null = null
       let raws: Map<number, Buffer> | null = null
       for (let i = 0; i < encoders.length; i++) {
@@ -79,7 +91,12 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
         const map = maps[i]
         if (map && typeof v === 'string') v = map.get(v) ?? v
         let c: Canon
-        if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
+        clean[i] = plain[i]!
+        if (typeof v === 'string' && isText[i] && !TEXT_SPECIAL.test(v)) {
+          // The common text value, in one scan: no U+FFFD, no NUL, nothing to escape or quote.
+          c = v
+          clean[i] = true
+        } else if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
           const raw = rawBytes(i, keyVals)
           if (raw && !isUtf8(raw)) {
             ;(raws ??= new Map()).set(i, raw)
@@ -97,7 +114,11 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
             rawHex: raw ? raw.toString('hex') : rawHex(v),
             rowJson: '',
           })
-        } else canon[i] = c
+        } else {
+          canon[i] = c
+          // One scan instead of COPY's and quote_nullable()'s own (a JSON text, say).
+          if (!clean[i] && c !== null) clean[i] = !ESCAPED.test(c)
+        }
       }
       if (force && force.column === null && !rejects)
         rejects = [
@@ -108,13 +129,38 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
         for (const r of rejects) r.rowJson = json
         return { key, line: null, hash: 0n, rejects }
       }
-      if (mode === 'hash') return { key, line: null, hash: rowHash(canon), rejects: null }
-      let line = copyField(canon[0] ?? null, types[0]!)
-      for (let i = 1; i < canon.length; i++) line += '\t' + copyField(canon[i] ?? null, types[i]!)
-      return { key, line: line + '\n', hash: mode === 'both' ? rowHash(canon) : 0n, rejects: null }
+      // The COPY line and the hash's row text (canonical.ts) in one pass; a clean field is written
+      // as it is, the others through the full escaping and quoting.
+      const wantLine = mode !== 'hash'
+      const wantHash = mode !== 'line'
+      let line = ''
+      let text = ''
+      for (let i = 0; i < canon.length; i++) {
+        const c = canon[i] ?? null
+        if (wantLine) {
+          if (i) line += '\t'
+          line += clean[i] && c !== null && !isBytea[i] ? c : copyField(c, types[i]!)
+        }
+        if (wantHash) {
+          if (i) text += ','
+          text += clean[i] && c !== null ? `'${c}'` : quoteNullable(c)
+        }
+      }
+      return {
+        key,
+        line: wantLine ? line + '\n' : null,
+        hash: wantHash ? rowTextHash(text) : 0n,
+        rejects: null,
+      }
     },
   }
 }
+
+/** Characters that COPY's text format escapes or quote_nullable() quotes. */
+const ESCAPED = /[\\\t\n\r']/
+/** Those, and what makes a text value rejected or re-read as bytes (NUL, U+FFFD). */
+// eslint-disable-next-line no-control-regex
+const TEXT_SPECIAL = /[\u0000\\\t\n\r'\uFFFD]/
 
 function storageOf(v: unknown): string {
   if (v === null) return 'null'

@@ -49,7 +49,6 @@ export function decimalShape(text: string): { intDigits: number; fracDigits: num
   return { intDigits, fracDigits: frac.length }
 }
 
-const FAST_UTC = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?Z$/
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?))?)?$/
 
@@ -58,26 +57,8 @@ const ISO =
  * or change it (more than 6 fractional digits would be rounded, 24:00 and :60 roll over).
  */
 export function isoTimestampText(s: string): string | null {
-  const fast = FAST_UTC.exec(s)
-  if (fast) {
-    // The common 'YYYY-MM-DDTHH:MM:SS[.f]Z' needs no date arithmetic, only range checks.
-    const [, date = '', time = '', frac = ''] = fast
-    const y = +date.slice(0, 4)
-    const mo = +date.slice(5, 7)
-    const d = +date.slice(8, 10)
-    if (
-      y < 1 ||
-      mo < 1 ||
-      mo > 12 ||
-      d < 1 ||
-      d > daysInMonth(y, mo) ||
-      +time.slice(0, 2) > 23 ||
-      +time.slice(3, 5) > 59 ||
-      +time.slice(6, 8) > 59
-    )
-      return null
-    return `${date}T${time}.${frac.padEnd(6, '0')}Z`
-  }
+  const fast = fastUtcText(s)
+  if (fast !== undefined) return fast
   const m = ISO.exec(s)
   if (!m) return null
   const [, ys, mos, ds, hs = '0', mis = '0', ss = '0', frac = '', zone] = m
@@ -87,17 +68,7 @@ export function isoTimestampText(s: string): string | null {
   const h = Number(hs)
   const mi = Number(mis)
   const sec = Number(ss)
-  if (
-    y < 1 ||
-    mo < 1 ||
-    mo > 12 ||
-    d < 1 ||
-    d > daysInMonth(y, mo) ||
-    h > 23 ||
-    mi > 59 ||
-    sec > 59
-  )
-    return null
+  if (!validFields(y, mo, d, h, mi, sec)) return null
   let offsetMin = 0
   if (zone && zone !== 'Z') {
     const oh = Number(zone.slice(1, 3))
@@ -117,9 +88,55 @@ export function isoTimestampText(s: string): string | null {
   )
 }
 
+/** A real calendar date and time of day (no leap second, as before). */
+function validFields(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && sec <= 59
+}
+
+/**
+ * The common 'YYYY-MM-DD[T ]HH:MM:SS[.f{1,6}]Z' read by char codes: no regex match nor date
+ * arithmetic, only range checks. undefined when the text has another shape (the general path).
+ */
+function fastUtcText(s: string): string | null | undefined {
+  const n = s.length
+  if (n < 20 || n > 27 || s.charCodeAt(n - 1) !== 90) return undefined
+  const sep = s.charCodeAt(10)
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    (sep !== 84 && sep !== 32) ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
+    (n > 20 && (n === 21 || s.charCodeAt(19) !== 46))
+  )
+    return undefined
+  for (const at of n > 20 ? FAST_DIGITS_FRAC : FAST_DIGITS) {
+    if (at >= n - 1) break
+    const c = s.charCodeAt(at)
+    if (c < 48 || c > 57) return undefined
+  }
+  const y = digitsAt(s, 0, 4)
+  const mo = digitsAt(s, 5, 2)
+  const d = digitsAt(s, 8, 2)
+  if (!validFields(y, mo, d, digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2))) return null
+  const frac = n > 20 ? s.slice(20, n - 1) : ''
+  return `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}${'000000'.slice(frac.length)}Z`
+}
+
+/** The number written by the ASCII digits s[at … at+len). */
+function digitsAt(s: string, at: number, len: number): number {
+  let v = 0
+  for (let k = at; k < at + len; k++) v = v * 10 + s.charCodeAt(k) - 48
+  return v
+}
+
+/** Digit positions of the fast form, without and with a fraction (which runs up to the 'Z'). */
+const FAST_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+const FAST_DIGITS_FRAC = [...FAST_DIGITS, 20, 21, 22, 23, 24, 25]
+
 function daysInMonth(y: number, mo: number): number {
   if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28
-  return [4, 6, 9, 11].includes(mo) ? 30 : 31
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31
 }
 
 /** PostgreSQL's quote_nullable(): the field separator-safe form used in a row's canonical text. */
