@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { BackupInfo, Evidence, PlanView, StepState, TargetConfig, TargetStatus, WorkspaceSummary } from './types'
 import { BenchView } from './bench'
 import { PoolStats } from './pool'
-import { SchemaOptionsSchema, SchemaOptionsView } from './schema-options'
+import { SchemaOptionsRequest, SchemaOptionsView } from './schema-options'
 import { TargetCheckResult } from './connection'
 import { MonitorView } from './monitor'
 import { MetricsView } from './metrics'
@@ -83,7 +83,7 @@ export const methods = {
   /** p3.schema's choices (identifiers, per-constraint choice or value map, column types) as saved. */
   'schema.options': { input: Empty, output: SchemaOptionsView },
   /** Saves p3.schema's choices (.ferry/p3-options.json); they apply when p3.schema runs again. */
-  'schema.setOptions': { input: SchemaOptionsSchema, output: SchemaOptionsView },
+  'schema.setOptions': { input: SchemaOptionsRequest, output: SchemaOptionsView },
   /** The last inventory of .claude/ (ferry inventory, p2.migration-scripts), or null before one was taken. */
   'inventory.get': { input: Empty, output: Evidence.nullable() },
   /** The Benchmarks screen: the latest p4.benchmark report, concurrency and migration throughput (or why not measured). */

@@ -45,3 +45,53 @@ export const SchemaOptionsView = z
   })
   .strict()
 export type SchemaOptionsView = z.infer<typeof SchemaOptionsView>
+
+/**
+ * What `schema.setOptions` takes: the same choices as lists of entries, each list bounded (a
+ * record's size cannot be bounded at the IPC boundary, a list's can). toRequest/fromRequest convert.
+ */
+export const SchemaOptionsRequest = z
+  .object({
+    identifiers: z.enum(['preserve', 'lower']).default('preserve'),
+    onViolation: ViolationChoiceSchema.default('not-valid'),
+    choices: z
+      .array(z.object({ constraint: Name, choice: ViolationChoiceSchema }).strict())
+      .max(1000)
+      .default([]),
+    maps: z
+      .array(z.object({ constraint: Name, from: z.string().max(10_000), to: z.string().max(10_000) }).strict())
+      .max(1000)
+      .default([]),
+    types: z
+      .array(z.object({ column: z.string().min(3).max(700), type: z.string().min(1).max(100) }).strict())
+      .max(2000)
+      .default([]),
+  })
+  .strict()
+export type SchemaOptionsRequest = z.infer<typeof SchemaOptionsRequest>
+export type SchemaOptionsRequestInput = z.input<typeof SchemaOptionsRequest>
+
+export function toRequest(o: SchemaOptionsInput): SchemaOptionsRequestInput {
+  return {
+    identifiers: o.identifiers,
+    onViolation: o.onViolation,
+    choices: Object.entries(o.choices ?? {}).map(([constraint, choice]) => ({ constraint, choice })),
+    maps: Object.entries(o.maps ?? {}).flatMap(([constraint, m]) =>
+      Object.entries(m).map(([from, to]) => ({ constraint, from, to })),
+    ),
+    types: Object.entries(o.types ?? {}).map(([column, type]) => ({ column, type })),
+  }
+}
+
+/** The stored shape; a later entry for the same constraint, value or column wins. */
+export function fromRequest(r: SchemaOptionsRequest): SchemaOptions {
+  const maps: Record<string, Record<string, string>> = {}
+  for (const m of r.maps) maps[m.constraint] = { ...maps[m.constraint], [m.from]: m.to }
+  return SchemaOptionsSchema.parse({
+    identifiers: r.identifiers,
+    onViolation: r.onViolation,
+    choices: Object.fromEntries(r.choices.map((c) => [c.constraint, c.choice])),
+    maps,
+    types: Object.fromEntries(r.types.map((t) => [t.column, t.type])),
+  })
+}

@@ -8,7 +8,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBackend, type Backend } from '../../electron/core/backend'
 import { sandboxDbName } from '../../electron/core/backup/sandbox-db'
-import type { SchemaOptionsView } from '../../shared/contract/schema-options'
+import { toRequest, type SchemaOptionsView } from '../../shared/contract/schema-options'
 import type { StepState } from '../../shared/contract/types'
 import { ferryCli } from '../support/ferry-cli'
 import { tempDir } from '../support/paths'
@@ -94,18 +94,21 @@ describe('p3.schema choices through the contract (real memory.db, real PostgreSQ
   })
 
   it('saves a type choice normalised, and refuses unknown types, columns and shapes without touching the file', async () => {
-    const v = await call<SchemaOptionsView>('schema.setOptions', { types: { 'agents.configuration': 'TEXT' } })
+    const v = await call<SchemaOptionsView>('schema.setOptions', { types: [{ column: 'agents.configuration', type: 'TEXT' }] })
     expect(v.saved).toBe(true)
     expect(v.options.types).toEqual({ 'agents.configuration': 'text' })
     const before = readFileSync(optionsFile, 'utf8')
     expect(JSON.parse(before)).toMatchObject({ types: { 'agents.configuration': 'text' } })
 
     const bad = [
-      [{ types: { 'agents.configuration': 'money' } }, 'BAD_TYPE_OVERRIDE', /Unknown or unsupported type "money"/],
-      [{ types: { 'agents.no_such_column': 'text' } }, 'BAD_TYPE_OVERRIDE', /has no column "no_such_column"[\s\S]*/],
-      [{ types: { 'nowhere.x': 'text' } }, 'BAD_TYPE_OVERRIDE', /no table "nowhere"/],
+      [{ types: [{ column: 'agents.configuration', type: 'money' }] }, 'BAD_TYPE_OVERRIDE', /Unknown or unsupported type "money"/],
+      [{ types: [{ column: 'agents.no_such_column', type: 'text' }] }, 'BAD_TYPE_OVERRIDE', /has no column "no_such_column"/],
+      [{ types: [{ column: 'nowhere.x', type: 'text' }] }, 'BAD_TYPE_OVERRIDE', /no table "nowhere"/],
       [{ onViolation: 'maybe' }, 'INVALID_INPUT', /onViolation/],
       [{ extra: 1 }, 'INVALID_INPUT', /extra/],
+      // A record instead of the bounded list, and a list past its bound.
+      [{ types: { 'agents.configuration': 'text' } }, 'INVALID_INPUT', /types/],
+      [{ choices: Array.from({ length: 1001 }, (_, i) => ({ constraint: `c${i}`, choice: 'stop' })) }, 'INVALID_INPUT', /choices/],
     ] as const
     for (const [input, code, message] of bad) {
       const r = await dispatch('schema.setOptions', input)
@@ -118,7 +121,7 @@ describe('p3.schema choices through the contract (real memory.db, real PostgreSQ
   })
 
   it('a choice naming a constraint the plan does not have fails p3.schema with UNKNOWN_CONSTRAINT, nothing created', async () => {
-    await call('schema.setOptions', { choices: { no_such_constraint: 'stop' } })
+    await call('schema.setOptions', toRequest({ choices: { no_such_constraint: 'stop' } }))
     const end = await runSchema()
     expect(end.status).toBe('failed')
     expect(end.error?.code).toBe('UNKNOWN_CONSTRAINT')
@@ -142,11 +145,14 @@ describe('p3.schema choices through the contract (real memory.db, real PostgreSQ
     const fk = pf.constraints.find((c) => c.kind === 'foreign-key' && c.violations > 0)
     expect(fk).toBeDefined()
 
-    await call('schema.setOptions', {
-      choices: { [fk!.name]: 'skip-constraint' },
-      maps: { valid_agent_status: { zombie: 'crashed' } },
-      types: { 'agents.configuration': 'text' },
-    })
+    await call(
+      'schema.setOptions',
+      toRequest({
+        choices: { [fk!.name]: 'skip-constraint' },
+        maps: { valid_agent_status: { zombie: 'crashed' } },
+        types: { 'agents.configuration': 'text' },
+      }),
+    )
     end = await runSchema()
     expect(end.status, JSON.stringify(end.error)).toBe('done')
     expect((end.evidence!.migration as { action: string }).action).toMatch(/^replaced/)

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Handlers } from '../../../shared/contract/dispatcher'
-import type { SchemaOptions, SchemaOptionsView } from '../../../shared/contract/schema-options'
+import { fromRequest, type SchemaOptions, type SchemaOptionsView } from '../../../shared/contract/schema-options'
 import { writeFileAtomic } from '../fs/atomic'
 import { memoryDbPath } from '../import/memory-db'
 import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
@@ -57,7 +57,7 @@ export function optionsHandlers(deps: OptionsApiDeps): Pick<Handlers, 'schema.op
   return {
     'schema.options': () => view(deps.paths()),
     'schema.setOptions': (input) => {
-      const saved = saveSchemaOptions(deps.paths(), input as SchemaOptions)
+      const saved = saveSchemaOptions(deps.paths(), fromRequest(input))
       const o = saved.options
       deps.log(
         'info',

@@ -2,6 +2,7 @@
 // build a fresh one around a fake client and drive it with events.
 import { createStore } from 'zustand/vanilla'
 import { toErrorInfo } from '../../../shared/contract/envelope'
+import { toRequest } from '../../../shared/contract/schema-options'
 import type { FerryClient } from '../../../shared/contract/client'
 import type { ConnectionState } from '../transport/connection-state'
 import type { StepState } from '../../../shared/contract/types'
@@ -75,7 +76,7 @@ const createLifecycleSlice: SliceCreator<LifecycleSlice> = (set, get, client) =>
 
     acceptIndexes: (indexes) => client.invoke('indexes.accept', { indexes }),
     schemaOptions: () => client.invoke('schema.options', {}),
-    saveSchemaOptions: (options) => client.invoke('schema.setOptions', options),
+    saveSchemaOptions: (options) => client.invoke('schema.setOptions', toRequest(options)),
 
     start() {
       const offs = [

@@ -8,7 +8,7 @@ import {
   outcomeText,
   savedElsewhere,
 } from '../../../renderer/src/format/schema-choices'
-import { SchemaOptionsSchema } from '../../../shared/contract/schema-options'
+import { SchemaOptionsRequest, SchemaOptionsSchema, fromRequest, toRequest } from '../../../shared/contract/schema-options'
 
 // The shape p3.schema's evidence has (schema-step.ts), trimmed to what the panel reads.
 const evidence = {
@@ -105,5 +105,20 @@ describe('p3.schema choices panel (format)', () => {
     expect(savedElsewhere(d, [], [])).toEqual({ names: ['valid_agent_status', 'gone_fk'], refs: ['agents.configuration', 'old.col'] })
     d.choices.gone_fk = ''
     expect(savedElsewhere(d, [], []).names).toEqual(['valid_agent_status'])
+  })
+
+  it('crosses the IPC boundary as bounded lists and comes back as the same options', () => {
+    const saved = SchemaOptionsSchema.parse({
+      identifiers: 'lower',
+      choices: { fk: 'stop' },
+      maps: { valid_agent_status: { zombie: 'idle', undead: 'active' } },
+      types: { 'a.b': 'jsonb' },
+    })
+    const req = SchemaOptionsRequest.parse(toRequest(saved))
+    expect(req.maps).toEqual([
+      { constraint: 'valid_agent_status', from: 'zombie', to: 'idle' },
+      { constraint: 'valid_agent_status', from: 'undead', to: 'active' },
+    ])
+    expect(fromRequest(req)).toEqual(saved)
   })
 })
