@@ -260,8 +260,8 @@ export function planViews(
     .all() as { name: string; sql: string | null }[]
   for (const r of rows) names.set(r.name.toLowerCase(), rename(r.name))
   const views: NonNullable<MigrationPlan['views']> = []
+  const nocase = tables.some((t) => t.columns.some((c) => c.collation !== undefined))
   for (const r of rows) {
-    const nocase = tables.some((t) => t.columns.some((c) => c.collation !== undefined))
     const t = r.sql ? translateView(r.sql, (n) => names.get(n.toLowerCase()) ?? null, nocase) : null
     if (!t || !t.ok) {
       ctx.notCarried.push({

@@ -13,7 +13,7 @@ import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
 import { openSqliteReadOnly } from '../sqlite/open'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { OPTIONS_FILE, readSchemaOptions } from './schema-options'
-import { checkOverrides, checkOverrideType } from './type-override'
+import { checkOverrides, checkOverrideType, parseTypeSpec } from './type-override'
 
 export interface OptionsApiDeps {
   paths(): WorkspacePaths
@@ -32,7 +32,12 @@ function view(paths: WorkspacePaths): SchemaOptionsView {
 function checkTypes(paths: WorkspacePaths, types: Record<string, string>): Record<string, string> {
   const file = memoryDbPath(paths)
   if (!existsSync(file) || Object.keys(types).length === 0)
-    return Object.fromEntries(Object.entries(types).map(([ref, t]) => [ref, checkOverrideType(t, ref)]))
+    return Object.fromEntries(
+      Object.entries(types).map(([ref, t]) => {
+        parseTypeSpec(`${ref}=${t}`) // the table.column shape, even before memory.db exists
+        return [ref, checkOverrideType(t, ref)]
+      }),
+    )
   const db = openSqliteReadOnly(file)
   try {
     const infos = listTables(db).map((r) => ({ ...describeTable(db, r), rowCount: null, countError: null }) as TableInfo)
