@@ -32,7 +32,7 @@ interface Opts {
   onViolation?: ViolationChoice
   identifiers?: 'preserve' | 'lower'
   type?: Record<string, string>
-  choice?: Record<string, ViolationChoice>
+  constraint?: Record<string, ViolationChoice>
   map?: Record<string, Record<string, string>>
   delta?: boolean
   dryRun?: boolean
@@ -239,7 +239,7 @@ async function migrateCommand(file: string, o: Opts): Promise<number> {
     threads: o.threads,
     splitRows: o.splitRows,
     onViolation: o.onViolation,
-    choices: o.choice,
+    choices: o.constraint,
     maps: o.map,
     identifiers: o.identifiers,
     types: o.type,

@@ -97,6 +97,17 @@ describe('pre-flight: map the values', () => {
       )
       expect(n!.n, spec).toBe('0')
     }
+    // --constraint reaches the pre-flight too (it was parsed but never passed on before).
+    for (const [spec, code, message] of [
+      ['no_such_check=stop', 'UNKNOWN_CONSTRAINT', /"no_such_check"/],
+      ['valid_agent_status=stop', 'PREFLIGHT_VIOLATIONS', /valid_agent_status \(1 row\(s\)/],
+    ] as const) {
+      const r = migrate(newSchema('map_bad'), '--constraint', spec)
+      expect(r.code, spec).not.toBe(0)
+      const err = JSON.parse(r.stdout).error
+      expect(err.code, spec).toBe(code)
+      expect(err.message, spec).toMatch(message)
+    }
     const bad = ferry(['migrate-sqlite', stateDb, '--target', PG_URL, '--map', 'nocolon'])
     expect(bad.code).not.toBe(0)
     expect(bad.stderr).toContain('--map must be constraint:value=allowed')
