@@ -43,7 +43,12 @@ export async function hostileWorkspace(ws: string, events = 2000): Promise<void>
     INSERT INTO quirks VALUES (1, 9223372036854775807, 0.1, CAST(x'636166e9' AS TEXT), x'00ff10');
     INSERT INTO quirks VALUES (2, '12abc', 1e300, 'a' || char(0) || 'b', NULL);
     CREATE TABLE pairs (k TEXT NOT NULL, v TEXT, PRIMARY KEY (k, v)) WITHOUT ROWID;
-    INSERT INTO pairs VALUES ('x', '1'), ('y', '2');`)
+    INSERT INTO pairs VALUES ('x', '1'), ('y', '2');
+    CREATE VIRTUAL TABLE notes_fts USING fts5(title, body);
+    INSERT INTO notes_fts (rowid, title, body) VALUES (7, 'deploy notes', 'rotate the staging keys'), (42, 'naïve 😀', NULL);
+    CREATE VIRTUAL TABLE quirks_fts USING fts5(t, content = 'quirks', content_rowid = 'id');
+    CREATE VIRTUAL TABLE blind_fts USING fts5(t, content = '');
+    INSERT INTO blind_fts (rowid, t) VALUES (1, 'indexed, never stored');`)
   db.close()
 }
 

@@ -247,6 +247,40 @@ describe('Phase 2 import into memory.db', () => {
     expect(first.integrityCheck).toBe('ok')
   })
 
+  it("copies a full-text table's rows and rowids with its index rebuilt; lists the FTS tables that hold no rows of their own", () => {
+    const db = mem()
+    try {
+      expect(
+        db.prepare('SELECT rowid, title, body FROM notes_fts ORDER BY rowid').raw(true).all(),
+      ).toEqual([
+        [7, 'deploy notes', 'rotate the staging keys'],
+        [42, 'naïve 😀', null],
+      ])
+      // The module built its index from the copied rows: a search finds them.
+      expect(
+        db.prepare("SELECT rowid FROM notes_fts WHERE notes_fts MATCH 'staging'").pluck().all(),
+      ).toEqual([7])
+      const tables = db
+        .prepare("SELECT name FROM sqlite_schema WHERE name LIKE '%fts%' AND type = 'table'")
+        .pluck()
+        .all()
+      expect(tables).toContain('notes_fts')
+      expect(tables).not.toContain('quirks_fts')
+      expect(tables).not.toContain('blind_fts')
+    } finally {
+      db.close()
+    }
+    const copied = (first.stateTables as { table: string; digestMatch: boolean }[]).find(
+      (x) => x.table === 'notes_fts',
+    )
+    expect(copied?.digestMatch).toBe(true)
+    const skipped = first.stateSkipped as { name: string; reason: string }[]
+    expect(skipped.find((x) => x.name === 'quirks_fts')?.reason).toMatch(/over table "quirks"/)
+    expect(skipped.find((x) => x.name === 'blind_fts')?.reason).toMatch(/contentless/)
+    expect(skipped.find((x) => x.name === 'notes_fts_content')?.reason).toMatch(/shadow table/)
+    expect(skipped.find((x) => x.name === 'notes_fts')).toBeUndefined()
+  })
+
   it("reports state.db's own foreign-key orphans as inherited, not as import errors", () => {
     expect(first.foreignKeys.inherited).toBeGreaterThan(0)
     expect(first.foreignKeys.introduced).toEqual([])

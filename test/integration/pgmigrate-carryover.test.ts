@@ -183,13 +183,15 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(finding('trigger', 'trg_touch')?.sql).toContain('AFTER UPDATE ON accounts')
   })
 
-  it('copies no internal table as data and lists each one', async () => {
+  it('copies no internal table as data and lists each one; the FTS table’s own rows are copied', async () => {
     for (const name of ['sqlite_sequence', 'sqlite_stat1']) expect(finding('internal', name), name).toBeDefined()
-    expect(finding('table', 'docs')?.detail).toContain('virtual table')
+    expect(finding('table', 'docs')?.detail).toContain('full-text table (fts5)')
     for (const shadow of ['docs_data', 'docs_idx', 'docs_content', 'docs_docsize', 'docs_config'])
       expect(finding('table', shadow), shadow).toBeDefined()
     const tables = await query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'ferry%' ORDER BY 1", [schema])
-    expect(tables.map((t) => t.t)).toEqual(['accounts', 'tags'])
+    expect(tables.map((t) => t.t)).toEqual(['accounts', 'docs', 'tags'])
+    const docs = await query<{ rowid: string; body: string }>(`SELECT rowid::text AS rowid, body FROM ${qi(schema, 'docs')}`)
+    expect(docs).toEqual([{ rowid: '1', body: 'full text search body' }])
     expect(r.validation?.equal).toBe(true)
   })
 

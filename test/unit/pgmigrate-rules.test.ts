@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { copyField, encoderFor } from '../../electron/core/pgmigrate/canonical'
 import { affinityOf, declaredBounds, decideType } from '../../electron/core/pgmigrate/decide'
 import { translateDefault } from '../../electron/core/pgmigrate/defaults'
-import { NameAllocator, pgName } from '../../electron/core/pgmigrate/names'
+import { NameAllocator, nameReason, pgName } from '../../electron/core/pgmigrate/names'
+import { ftsContent, virtualModule } from '../../electron/core/sqlite/virtual-module'
 import type { ColumnStats } from '../../electron/core/pgmigrate/profile'
 
 const stats = (s: Partial<ColumnStats>): ColumnStats => ({
@@ -98,6 +99,34 @@ describe('names, defaults and COPY text', () => {
     const a = new NameAllocator()
     a.reserve('t_pkey')
     expect(a.allocate('t_pkey')).toBe('t_pkey_2')
+  })
+
+  it('renames what PostgreSQL refuses as a column name: the empty name and system columns, case-sensitively', () => {
+    const cols = NameAllocator.forColumns()
+    expect(cols.allocate('')).toBe('unnamed')
+    expect(cols.allocate('unnamed')).toBe('unnamed_2')
+    expect(cols.allocate('xmin')).toBe('xmin_2')
+    expect(cols.allocate('Xmin')).toBe('Xmin') // quoted, so not the system column
+    expect(cols.allocate('oid')).toBe('oid') // a plain column since PostgreSQL 12
+    expect(nameReason('xmin', 'xmin_2', 'preserve', 'column')).toMatch(/system column/)
+    expect(nameReason('XMIN', 'xmin_2', 'lower', 'column')).toMatch(/lower-cased.*system column/)
+    expect(nameReason('', 'unnamed', 'preserve', 'column')).toMatch(/empty name/)
+    expect(new NameAllocator().allocate('xmin')).toBe('xmin') // a table may be called xmin
+  })
+
+  it('reads a virtual table’s module and FTS content= option', () => {
+    expect(virtualModule('CREATE VIRTUAL TABLE t USING fts5(a, b, tokenize = \'porter\')')).toEqual({
+      module: 'fts5',
+      args: "a, b, tokenize = 'porter'",
+    })
+    expect(virtualModule('CREATE VIRTUAL TABLE t USING "RTree"(id, x0, x1)')?.module).toBe('rtree')
+    expect(virtualModule('CREATE VIRTUAL TABLE t USING dbstat')?.module).toBe('dbstat')
+    expect(ftsContent("a, content='docs', content_rowid='id'")).toBe('docs')
+    expect(ftsContent('a, content="it""s"')).toBe('it"s')
+    expect(ftsContent("a, content=''")).toBe('')
+    expect(ftsContent('a, content=docs')).toBe('docs')
+    expect(ftsContent("a, tokenize='porter'")).toBeUndefined()
+    expect(ftsContent('mycontent, b')).toBeUndefined()
   })
 
   it('translates literals and current-time defaults for the chosen type, and explains the rest', () => {

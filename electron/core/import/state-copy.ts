@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
 import { quoteIdent } from '../sqlite/open'
+import { ownRows } from '../sqlite/virtual-module'
 import { FERRY_TABLES, type MemoryDb } from './memory-db'
 import type { Scrubber } from './secrets'
 import {
@@ -50,13 +51,21 @@ export function readStateSchema(src: Database.Database): StateSchema {
   const skipped: StateSchema['skipped'] = []
   for (const t of list) {
     if (t.name.startsWith('sqlite_')) continue
-    if (t.type === 'virtual')
-      skipped.push({
-        name: t.name,
-        reason:
-          'a virtual table (e.g. full-text search): not copied; its content lives in its shadow tables',
-      })
-    else if (t.type === 'shadow')
+    if (t.type === 'virtual') {
+      // An FTS table's text and an R*Tree's rows are data: the table is created again from its
+      // SQL and its rows inserted (the module rebuilds its index); other kinds are listed.
+      const sql = sqlOf.get(t.name) ?? null
+      const kind = ownRows(sql)
+      const readable = kind.own && sql !== null && canRead(src, t.name)
+      if (readable) tables.push({ name: t.name, sql, shape: tableShape(src, t.name, false) })
+      else
+        skipped.push({
+          name: t.name,
+          reason: kind.own
+            ? `a virtual table (${kind.module}) that cannot be read here: not copied`
+            : `a virtual table (${kind.why}): not copied; it holds no rows of its own to copy`,
+        })
+    } else if (t.type === 'shadow')
       skipped.push({
         name: t.name,
         reason: 'a shadow table of a virtual table: not copied with it',
@@ -76,6 +85,15 @@ export function readStateSchema(src: Database.Database): StateSchema {
       .all() as StateSchema['others']
   ).filter((o) => o.type === 'view' || names.has(o.tblName))
   return { encoding, tables, others, skipped }
+}
+
+function canRead(src: Database.Database, name: string): boolean {
+  try {
+    src.prepare(`SELECT count(*) FROM ${quoteIdent(name)}`).pluck().get()
+    return true
+  } catch {
+    return false
+  }
 }
 
 export interface StateTableResult {

@@ -6,6 +6,17 @@ import pg from 'pg'
 
 export const PG_NAME_MAX_BYTES = 63
 const HASH_CHARS = 8
+/** PostgreSQL refuses these as column names (42701); `oid` stopped being one in PostgreSQL 12. */
+export const PG_SYSTEM_COLUMNS: readonly string[] = [
+  'tableoid',
+  'xmin',
+  'cmin',
+  'xmax',
+  'cmax',
+  'ctid',
+]
+/** What an empty SQLite name ("", which SQLite allows) becomes: PostgreSQL refuses it (42601). */
+export const EMPTY_NAME = 'unnamed'
 
 /** A name that fits 63 bytes: unchanged, or a UTF-8-safe prefix + '_' + 8 hex of its SHA-256. */
 export function pgName(name: string): string {
@@ -39,6 +50,13 @@ export const qq = (schema: string, name: string): string => `${q(schema)}.${q(na
 export class NameAllocator {
   private readonly used = new Set<string>()
 
+  /** For one table's columns: PostgreSQL's system column names are taken from the start. */
+  static forColumns(): NameAllocator {
+    const a = new NameAllocator()
+    for (const n of PG_SYSTEM_COLUMNS) a.reserve(n)
+    return a
+  }
+
   reserve(name: string): void {
     this.used.add(name)
   }
@@ -47,8 +65,12 @@ export class NameAllocator {
     return this.used.has(name)
   }
 
-  /** `wanted` (shortened when over 63 bytes), or with _2, _3 … appended when it is taken. */
+  /**
+   * `wanted` (shortened when over 63 bytes), or with _2, _3 … appended when it is taken; an empty
+   * name becomes "unnamed".
+   */
   allocate(wanted: string): string {
+    if (wanted === '') wanted = EMPTY_NAME
     let candidate = pgName(wanted)
     for (let i = 2; this.used.has(candidate); i++) candidate = pgName(`${wanted}_${i}`)
     this.used.add(candidate)
@@ -63,11 +85,21 @@ export const applyPolicy = (name: string, policy: IdentifierPolicy): string =>
   policy === 'lower' ? name.toLowerCase() : name
 
 /** Why `target` differs from `source`, in words, for the report. */
-export function nameReason(source: string, target: string, policy: IdentifierPolicy): string {
+export function nameReason(
+  source: string,
+  target: string,
+  policy: IdentifierPolicy,
+  kind: 'column' | 'other' = 'other',
+): string {
   const why: string[] = []
   const spelled = applyPolicy(source, policy)
   if (spelled !== source) why.push('lower-cased (--identifiers lower)')
+  if (spelled === '')
+    why.push(`PostgreSQL does not allow an empty name, so it is called "${EMPTY_NAME}"`)
   if (Buffer.byteLength(spelled, 'utf8') > PG_NAME_MAX_BYTES) why.push('longer than 63 bytes')
-  if (target !== pgName(spelled)) why.push('the name was taken, so a suffix was added')
+  if (kind === 'column' && PG_SYSTEM_COLUMNS.includes(spelled))
+    why.push(`"${spelled}" is a PostgreSQL system column name, so a suffix was added`)
+  else if (target !== pgName(spelled || EMPTY_NAME))
+    why.push('the name was taken, so a suffix was added')
   return why.join('; ')
 }

@@ -17,6 +17,7 @@ import {
   type ProfileResult,
 } from './profile'
 import { planKeysAndIndexes, schemaFindings } from './translate-keys'
+import { decideVirtual } from './virtual-tables'
 import type { ColumnPlan, Finding, MigrationPlan, NameChange, TableKey, TablePlan } from './types'
 
 /** Ferry's own bookkeeping tables in the target schema. */
@@ -80,14 +81,9 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     }
     const info = { ...describeTable(db, row), rowCount: null, countError: null }
     if (info.virtual) {
-      notCarried.push({
-        kind: 'table',
-        table: row.name,
-        name: row.name,
-        detail:
-          'virtual table (its module is SQLite-specific): not copied; its data lives in its internal tables',
-        sql: row.sql,
-      })
+      const v = decideVirtual(db, info)
+      notCarried.push({ kind: 'table', table: row.name, name: row.name, detail: v.detail, sql: row.sql })
+      if (v.copy) infos.push({ ...v.info, rowCount: null, countError: null })
       continue
     }
     infos.push(info)
@@ -222,7 +218,7 @@ function planTable(
     !info.withoutRowid &&
     info.primaryKey.length === 1 &&
     cols.some((c) => c.pkPosition === 1 && c.declaredType.toUpperCase() === 'INTEGER')
-  const taken = new NameAllocator()
+  const taken = NameAllocator.forColumns()
   const columns: ColumnPlan[] = cols.map((c) => {
     const s = stats.get(c.name)!
     const decided = decideType(c.declaredType, s, bounds.get(c.name) ?? null)
@@ -237,7 +233,7 @@ function planTable(
         table: info.name,
         source: c.name,
         target: colTarget,
-        reason: nameReason(c.name, colTarget, policy),
+        reason: nameReason(c.name, colTarget, policy, 'column'),
       })
     const identity = rowidAlias && c.pkPosition === 1 && d.type === 'bigint'
     const generated = c.hidden === 2 || c.hidden === 3

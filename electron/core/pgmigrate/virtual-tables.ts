@@ -1,0 +1,82 @@
+// Virtual tables in the PostgreSQL migration: PostgreSQL has none of SQLite's modules, but the rows of a full-text (FTS3/4/5)
+// or R*Tree table are the user's data — often the only copy of it, kept in shadow tables that are
+// never copied as data. Those rows are loaded into a plain table of the same name (an FTS table's
+// rowid as a real column: applications join on it); the index itself is not recreated, and the
+// report says so. An FTS index over another table's text (content=…) or one that keeps no text
+// (content='') has nothing of its own to copy; any other module is reported and not read.
+import type { TableInfo } from '../sqlite/introspect'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import {
+  FTS_MODULES as FTS,
+  ftsContent,
+  RTREE_MODULES as RTREE,
+  virtualModule,
+} from '../sqlite/virtual-module'
+
+type Info = Omit<TableInfo, 'rowCount' | 'countError'>
+
+export type VirtualDecision =
+  { copy: true; info: Info; detail: string } | { copy: false; detail: string }
+
+export function decideVirtual(db: SqliteDb, info: Info): VirtualDecision {
+  const mod = virtualModule(info.sql)
+  const name = mod?.module ?? 'unknown'
+  const visible = info.columns.filter((c) => c.hidden === 0)
+  if (!mod || (!FTS.has(name) && !RTREE.has(name)))
+    return {
+      copy: false,
+      detail: `virtual table (module ${name}, which PostgreSQL does not have): not copied — its rows come from the module; to migrate them, copy them into a plain table in a copy of the database`,
+    }
+  if (FTS.has(name)) {
+    const content = ftsContent(mod.args)
+    if (content === '')
+      return {
+        copy: false,
+        detail: `contentless full-text table (${name}, content=''): SQLite keeps no copy of its text, so there are no rows to copy; the index is not recreated`,
+      }
+    if (content !== undefined)
+      return {
+        copy: false,
+        detail: `full-text index (${name}) over table "${content}": its text is that table's data and is copied with it; the index is not recreated (PostgreSQL: a tsvector column with a GIN index)`,
+      }
+  }
+  // The module must be loaded and the table readable, or it is only reported.
+  try {
+    db.prepare(`SELECT count(*) FROM ${quoteIdent(info.name)}`)
+      .pluck()
+      .get()
+  } catch (err) {
+    return {
+      copy: false,
+      detail: `virtual table (${name}) that cannot be read here (${(err as Error).message}): not copied`,
+    }
+  }
+  if (!visible.length)
+    return { copy: false, detail: `virtual table (${name}) with no columns: not copied` }
+  if (RTREE.has(name))
+    return {
+      copy: true,
+      info: { ...info, sql: null, columns: visible },
+      detail: `R*Tree table: its rows are copied into a plain table; the spatial index is not recreated (PostgreSQL: a GiST index)`,
+    }
+  // An FTS table's rowid is how applications link its rows to theirs: it becomes a real column.
+  const hasRowidColumn = info.columns.some((c) => c.name.toLowerCase() === 'rowid')
+  const columns = hasRowidColumn
+    ? visible
+    : [
+        {
+          name: 'rowid',
+          declaredType: 'INTEGER',
+          notNull: true,
+          defaultValue: null,
+          pkPosition: 1,
+          hidden: 0,
+        },
+        ...visible,
+      ]
+  return {
+    copy: true,
+    info: { ...info, sql: null, columns, primaryKey: hasRowidColumn ? [] : ['rowid'] },
+    detail: `full-text table (${name}): its rows${hasRowidColumn ? '' : ' and rowids (as column "rowid")'} are copied into a plain table; the full-text index is not recreated (PostgreSQL: a tsvector column with a GIN index)`,
+  }
+}

@@ -1,0 +1,145 @@
+// Virtual tables and names PostgreSQL refuses: an FTS or R*Tree table's rows are the user's data
+// (their only copy lives in shadow tables, which are never copied as data), so they are loaded
+// into plain tables and validated like any other; an FTS index over another table, a contentless
+// one and a module SQLite cannot load are reported, never silently skipped. Column names
+// PostgreSQL refuses (the empty name, system columns such as xmin) are renamed and reported.
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
+import { tempDir } from '../support/paths'
+import { dropSchema, migrate, PG_URL, qi, query, schemaName, sha256File } from './pgmigrate-support'
+
+const tmp = tempDir('ferry-pgv-')
+const file = join(tmp.dir, 'virtual.db')
+const schema = schemaName('virtual')
+let r: MigrateResult
+let before: string
+
+function createDb(): void {
+  const db = new Database(file)
+  db.exec(`
+    CREATE VIRTUAL TABLE notes USING fts5(title, body, tokenize = 'porter');
+    CREATE VIRTUAL TABLE legacy USING fts4(subject);
+    CREATE VIRTUAL TABLE boxes USING rtree(id, minx, maxx);
+    CREATE TABLE docs (id INTEGER PRIMARY KEY, text TEXT);
+    CREATE VIRTUAL TABLE docs_idx USING fts5(text, content = 'docs', content_rowid = 'id');
+    CREATE VIRTUAL TABLE blind USING fts5(t, content = '');
+    CREATE TABLE sys ("xmin" INTEGER, "ctid" TEXT, "" TEXT, "Cmax" TEXT, v INTEGER CHECK (xmin >= 0));
+  `)
+  const note = db.prepare('INSERT INTO notes (rowid, title, body) VALUES (?, ?, ?)')
+  note.run(7, "it's a note", 'first body')
+  note.run(1000, 'second', null)
+  note.run(-3, 'negative rowid', 'kept as it is')
+  db.prepare('INSERT INTO legacy (docid, subject) VALUES (?, ?)').run(12, 'fts4 row')
+  db.prepare('INSERT INTO boxes VALUES (?, ?, ?)').run(1, 0.5, 2.5)
+  db.prepare('INSERT INTO docs VALUES (?, ?)').run(1, 'indexed elsewhere')
+  db.exec("INSERT INTO docs_idx (docs_idx) VALUES ('rebuild')")
+  db.prepare('INSERT INTO blind (rowid, t) VALUES (?, ?)').run(1, 'text SQLite does not keep')
+  db.prepare('INSERT INTO sys VALUES (?, ?, ?, ?, ?)').run(1, 'c', 'empty-named', 'upper', 5)
+  // A virtual table whose module is not available here (an extension's): reported, not fatal.
+  db.unsafeMode(true) // lifts SQLITE_DBCONFIG_DEFENSIVE, which refuses writable_schema
+  db.pragma('writable_schema = ON')
+  db.prepare(
+    "INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('table', 'ext_only', 'ext_only', 0, 'CREATE VIRTUAL TABLE ext_only USING no_such_module(a, b)')",
+  ).run()
+  db.pragma('writable_schema = OFF')
+  db.close()
+}
+
+const finding = (table: string): string =>
+  r.notCarried.find((f) => f.kind === 'table' && f.table === table)?.detail ?? ''
+
+describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
+  beforeAll(async () => {
+    createDb()
+    before = sha256File(file)
+    r = await migrate(file, schema)
+  })
+  afterAll(async () => {
+    await dropSchema(schema)
+    tmp.cleanup()
+  })
+
+  it('loads an FTS5 table’s rows with their rowids into a plain table and reports the index as not recreated', async () => {
+    const rows = await query<{ rowid: string; title: string; body: string | null }>(
+      `SELECT n.rowid::text AS rowid, title, body FROM ${qi(schema, 'notes')} n ORDER BY n.rowid`,
+    )
+    expect(rows).toEqual([
+      { rowid: '-3', title: 'negative rowid', body: 'kept as it is' },
+      { rowid: '7', title: "it's a note", body: 'first body' },
+      { rowid: '1000', title: 'second', body: null },
+    ])
+    expect(finding('notes')).toMatch(
+      /full-text table \(fts5\).*copied into a plain table.*not recreated/,
+    )
+    const legacy = await query<{ rowid: string; subject: string }>(
+      `SELECT rowid::text AS rowid, subject FROM ${qi(schema, 'legacy')}`,
+    )
+    expect(legacy).toEqual([{ rowid: '12', subject: 'fts4 row' }])
+    const boxes = await query<{ id: string; minx: number; maxx: number }>(
+      `SELECT id::text AS id, minx, maxx FROM ${qi(schema, 'boxes')}`,
+    )
+    expect(boxes).toEqual([{ id: '1', minx: 0.5, maxx: 2.5 }])
+    // The shadow tables are not copied as data.
+    const tables = await query<{ t: string }>(
+      `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT LIKE 'ferry\\_%' ORDER BY 1`,
+      [schema],
+    )
+    expect(tables.map((t) => t.t)).toEqual(['boxes', 'docs', 'legacy', 'notes', 'sys'])
+  })
+
+  it('reports an FTS index over another table, a contentless one and an unknown module without copying them', () => {
+    expect(finding('docs_idx')).toMatch(/over table "docs".*copied with it/)
+    expect(finding('blind')).toMatch(/contentless.*no rows to copy/)
+    expect(finding('ext_only')).toMatch(/no_such_module/)
+    expect(r.tables.map((t) => t.table).sort()).toEqual(['boxes', 'docs', 'legacy', 'notes', 'sys'])
+  })
+
+  it('renames the empty name and system column names, reports why, and translates the CHECK to the new name', async () => {
+    const renamed = r.names.filter((n) => n.kind === 'column' && n.table === 'sys')
+    expect(renamed.map((n) => [n.source, n.target])).toEqual([
+      ['xmin', 'xmin_2'],
+      ['ctid', 'ctid_2'],
+      ['', 'unnamed'],
+    ])
+    expect(renamed[0]!.reason).toMatch(/system column/)
+    expect(renamed[2]!.reason).toMatch(/empty name/)
+    const row = await query<Record<string, unknown>>(
+      `SELECT xmin_2::text AS a, ctid_2 AS b, unnamed AS c, "Cmax" AS d FROM ${qi(schema, 'sys')}`,
+    )
+    expect(row).toEqual([{ a: '1', b: 'c', c: 'empty-named', d: 'upper' }])
+    // The CHECK names the renamed column, not PostgreSQL's system column xmin.
+    await expect(
+      query(`INSERT INTO ${qi(schema, 'sys')} (xmin_2, v) VALUES (-1, 0)`),
+    ).rejects.toThrow(/check constraint/)
+  })
+
+  it('validates every copied table equal and leaves the SQLite file unchanged', async () => {
+    expect(r.validation?.equal).toBe(true)
+    expect(r.validation?.tables.map((t) => t.table).sort()).toEqual([
+      'boxes',
+      'docs',
+      'legacy',
+      'notes',
+      'sys',
+    ])
+    const { validateSqliteRun } = await import('../../electron/core/pgmigrate/validate-run')
+    const validateNow = () =>
+      validateSqliteRun({
+        file,
+        url: PG_URL,
+        schema,
+        workers: 1,
+        signal: new AbortController().signal,
+      })
+    expect((await validateNow()).validation.equal).toBe(true)
+    await query(`UPDATE ${qi(schema, 'notes')} SET body = 'changed' WHERE rowid = 7`)
+    const changed = await validateNow()
+    expect(changed.validation.differentTables).toEqual(['notes'])
+    expect(changed.validation.tables.find((t) => t.table === 'notes')?.differences).toEqual([
+      { key: '7', kind: 'different' },
+    ])
+    expect(sha256File(file)).toBe(before)
+  })
+})
