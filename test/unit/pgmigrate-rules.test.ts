@@ -55,6 +55,14 @@ describe('type decisions from the values present', () => {
       type: 'bigint',
       rejected: [{ type: 'boolean', count: 1 }],
     })
+    expect(decideType('BOOLEAN', stats({ ints: 2, zeroOne: 1, texts: 1 }), null)).toMatchObject({
+      type: 'text',
+      rejected: [{ type: 'boolean', count: 2, reason: '2 values are text or numbers other than 0 and 1' }],
+    })
+    expect(decideType('INTEGER', stats({ ints: 5, reals: 2, texts: 1 }), null)).toMatchObject({
+      type: 'text',
+      rejected: [{ type: 'bigint', count: 3, reason: '3 values are text or real numbers' }],
+    })
     expect(decideType('REAL', stats({ reals: 5, ints: 1, hugeInts: 1 }), null)).toMatchObject({
       type: 'numeric',
     })

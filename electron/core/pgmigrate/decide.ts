@@ -135,10 +135,14 @@ export function decideType(
         'not ISO-8601 timestamps PostgreSQL stores unchanged',
       )
   }
-  if (aff === 'INTEGER') reject('bigint', s.texts, 'text')
+  // The count covers every value that blocks the candidate, as the sample rows do.
+  const notZeroOne = s.ints + s.reals - s.zeroOne
+  if (aff === 'INTEGER')
+    reject('bigint', s.texts + s.reals, s.reals ? 'text or real numbers' : 'text')
   else if (aff === 'REAL') reject('double precision', s.texts, 'text')
   else if (decimal) reject('numeric', s.texts, 'text')
-  else if (boolLike) reject('boolean', s.texts, 'text')
+  else if (boolLike)
+    reject('boolean', s.texts + notZeroOne, notZeroOne ? 'text or numbers other than 0 and 1' : 'text')
   if (s.ints + s.reals > 0) {
     d.notes.push(
       `${plural(s.ints + s.reals, 'number')} among text values: written as their text form (integers exactly, reals as PostgreSQL prints a double)`,
