@@ -25,6 +25,8 @@ function createDb(): void {
     CREATE TABLE docs (id INTEGER PRIMARY KEY, text TEXT);
     CREATE VIRTUAL TABLE docs_idx USING fts5(text, content = 'docs', content_rowid = 'id');
     CREATE VIRTUAL TABLE blind USING fts5(t, content = '');
+    CREATE TABLE days (id INTEGER PRIMARY KEY, day DATE DEFAULT CURRENT_DATE);
+    INSERT INTO days (id, day) VALUES (1, '2024-02-29');
     CREATE TABLE sys ("xmin" INTEGER, "ctid" TEXT, "" TEXT, "Cmax" TEXT, v INTEGER CHECK (xmin >= 0));
   `)
   const note = db.prepare('INSERT INTO notes (rowid, title, body) VALUES (?, ?, ?)')
@@ -86,14 +88,21 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
       `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT LIKE 'ferry\\_%' ORDER BY 1`,
       [schema],
     )
-    expect(tables.map((t) => t.t)).toEqual(['boxes', 'docs', 'legacy', 'notes', 'sys'])
+    expect(tables.map((t) => t.t)).toEqual(['boxes', 'days', 'docs', 'legacy', 'notes', 'sys'])
   })
 
   it('reports an FTS index over another table, a contentless one and an unknown module without copying them', () => {
     expect(finding('docs_idx')).toMatch(/over table "docs".*copied with it/)
     expect(finding('blind')).toMatch(/contentless.*no rows to copy/)
     expect(finding('ext_only')).toMatch(/no_such_module/)
-    expect(r.tables.map((t) => t.table).sort()).toEqual(['boxes', 'docs', 'legacy', 'notes', 'sys'])
+    expect(r.tables.map((t) => t.table).sort()).toEqual([
+      'boxes',
+      'days',
+      'docs',
+      'legacy',
+      'notes',
+      'sys',
+    ])
   })
 
   it('renames the empty name and system column names, reports why, and translates the CHECK to the new name', async () => {
@@ -115,10 +124,41 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     ).rejects.toThrow(/check constraint/)
   })
 
+  it('creates a DEFAULT that needs parentheses in PostgreSQL (CURRENT_DATE on a timestamptz column) and it works', async () => {
+    expect(r.columns.find((c) => c.table === 'days' && c.column === 'day')?.type).toBe(
+      'timestamptz',
+    )
+    await query(`INSERT INTO ${qi(schema, 'days')} (id) VALUES (2)`)
+    const rows = await query<{ id: string; ok: boolean }>(
+      `SELECT id::text AS id, day = date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS ok FROM ${qi(schema, 'days')} WHERE id = 2`,
+    )
+    expect(rows).toEqual([{ id: '2', ok: true }])
+    await query(`DELETE FROM ${qi(schema, 'days')} WHERE id = 2`)
+  })
+
+  it('refuses a table of more than 1600 columns before writing anything, naming it', async () => {
+    const wideFile = join(tmp.dir, 'wide.db')
+    const db = new Database(wideFile)
+    db.exec(
+      `CREATE TABLE wide (${Array.from({ length: 1601 }, (_, i) => `c${i} INTEGER`).join(', ')})`,
+    )
+    db.close()
+    const wideSchema = schemaName('wide')
+    await expect(migrate(wideFile, wideSchema)).rejects.toMatchObject({
+      code: 'TOO_MANY_COLUMNS',
+      message: expect.stringContaining('"wide" has 1601 columns'),
+    })
+    const made = await query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = $1`, [
+      wideSchema,
+    ])
+    expect(made).toEqual([])
+  })
+
   it('validates every copied table equal and leaves the SQLite file unchanged', async () => {
     expect(r.validation?.equal).toBe(true)
     expect(r.validation?.tables.map((t) => t.table).sort()).toEqual([
       'boxes',
+      'days',
       'docs',
       'legacy',
       'notes',

@@ -20,6 +20,9 @@ import { planKeysAndIndexes, schemaFindings } from './translate-keys'
 import { decideVirtual } from './virtual-tables'
 import type { ColumnPlan, Finding, MigrationPlan, NameChange, TableKey, TablePlan } from './types'
 
+/** PostgreSQL's limit on columns in one table (MaxHeapAttributeNumber). */
+const PG_MAX_COLUMNS = 1600
+
 /** Ferry's own bookkeeping tables in the target schema. */
 export const FERRY_TABLES = [
   'ferry_run',
@@ -94,6 +97,15 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
       'NAME_CLASH',
       `The source has a table named "${clash.name}", which Ferry uses for its own bookkeeping in the target schema`,
       'Rename that table in a copy of the database, or ask for this case to be supported.',
+    )
+  }
+
+  const wide = infos.find((t) => profileInputs(t).cols.length > PG_MAX_COLUMNS)
+  if (wide) {
+    throw new FerryError(
+      'TOO_MANY_COLUMNS',
+      `Table "${wide.name}" has ${profileInputs(wide).cols.length} columns; PostgreSQL allows at most ${PG_MAX_COLUMNS} in a table`,
+      'Nothing was written to PostgreSQL. In a copy of the database, move some of its columns into a second table keyed by the same id, then migrate that copy.',
     )
   }
 
