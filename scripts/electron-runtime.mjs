@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import process from 'node:process'
 import { clearTimeout, setTimeout } from 'node:timers'
 import { fileURLToPath, URL } from 'node:url'
+import { electronSqliteAddon } from './electron-sqlite.mjs'
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const DEFAULT_TIMEOUT_MS = 60_000
@@ -111,6 +112,18 @@ export async function startElectron({
   }
   const childEnv = { ...env }
   delete childEnv.ELECTRON_RUN_AS_NODE
+  // better-sqlite3 in node_modules is built for Node; Electron needs its own build of the addon.
+  if (!childEnv.FERRY_SQLITE_BINDING) {
+    const version = electronVersion()
+    const addon = await electronSqliteAddon({ electronVersion: version, log })
+    if (!addon.ok) {
+      log(
+        `Ferry: better-sqlite3 for Electron ${version} could not be fetched or built (${addon.reason}). Use "npm run serve" to open Ferry in a browser instead.`,
+      )
+      return 1
+    }
+    childEnv.FERRY_SQLITE_BINDING = addon.path
+  }
   const child = spawn(found.path, args, { cwd: REPO_ROOT, env: childEnv, stdio: 'inherit' })
   const forward = (signal) => child.kill(signal)
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
@@ -126,6 +139,11 @@ export async function startElectron({
       resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 1) : 1))
     })
   })
+}
+
+/** The installed electron package's version: the ABI the addon must be built for. */
+export function electronVersion() {
+  return createRequire(import.meta.url)('electron/package.json').version
 }
 
 function signalNumber(signal) {

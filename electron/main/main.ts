@@ -1,5 +1,7 @@
 // The Electron adapter: one locked-down window and ipcMain wired to the backend's dispatcher.
 // No behaviour lives here (DESIGN.md §1); the security settings follow RELIABILITY.md.
+// First: under `npm start`, better-sqlite3 must load its Electron build (electron-binding.ts).
+import '../core/sqlite/electron-binding'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell } from 'electron'

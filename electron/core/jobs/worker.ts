@@ -1,5 +1,7 @@
 // The worker process: receives one `start`, runs that job, reports progress and the outcome,
 // exits. Runs under child_process.fork (plain Node) or Electron's utilityProcess.
+// First: under `npm start`, better-sqlite3 must load its Electron build (electron-binding.ts).
+import '../sqlite/electron-binding'
 import { toErrorInfo } from '../../../shared/contract/envelope'
 import type { HostMessage, WorkerMessage } from './launcher'
 import { findJob } from './registry'

@@ -1,6 +1,8 @@
 // A load thread (load-threads.ts starts them): its own read-only SQLite handle and its own
 // PostgreSQL connection, loading the table parts the main thread hands it, one at a time. Rows
 // are read, encoded, hashed and sent here, so several threads spread the CPU work of the load.
+// First: under `npm start`, better-sqlite3 must load its Electron build (electron-binding.ts).
+import '../sqlite/electron-binding'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openSqliteReadOnly } from '../sqlite/open'
 import { createPool } from './connect'

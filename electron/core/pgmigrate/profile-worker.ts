@@ -1,5 +1,7 @@
 // A profiling thread (profile-threads.ts starts them): its own read-only SQLite handle, running
 // the profile's aggregate queries over the rowid slices the main thread hands it.
+// First: under `npm start`, better-sqlite3 must load its Electron build (electron-binding.ts).
+import '../sqlite/electron-binding'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openSqliteReadOnly } from '../sqlite/open'
 import { registerProfileFunctions, type ProfileRow } from './profile'
