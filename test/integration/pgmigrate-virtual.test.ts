@@ -4,6 +4,7 @@
 // one and a module SQLite cannot load are reported, never silently skipped. Column names
 // PostgreSQL refuses (the empty name, system columns such as xmin) are renamed and reported.
 import Database from 'better-sqlite3'
+import pg from 'pg'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
@@ -15,7 +16,7 @@ const file = join(tmp.dir, 'virtual.db')
 const schema = schemaName('virtual')
 let r: MigrateResult
 /** The tables that reach PostgreSQL: the plain ones and the virtual tables with rows of their own. */
-const COPIED = ['boxes', 'days', 'docs', 'legacy', 'notes', 'sys']
+const COPIED = ['boxes', 'day_notes', 'days', 'docs', 'legacy', 'notes', 'sys']
 let before: string
 
 function createDb(): void {
@@ -28,6 +29,9 @@ function createDb(): void {
     CREATE VIRTUAL TABLE docs_idx USING fts5(text, content = 'docs', content_rowid = 'id');
     CREATE VIRTUAL TABLE blind USING fts5(t, content = '');
     CREATE TABLE days (id INTEGER PRIMARY KEY, day DATE DEFAULT CURRENT_DATE);
+    CREATE TABLE day_notes (id INTEGER PRIMARY KEY,
+      day_id INTEGER REFERENCES days (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+      "Other" INTEGER, CONSTRAINT later FOREIGN KEY ("Other") REFERENCES days NOT DEFERRABLE);
     INSERT INTO days (id, day) VALUES (1, '2024-02-29');
     CREATE TABLE sys ("xmin" INTEGER, "ctid" TEXT, "" TEXT, "Cmax" TEXT, v INTEGER CHECK (xmin >= 0));
   `)
@@ -129,6 +133,28 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     )
     expect(rows).toEqual([{ id: '2', ok: true }])
     await query(`DELETE FROM ${qi(schema, 'days')} WHERE id = 2`)
+  })
+
+  it('keeps a foreign key DEFERRABLE INITIALLY DEFERRED as SQLite declared it, with its ON DELETE; the others immediate', async () => {
+    const fks = await query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`,
+      [qi(schema, 'day_notes')],
+    )
+    expect(fks.map((f) => f.def)).toEqual([
+      `FOREIGN KEY ("Other") REFERENCES ${schema}.days(id)`,
+      `FOREIGN KEY (day_id) REFERENCES ${schema}.days(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED`,
+    ])
+    // Deferred: a child may come before its parent inside one transaction, as in SQLite.
+    const client = new pg.Client(PG_URL)
+    await client.connect()
+    try {
+      await client.query('BEGIN')
+      await client.query(`INSERT INTO ${qi(schema, 'day_notes')} (id, day_id) VALUES (1, 9)`)
+      await client.query(`INSERT INTO ${qi(schema, 'days')} (id) VALUES (9)`)
+      await client.query('ROLLBACK')
+    } finally {
+      await client.end()
+    }
   })
 
   it('refuses a table of more than 1600 columns before writing anything, naming it', async () => {

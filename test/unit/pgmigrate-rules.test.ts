@@ -6,6 +6,7 @@ import { copyField, encoderFor } from '../../electron/core/pgmigrate/canonical'
 import { affinityOf, declaredBounds, decideType } from '../../electron/core/pgmigrate/decide'
 import { translateDefault } from '../../electron/core/pgmigrate/defaults'
 import { NameAllocator, nameReason, pgName } from '../../electron/core/pgmigrate/names'
+import { parseForeignKeyTiming } from '../../electron/core/pgmigrate/sql-expr'
 import { ftsContent, virtualModule } from '../../electron/core/sqlite/virtual-module'
 import type { ColumnStats } from '../../electron/core/pgmigrate/profile'
 
@@ -120,6 +121,21 @@ describe('names, defaults and COPY text', () => {
     expect(nameReason('XMIN', 'xmin_2', 'lower', 'column')).toMatch(/lower-cased.*system column/)
     expect(nameReason('', 'unnamed', 'preserve', 'column')).toMatch(/empty name/)
     expect(new NameAllocator().allocate('xmin')).toBe('xmin') // a table may be called xmin
+  })
+
+  it('reads which foreign keys SQLite defers (only DEFERRABLE INITIALLY DEFERRED)', () => {
+    expect(
+      parseForeignKeyTiming(`CREATE TABLE c (id INTEGER PRIMARY KEY,
+        a INT REFERENCES "P" (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        b INT REFERENCES p DEFERRABLE INITIALLY IMMEDIATE, d INT NOT NULL REFERENCES p NOT DEFERRABLE INITIALLY DEFERRED,
+        e INT, f INT, CONSTRAINT k FOREIGN KEY (E, "f") REFERENCES q (x, y) MATCH FULL DEFERRABLE INITIALLY DEFERRED,
+        CHECK (a > 0))`),
+    ).toEqual([
+      { columns: ['a'], refTable: 'p', deferred: true },
+      { columns: ['b'], refTable: 'p', deferred: false },
+      { columns: ['d'], refTable: 'p', deferred: false },
+      { columns: ['e', 'f'], refTable: 'q', deferred: true },
+    ])
   })
 
   it('reads a virtual table’s module and FTS content= option', () => {

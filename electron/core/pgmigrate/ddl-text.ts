@@ -2,7 +2,7 @@
 // the load), the statements the post-load phase will run (keys, indexes, foreign keys, CHECKs,
 // views — in the pre-flight's terms), and each table side by side with its SQLite definition
 // (the UI shows it as a diff-style preview).
-import { createTableSql, preloadDdl } from './ddl'
+import { createTableSql, foreignKeySql, preloadDdl } from './ddl'
 import { q, qq } from './names'
 import { FERRY_TABLES } from './translate'
 import type { MigrationPlan } from './types'
@@ -43,7 +43,7 @@ export function postLoadSql(plan: MigrationPlan): string {
       )
     }
     for (const fk of t.foreignKeys) {
-      const stmt = `ALTER TABLE ${T} ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${qq(plan.schema, fk.refTable)} (${fk.refColumns.map(q).join(', ')}) NOT VALID;`
+      const stmt = `ALTER TABLE ${T} ADD CONSTRAINT ${q(fk.name)} ${foreignKeySql(plan.schema, fk)} NOT VALID;`
       out.push(fk.action === 'skip' ? `-- skipped (violations, skip-constraint): ${stmt}` : stmt)
       if (fk.action !== 'skip')
         out.push(`${fk.action === 'not-valid' ? '-- stays NOT VALID (violations): ' : ''}ALTER TABLE ${T} VALIDATE CONSTRAINT ${q(fk.name)};`)

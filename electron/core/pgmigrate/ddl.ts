@@ -163,7 +163,7 @@ export async function foreignKey(
   if (!existing) {
     try {
       await c.query(
-        `ALTER TABLE ${T} ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${qq(schema, fk.refTable)} (${fk.refColumns.map(q).join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate} NOT VALID`,
+        `ALTER TABLE ${T} ADD CONSTRAINT ${q(fk.name)} ${foreignKeySql(schema, fk)} NOT VALID`,
       )
       existing = { validated: false }
     } catch (err) {
@@ -249,4 +249,9 @@ export async function identitySequences(
  */
 export function defaultExpr(sql: string): string {
   return /^(?:[-+]?[0-9][0-9.eE+-]*|'(?:[^']|'')*'|true|false|null)$/i.test(sql) ? sql : `(${sql})`
+}
+
+/** A foreign key's definition: columns, reference, actions and, as in SQLite, its timing. */
+export function foreignKeySql(schema: string, fk: ForeignKeyPlan): string {
+  return `FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${qq(schema, fk.refTable)} (${fk.refColumns.map(q).join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${fk.deferred ? ' DEFERRABLE INITIALLY DEFERRED' : ''}`
 }

@@ -59,11 +59,12 @@ export function decideType(
     notes: [],
     forecastRejects: 0,
   }
-  const reject = (type: string, count: number, what: string): void => {
+  /** `what` completes "N values are …"; `one` "1 value is …" where the wording differs. */
+  const reject = (type: string, count: number, what: string, one = what): void => {
     if (count > 0)
       d.rejected.push({
         type,
-        reason: `${plural(count, 'value')} ${count === 1 ? 'is' : 'are'} ${what}`,
+        reason: `${plural(count, 'value')} ${count === 1 ? `is ${one}` : `are ${what}`}`,
         count,
       })
   }
@@ -102,7 +103,8 @@ export function decideType(
       return d
     }
     if (s.reals === 0) return { ...d, type: 'bigint' }
-    if (aff === 'INTEGER') reject('bigint', s.reals, 'real numbers (not integers)')
+    if (aff === 'INTEGER')
+      reject('bigint', s.reals, 'real numbers (not integers)', 'a real number (not an integer)')
     if (aff === 'INTEGER' || (s.ints > 0 && aff !== 'REAL')) {
       d.notes.push(
         `${plural(s.reals, 'real value')}${s.ints ? ' and integers' : ''}: numeric keeps them exactly`,
@@ -142,7 +144,11 @@ export function decideType(
   else if (aff === 'REAL') reject('double precision', s.texts, 'text')
   else if (decimal) reject('numeric', s.texts, 'text')
   else if (boolLike)
-    reject('boolean', s.texts + notZeroOne, notZeroOne ? 'text or numbers other than 0 and 1' : 'text')
+    reject(
+      'boolean',
+      s.texts + notZeroOne,
+      notZeroOne ? 'text or numbers other than 0 and 1' : 'text',
+    )
   if (s.ints + s.reals > 0) {
     d.notes.push(
       `${plural(s.ints + s.reals, 'number')} among text values: written as their text form (integers exactly, reals as PostgreSQL prints a double)`,

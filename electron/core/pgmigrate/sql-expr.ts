@@ -158,6 +158,47 @@ export function parseCreateTable(sql: string): { checks: CheckClause[]; columns:
   return { checks, columns }
 }
 
+/** A foreign key's timing, which PRAGMA foreign_key_list does not report. */
+export interface FkTiming {
+  /** Child columns, lower-cased (SQLite names are case-insensitive). */
+  columns: string[]
+  refTable: string
+  /** DEFERRABLE INITIALLY DEFERRED: checked at COMMIT, not per statement. */
+  deferred: boolean
+}
+
+/**
+ * Each REFERENCES clause of a CREATE TABLE with whether it is DEFERRABLE INITIALLY DEFERRED (the
+ * only form SQLite defers; NOT DEFERRABLE and INITIALLY IMMEDIATE check at once).
+ */
+export function parseForeignKeyTiming(sql: string): FkTiming[] {
+  const toks = tokenize(sql)
+  const open = toks.findIndex((t) => t.k === 'lp')
+  if (open < 0) return []
+  const out: FkTiming[] = []
+  for (const part of splitTop(toks.slice(open + 1, matchParen(toks, open)))) {
+    const first = part[0]!
+    const fkAt = part.findIndex((t) => isKw(t, 'FOREIGN'))
+    let columns: string[]
+    if (fkAt >= 0 && isKw(part[fkAt + 1], 'KEY') && part[fkAt + 2]?.k === 'lp') {
+      const close = matchParen(part, fkAt + 2)
+      columns = part.slice(fkAt + 3, close).filter((t) => t.k !== 'comma').map((t) => t.v.toLowerCase())
+    } else if (first.k === 'id' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK'].includes(first.v.toUpperCase())) {
+      continue
+    } else columns = [first.v.toLowerCase()]
+    const ref = part.findIndex((t) => isKw(t, 'REFERENCES'))
+    if (ref < 0 || !part[ref + 1]) continue
+    const deferrable = part.findIndex((t, i) => i > ref && isKw(t, 'DEFERRABLE'))
+    const deferred =
+      deferrable > 0 &&
+      !isKw(part[deferrable - 1], 'NOT') &&
+      isKw(part[deferrable + 1], 'INITIALLY') &&
+      isKw(part[deferrable + 2], 'DEFERRED')
+    out.push({ columns, refTable: part[ref + 1]!.v.toLowerCase(), deferred })
+  }
+  return out
+}
+
 export interface ColumnRef {
   target: string
   type: string

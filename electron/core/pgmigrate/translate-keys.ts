@@ -4,6 +4,7 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import type { TableInfo } from '../sqlite/introspect'
 import { nameReason, type IdentifierPolicy, type NameAllocator } from './names'
 import { translateIndex } from './carry-over'
+import { parseForeignKeyTiming } from './sql-expr'
 import type { Finding, NameChange, TablePlan } from './types'
 
 interface Ctx {
@@ -172,6 +173,7 @@ function planForeignKeys(
   alloc: NameAllocator,
   ctx: Ctx,
 ): void {
+  const timing = info.sql ? parseForeignKeyTiming(info.sql) : []
   for (const fk of info.foreignKeys) {
     const label = `(${fk.columns.join(', ')}) → ${fk.refTable}`
     const parent =
@@ -216,6 +218,14 @@ function planForeignKeys(
       refColumns: refCols,
       onDelete: fk.onDelete,
       onUpdate: fk.onUpdate,
+      ...(timing.some(
+        (x) =>
+          x.deferred &&
+          x.refTable === lower(fk.refTable) &&
+          x.columns.join('\u0000') === fk.columns.map(lower).join('\u0000'),
+      )
+        ? { deferred: true }
+        : {}),
     })
   }
 }

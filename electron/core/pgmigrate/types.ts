@@ -92,6 +92,8 @@ export interface ForeignKeyPlan {
   refColumns: string[]
   onDelete: string
   onUpdate: string
+  /** DEFERRABLE INITIALLY DEFERRED, as in SQLite (checked at COMMIT). */
+  deferred?: boolean
   /** Resolved by the pre-flight (absent: added NOT VALID, then validated when it can be). */
   action?: 'create' | 'not-valid' | 'skip'
 }
