@@ -43,6 +43,8 @@ function createDb(): void {
     CREATE VIEW "Rich Accounts" AS SELECT a.id, a.balance FROM accounts AS a WHERE a.balance > 100;
     CREATE VIEW recent AS SELECT id, datetime(created_epoch, 'unixepoch') AS t FROM accounts;
     CREATE VIEW ann_like AS SELECT id FROM accounts WHERE email LIKE 'ANN%';
+    CREATE VIEW whole AS SELECT id, CAST(balance AS INTEGER) AS whole, CAST(balance * 10000000 AS INT) AS big FROM accounts;
+    CREATE VIEW bytes AS SELECT id, CAST(email AS BLOB) AS b FROM accounts;
     CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'));
     CREATE TRIGGER trg_touch AFTER UPDATE ON accounts BEGIN UPDATE accounts SET kind = kind WHERE id = NEW.id; END;
     CREATE VIRTUAL TABLE docs USING fts5(body);
@@ -177,7 +179,14 @@ describe('carry-over of the rest of a SQLite schema', () => {
       ['Rich Accounts', 'created'],
       ['admins', 'created'],
       ['ann_like', 'created'],
+      ['whole', 'created'],
     ])
+    // CAST AS INTEGER: 64-bit and truncated toward zero, as SQLite computes it (PostgreSQL's own
+    // ::integer would be 32-bit and round 500.5 up).
+    expect(
+      await query(`SELECT whole::text AS whole, big::text AS big FROM ${qi(schema, 'whole')} WHERE id = 1`),
+    ).toEqual([{ whole: '500', big: '5005000000' }])
+    expect(finding('view', 'bytes')?.detail).toContain('CAST(… AS BLOB)')
     expect(finding('view', 'recent')?.detail).toContain('datetime')
     expect(finding('view', 'recent')?.sql).toContain('CREATE VIEW recent')
     expect(finding('trigger', 'trg_touch')?.sql).toContain('AFTER UPDATE ON accounts')

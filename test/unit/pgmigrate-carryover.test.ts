@@ -64,6 +64,16 @@ describe('carry-over translations', () => {
       reason: 'uses the SQLite function group_concat()',
     })
     expect(translateView('CREATE VIEW v AS SELECT max(total, 1) FROM orders', rename)).toMatchObject({ ok: false })
+    expect(translateView('CREATE VIEW v AS SELECT CAST(total * 2 AS INTEGER), CAST(total AS VARCHAR(9)) FROM orders', rename)).toEqual({
+      ok: true,
+      sql: 'SELECT trunc(("total" * 2 )::numeric)::bigint, ("total" )::text FROM "Orders"',
+    })
+    expect(translateView('CREATE VIEW v AS SELECT CAST(CAST(total AS REAL) AS INT) FROM orders', rename)).toMatchObject({ ok: true })
+    expect(translateView('CREATE VIEW v AS SELECT CAST(total AS NUMERIC) FROM orders', rename)).toMatchObject({ ok: false })
+    expect(translateView('CREATE VIEW v AS SELECT CAST(substr(total, 2) AS INT) FROM orders', rename)).toMatchObject({
+      ok: false,
+      reason: 'uses the SQLite function substr()',
+    })
   })
 
   it('parses --type specs and refuses unknown types', () => {

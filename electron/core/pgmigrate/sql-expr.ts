@@ -363,22 +363,65 @@ export function translateView(
   }
   const as = toks.findIndex((t) => isKw(t, 'AS'))
   if (as < 0) return { ok: false, reason: 'no AS SELECT found' }
-  const body = toks.slice(as + 1).filter((t) => t.k !== 'semi')
   const out: string[] = []
+  const failed = viewTokens(toks.slice(as + 1).filter((t) => t.k !== 'semi'), out, rename, nocase)
+  return failed ? { ok: false, reason: failed } : { ok: true, sql: joinSql(out) }
+}
+
+/**
+ * SQLite's CAST target type → PostgreSQL's, by SQLite's affinity rules (INT → 64-bit, unlike
+ * PostgreSQL's "integer"); null where the two casts differ in ways a view cannot hide.
+ */
+function castTarget(typeName: string): { prefix: string; suffix: string } | null {
+  const t = typeName.toUpperCase()
+  // SQLite truncates a real toward zero where PostgreSQL rounds; via numeric, trunc() does the same.
+  if (t.includes('INT')) return { prefix: 'trunc((', suffix: ')::numeric)::bigint' }
+  if (/CHAR|CLOB|TEXT/.test(t)) return { prefix: '(', suffix: ')::text' }
+  if (/REAL|FLOA|DOUB/.test(t)) return { prefix: '(', suffix: ')::double precision' }
+  // BLOB (text::bytea reads backslash escapes) and NUMERIC (SQLite picks integer or real): not alike.
+  return null
+}
+
+/** The view body's tokens → PostgreSQL, appended to `out`; the reason when not translatable. */
+function viewTokens(
+  body: Tok[],
+  out: string[],
+  rename: (name: string) => string | null,
+  nocase: boolean,
+): string | null {
   for (let i = 0; i < body.length; i++) {
     const t = body[i]!
+    if (isKw(t, 'CAST') && body[i + 1]?.k === 'lp') {
+      const close = matchParen(body, i + 1)
+      const inner = body.slice(i + 2, close)
+      let depth = 0
+      const asAt = inner.findIndex((x) => {
+        if (x.k === 'lp') depth++
+        if (x.k === 'rp') depth--
+        return depth === 0 && isKw(x, 'AS')
+      })
+      const typeName = asAt >= 0 ? inner.slice(asAt + 1).map((x) => x.v).join(' ') : ''
+      const target = castTarget(typeName)
+      if (!target) return `uses CAST(… AS ${typeName || '?'}), which SQLite and PostgreSQL do not evaluate alike`
+      out.push(target.prefix)
+      const failed = viewTokens(inner.slice(0, asAt), out, rename, nocase)
+      if (failed) return failed
+      out.push(target.suffix)
+      i = close
+      continue
+    }
     if (t.k === 'id' && body[i + 1]?.k === 'lp') {
       const fn = t.v.toLowerCase()
       // min/max with several arguments are SQLite's scalar forms (PostgreSQL: least/greatest).
       const args = splitTop(body.slice(i + 2, matchParen(body, i + 1))).length
       if ((fn === 'min' || fn === 'max') && args === 1) out.push(fn)
       else if (SQLITE_ONLY.has(fn) || SQLITE_ONLY_PREFIX.test(fn))
-        return { ok: false, reason: `uses the SQLite function ${t.v}()` }
+        return `uses the SQLite function ${t.v}()`
       else out.push(t.v)
       continue
     }
     if (t.k === 'id' && ['GLOB', 'REGEXP', 'MATCH'].includes(t.v.toUpperCase()))
-      return { ok: false, reason: `uses SQLite's ${t.v.toUpperCase()} operator` }
+      return `uses SQLite's ${t.v.toUpperCase()} operator`
     if (t.k === 'id' && t.v.toUpperCase() === 'LIKE') pushIlike(out, nocase)
     else if (t.k === 'qid') out.push(pg.escapeIdentifier(rename(t.v) ?? t.v))
     else if (t.k === 'id') {
@@ -386,9 +429,9 @@ export function translateView(
       const r = SELECT_KEYWORDS.has(t.v.toUpperCase()) ? null : rename(t.v)
       out.push(r === null ? t.v : pg.escapeIdentifier(r))
     } else if (t.k === 'str') out.push(pg.escapeLiteral(t.v))
-    else if (t.k === 'blob') return { ok: false, reason: 'uses a blob literal' }
+    else if (t.k === 'blob') return 'uses a blob literal'
     else if (t.k === 'op' && (t.v === '==' || t.v === '!=')) out.push(t.v === '==' ? '=' : '<>')
     else out.push(t.v)
   }
-  return { ok: true, sql: joinSql(out) }
+  return null
 }
