@@ -96,7 +96,7 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     throw new FerryError(
       'NAME_CLASH',
       `The source has a table named "${clash.name}", which Ferry uses for its own bookkeeping in the target schema`,
-      'Rename that table in a copy of the database, or ask for this case to be supported.',
+      `Nothing was written. Ferry's bookkeeping tables (${FERRY_TABLES.join(', ')}) live in the target schema beside your tables: rename "${clash.name}" in a copy of the database (ALTER TABLE … RENAME TO …), then migrate the copy.`,
     )
   }
 
