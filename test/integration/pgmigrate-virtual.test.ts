@@ -157,6 +157,21 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     }
   })
 
+  it('refuses a source table named like Ferry’s bookkeeping (ferry_ledger) before writing anything', async () => {
+    const clashFile = join(tmp.dir, 'clash.db')
+    const db = new Database(clashFile)
+    db.exec('CREATE TABLE ferry_ledger (id INTEGER PRIMARY KEY); INSERT INTO ferry_ledger VALUES (1)')
+    db.close()
+    const clashSchema = schemaName('clash')
+    await expect(migrate(clashFile, clashSchema)).rejects.toMatchObject({
+      code: 'NAME_CLASH',
+      hint: expect.stringContaining('rename "ferry_ledger" in a copy'),
+    })
+    expect(
+      await query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = $1`, [clashSchema]),
+    ).toEqual([])
+  })
+
   it('refuses a table of more than 1600 columns before writing anything, naming it', async () => {
     const wideFile = join(tmp.dir, 'wide.db')
     const db = new Database(wideFile)
