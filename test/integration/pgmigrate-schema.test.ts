@@ -196,6 +196,12 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
     const paths = workspacePaths(ws)
     mkdirSync(paths.ferryDir, { recursive: true })
     copyFileSync(stateDb, join(ws, '.claude', 'memory.db'))
+    // Phase 1 keeps its SQLite migrations ledger in state.db, and Phase 2 copies it into memory.db:
+    // its name is the target schema's own ledger's, so it must be loaded under another.
+    const mem = new Database(join(ws, '.claude', 'memory.db'))
+    mem.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL);
+      INSERT INTO schema_migrations VALUES (1, 'fk_indexes', 'abc123', '2026-11-30T07:00:00Z');`)
+    mem.close()
     const s = fresh('p3step')
     const logs: string[] = []
     const ctx = { progress: () => undefined, log: (_l: string, m: string) => void logs.push(m), signal: new AbortController().signal }
@@ -218,6 +224,7 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
       `SELECT version::text, checksum, success FROM ${qi(s, 'schema_migrations')}`,
     )
     expect(ledger).toEqual([{ version: '1', checksum: e.migration.checksum, success: true }])
+    expect(e.ddl.migration).toContain(`CREATE TABLE "${s}"."schema_migrations_2"`)
     const rows = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qi(s, 'agents')}`)
     expect(rows[0]!.n).toBe(0) // no data moved yet
 
@@ -235,6 +242,14 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
     const loaded = await migrate(join(ws, '.claude', 'memory.db'), s, { batchRows: 500 })
     expect(loaded.resumed).toBe(false)
     expect(loaded.validation?.equal).toBe(true)
+    expect(await query(`SELECT version::int AS v, name FROM ${qi(s, 'schema_migrations_2')}`)).toEqual([
+      { v: 1, name: 'fk_indexes' },
+    ])
+    expect(loaded.names.find((n) => n.source === 'schema_migrations')).toMatchObject({
+      kind: 'table',
+      target: 'schema_migrations_2',
+      reason: expect.stringContaining('migrations ledger'),
+    })
     expect(loaded.constraints.find((c) => c.name === 'valid_agent_status')?.status).toBe('skipped')
     expect(loaded.columns.find((c) => c.table === 'tasks' && c.column === 'priority')?.type).toBe('numeric')
     const last = (await schemaStep(paths, PG_URL, s, SchemaOptionsSchema.parse({}), ctx)) as unknown as SchemaEvidence

@@ -108,6 +108,14 @@ async function prepareLocked(
     types: o.options.types,
     profiles,
     icu: await serverHasIcu(c),
+    // Phase 1 keeps its SQLite migrations ledger in state.db, so memory.db has a schema_migrations
+    // table too; the target schema's own ledger has that name.
+    reserved: [
+      {
+        name: 'schema_migrations',
+        why: 'the name of this schema\'s migrations ledger (PostgreSQL migrations of the target), so the SQLite ledger copied from state.db is loaded under another name',
+      },
+    ],
   })
   // The split of large tables is part of the stored plan (parts.ts), as p3.migrate's workers will use it.
   splitLargeTables(db, plan, { workers: threads })

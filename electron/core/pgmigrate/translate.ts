@@ -45,6 +45,11 @@ export interface TranslateOptions {
   profiles?: ReadonlyMap<string, ProfileResult>
   /** The target server has ICU: COLLATE NOCASE columns become case-insensitive (ferry_nocase). */
   icu?: boolean
+  /**
+   * Names something else owns in the target schema (p3.schema: the migrations framework's ledger
+   * schema_migrations): a source table of that name is loaded under another, reported with `why`.
+   */
+  reserved?: { name: string; why: string }[]
 }
 
 export function sourceFingerprint(db: SqliteDb): string {
@@ -114,6 +119,7 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
   const overrides = checkOverrides(infos, opts.types ?? {})
   const alloc = new NameAllocator()
   for (const n of FERRY_TABLES) alloc.reserve(n)
+  for (const r of opts.reserved ?? []) alloc.reserve(r.name)
   const seq = readSequences(db)
   const tables: TablePlan[] = []
   infos.forEach((info, i) => {
@@ -125,7 +131,9 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
         table: info.name,
         source: info.name,
         target,
-        reason: nameReason(info.name, target, policy),
+        reason:
+          opts.reserved?.find((r) => r.name === pgName(rename(info.name)))?.why ??
+          nameReason(info.name, target, policy),
       })
     const ctx = { names, notCarried, policy, overrides, profiles: opts.profiles }
     tables.push(planTable(db, info, target, seq.get(info.name) ?? null, ctx))
