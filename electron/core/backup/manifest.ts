@@ -29,6 +29,12 @@ export const SqliteFacts = z.object({
   journalMode: z.enum(['wal', 'rollback']),
   /** `PRAGMA integrity_check` on the copy: ['ok'] or its messages. */
   integrity: z.array(z.string()),
+  /**
+   * 'table-scan' when integrity_check could not run because the schema names a collation only the
+   * database's application defines (listed): every table was read in full instead.
+   */
+  integrityMethod: z.enum(['pragma', 'table-scan']).optional(),
+  appCollations: z.array(z.string()).optional(),
 })
 export type SqliteFacts = z.infer<typeof SqliteFacts>
 

@@ -3,6 +3,7 @@
 // rows committed only to the -wal included, while agents keep writing. A read-only connection
 // never checkpoints, truncates or deletes the -wal; it may update the read-mark slots of the
 // -shm index, exactly as any reader (an agent included) does.
+import { checkIntegrity } from '../sqlite/integrity'
 import {
   closeSync,
   constants,
@@ -247,12 +248,19 @@ function checkCopy(dest: string, label: string): SqliteFacts {
   // WAL-mode copy, and no write happens, so the copy's bytes stay as the backup API wrote them.
   const db = new Database(dest, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS })
   try {
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
-      (r) => r.integrity_check,
-    )
+    const check = checkIntegrity(db, 'integrity_check', 100)
+    const integrity = check.problems.length ? check.problems : ['ok']
     const pageCount = Number(db.pragma('page_count', { simple: true }))
     const pageSize = Number(db.pragma('page_size', { simple: true }))
-    return { pageCount, pageSize, journalMode, integrity }
+    if (check.method === 'pragma') return { pageCount, pageSize, journalMode, integrity }
+    return {
+      pageCount,
+      pageSize,
+      journalMode,
+      integrity,
+      integrityMethod: check.method,
+      appCollations: check.appCollations,
+    }
   } catch (err) {
     throw new FerryError(
       'BACKUP_SQLITE_CHECK_FAILED',

@@ -201,6 +201,7 @@ export function importEvidence(
       }
     }),
     stateSkipped: run.stateSkipped,
+    stateNotes: run.stateNotes,
     integrityCheck: rec.integrityCheck.join('; '),
     foreignKeys: rec.foreignKeys,
     sourcesGone: rec.sourcesGone,

@@ -239,7 +239,11 @@ export async function reconcile(i: ReconcileInput): Promise<Reconciliation> {
       actual: imported + skipped,
     })
 
-  const integrityCheck = checkIntegrity(i.mem, differences)
+  const integrityCheck = checkIntegrity(
+    i.mem,
+    differences,
+    new Set(stateTables.filter((t) => t.digestMatch).map((t) => t.table)),
+  )
   const foreignKeys = checkForeignKeys(i.mem, i.src, differences)
   const sourcesGone = goneSources(
     i.mem,

@@ -46,6 +46,7 @@ export interface ImportRun {
   files: FileOutcome[]
   stateTables: StateTableResult[]
   stateSkipped: { name: string; reason: string }[]
+  stateNotes: { name: string; note: string }[]
   /** Logs whose ledger (and rows) followed them to a rotated name this run. */
   rotations: Rotation[]
   secrets: {
@@ -258,6 +259,7 @@ export async function runImport(paths: WorkspacePaths, o: ImportOptions): Promis
         files: list,
         stateTables,
         stateSkipped: state.schema?.skipped ?? [],
+        stateNotes: state.schema?.notes ?? [],
         rotations,
         secrets: {
           declared: new Set(found.values).size,

@@ -8,6 +8,8 @@ import type Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
 import { quoteIdent } from '../sqlite/open'
 import { ownRows } from '../sqlite/virtual-module'
+import { appCollations } from '../sqlite/integrity'
+import { tokenize } from '../pgmigrate/sql-expr'
 import { FERRY_TABLES, type MemoryDb } from './memory-db'
 import type { Scrubber } from './secrets'
 import {
@@ -32,6 +34,8 @@ export interface StateSchema {
   /** Indexes, triggers and views, with their SQL. */
   others: { type: string; name: string; tblName: string; sql: string }[]
   skipped: { name: string; reason: string }[]
+  /** What was adapted on the way, e.g. a collation only state.db's application defines. */
+  notes: { name: string; note: string }[]
 }
 
 export function readStateSchema(src: Database.Database): StateSchema {
@@ -49,6 +53,19 @@ export function readStateSchema(src: Database.Database): StateSchema {
   )
   const tables: StateTable[] = []
   const skipped: StateSchema['skipped'] = []
+  const notes: StateSchema['notes'] = []
+  // A collation state.db's application registers at run time cannot be created in memory.db (nor
+  // registered by Ferry): such columns and indexes compare by bytes (BINARY) there, values exact.
+  const foreign = new Set(appCollations(src).map((c) => c.toLowerCase()))
+  const adapt = (name: string, sql: string): string => {
+    const r = replaceCollations(sql, foreign)
+    if (r !== sql)
+      notes.push({
+        name,
+        note: `COLLATE ${[...foreign].join(', ')} (defined only by state.db's application) became COLLATE BINARY in memory.db: the values are copied exactly; comparisons on them are by bytes`,
+      })
+    return r
+  }
   for (const t of list) {
     if (t.name.startsWith('sqlite_')) continue
     if (t.type === 'virtual') {
@@ -57,7 +74,7 @@ export function readStateSchema(src: Database.Database): StateSchema {
       const sql = sqlOf.get(t.name) ?? null
       const kind = ownRows(sql)
       const readable = kind.own && sql !== null && canRead(src, t.name)
-      if (readable) tables.push({ name: t.name, sql, shape: tableShape(src, t.name, false) })
+      if (readable) tables.push({ name: t.name, sql: adapt(t.name, sql), shape: tableShape(src, t.name, false) })
       else
         skipped.push({
           name: t.name,
@@ -73,7 +90,7 @@ export function readStateSchema(src: Database.Database): StateSchema {
     else if (t.type === 'table') {
       const sql = sqlOf.get(t.name)
       if (!sql) skipped.push({ name: t.name, reason: 'no CREATE statement in sqlite_schema' })
-      else tables.push({ name: t.name, sql, shape: tableShape(src, t.name, t.wr === 1) })
+      else tables.push({ name: t.name, sql: adapt(t.name, sql), shape: tableShape(src, t.name, t.wr === 1) })
     }
   }
   const names = new Set(tables.map((t) => t.name))
@@ -83,8 +100,31 @@ export function readStateSchema(src: Database.Database): StateSchema {
         "SELECT type, name, tbl_name AS tblName, sql FROM sqlite_schema WHERE type IN ('index', 'trigger', 'view') AND sql IS NOT NULL ORDER BY rowid",
       )
       .all() as StateSchema['others']
-  ).filter((o) => o.type === 'view' || names.has(o.tblName))
-  return { encoding, tables, others, skipped }
+  )
+    .filter((o) => o.type === 'view' || names.has(o.tblName))
+    .map((o) => ({ ...o, sql: adapt(o.name, o.sql) }))
+  return { encoding, tables, others, skipped, notes }
+}
+
+/** `sql` with `COLLATE name` → `COLLATE BINARY` for each name in `names` (lower-cased). */
+export function replaceCollations(sql: string, names: ReadonlySet<string>): string {
+  if (!names.size) return sql
+  let toks: ReturnType<typeof tokenize>
+  try {
+    toks = tokenize(sql)
+  } catch {
+    return sql // not tokenizable: left as it is (creating it reports the problem)
+  }
+  let out = ''
+  let at = 0
+  toks.forEach((t, i) => {
+    const prev = toks[i - 1]
+    if (prev?.k === 'id' && prev.v.toUpperCase() === 'COLLATE' && names.has(t.v.toLowerCase())) {
+      out += `${sql.slice(at, t.start)}BINARY`
+      at = t.end
+    }
+  })
+  return out + sql.slice(at)
 }
 
 function canRead(src: Database.Database, name: string): boolean {
@@ -222,39 +262,47 @@ export async function copyStateTables(
       `state.db has a table named ${clash.name}, which memory.db uses for the file imports`,
       'Rename that table in a copy of state.db, or report the clash; nothing was imported from state.db.',
     )
-  const out: StateTableResult[] = []
-  const memSql = mem
-    .prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?")
-    .pluck()
-  const prevOf = mem.prepare(
-    'SELECT create_sql AS sql, rows, digest FROM import_state_tables WHERE table_name = ?',
-  )
-  for (const t of schema.tables) {
-    const prev = prevOf.get(t.name) as { sql: string; rows: number; digest: Buffer } | undefined
-    if (prev && prev.sql === t.sql && memSql.get(t.name) === t.sql) {
-      const now = scrubbedDigest(src, t, scrub)
-      if (now.digest.equals(prev.digest)) {
-        const redactions =
-          (mem
-            .prepare('SELECT coalesce(sum(hits), 0) FROM import_redactions WHERE table_name = ?')
-            .pluck()
-            .get(t.name) as number) ?? 0
-        out.push({
-          table: t.name,
-          rows: now.rows,
-          action: 'unchanged',
-          redactions,
-          digest: now.digest.toString('hex'),
-        })
-        await hooks.between(now.rows)
-        continue
+  // Rows state.db holds are copied as they are, including any that break a CHECK (SQLite allows
+  // them: rows from before the CHECK, or written with ignore_check_constraints): the copy is exact
+  // and refusing them would lose them; the pre-flight of Phase 3 lists such rows.
+  mem.pragma('ignore_check_constraints = ON')
+  try {
+    const out: StateTableResult[] = []
+    const memSql = mem
+      .prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?")
+      .pluck()
+    const prevOf = mem.prepare(
+      'SELECT create_sql AS sql, rows, digest FROM import_state_tables WHERE table_name = ?',
+    )
+    for (const t of schema.tables) {
+      const prev = prevOf.get(t.name) as { sql: string; rows: number; digest: Buffer } | undefined
+      if (prev && prev.sql === t.sql && memSql.get(t.name) === t.sql) {
+        const now = scrubbedDigest(src, t, scrub)
+        if (now.digest.equals(prev.digest)) {
+          const redactions =
+            (mem
+              .prepare('SELECT coalesce(sum(hits), 0) FROM import_redactions WHERE table_name = ?')
+              .pluck()
+              .get(t.name) as number) ?? 0
+          out.push({
+            table: t.name,
+            rows: now.rows,
+            action: 'unchanged',
+            redactions,
+            digest: now.digest.toString('hex'),
+          })
+          await hooks.between(now.rows)
+          continue
+        }
       }
+      out.push(await copyTable(src, mem, t, scrub, hooks))
     }
-    out.push(await copyTable(src, mem, t, scrub, hooks))
+    syncSchemaObjects(mem, schema)
+    copySequence(src.db, mem)
+    return out
+  } finally {
+    mem.pragma('ignore_check_constraints = OFF')
   }
-  syncSchemaObjects(mem, schema)
-  copySequence(src.db, mem)
-  return out
 }
 
 /** Indexes, triggers and views as state.db has them now (created after the rows: faster). */

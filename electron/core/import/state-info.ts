@@ -1,8 +1,9 @@
 // state.db as the importers see it: opened read-only (or the reason it cannot be), its schema,
 // and its row counts per table.
+import { fromTable } from '../sqlite/integrity'
 import { existsSync } from 'node:fs'
 import type Database from 'better-sqlite3'
-import { openSqliteReadOnly, quoteIdent } from '../sqlite/open'
+import { openSqliteReadOnly } from '../sqlite/open'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { readStateSchema, type StateSchema } from './state-copy'
 
@@ -55,7 +56,7 @@ export function stateTableCounts(
   return schema.tables.map((t) => ({
     name: t.name,
     rows: src
-      .prepare(`SELECT count(*) FROM ${quoteIdent(t.name)}`)
+      .prepare(`SELECT count(*) FROM ${fromTable(src, t.name)}`)
       .pluck()
       .get() as number,
   }))

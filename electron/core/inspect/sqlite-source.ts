@@ -1,5 +1,6 @@
 // A SQLite file as an inspector source, opened read-only (readonly + fileMustExist: nothing is
 // created or written; query_only as a second lock). Integers come back as bigint so 2^63-1 stays exact.
+import { fromTable } from '../sqlite/integrity'
 import type Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { ColumnInfo, TableInfo } from '../../../shared/contract/inspect'
@@ -178,7 +179,8 @@ export class SqliteSource implements InspectSource {
         columns,
         migration: null,
       },
-      from: `main.${quoteIdent(table)}`,
+      // NOT INDEXED where the schema names a collation only its application defines (integrity.ts).
+      from: `main.${fromTable(this.db, table)}`,
       keyExprs,
       version,
     }

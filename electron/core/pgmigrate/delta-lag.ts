@@ -2,6 +2,7 @@
 // past the ledger's key high-water mark, plus rows at or below it whose time column moved past the
 // last finished run's watermark — and an estimate of rows deleted in SQLite since they were copied.
 // Counting only (SQLite count(*) over key/time predicates, PostgreSQL count(*)): nothing is written.
+import { fromTable } from '../sqlite/integrity'
 import type pg from 'pg'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keySelectSql, keyValues, keyWidth } from './keys'
@@ -92,7 +93,7 @@ export async function tableLag(
   prev: Marks | null,
 ): Promise<TableLag> {
   const cap = deltaCapability(t, prev)
-  const from = `SELECT count(*) FROM ${quoteIdent(t.source)}`
+  const from = `SELECT count(*) FROM ${fromTable(db, t.source)}`
   const hwm = (await ledgerState(client, schema, t.source)).last?.keyTo ?? null
   const hwmVals = hwm === null ? [] : keyValues(t.key, hwm)
   const newRows =

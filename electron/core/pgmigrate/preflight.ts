@@ -4,6 +4,7 @@
 // user's choice: stop (nothing is written), skip-constraint (loaded without it) or not-valid (the
 // default: every row loaded, the constraint added NOT VALID so new rows are checked, violators
 // listed). Constraints nobody violates are created as usual.
+import { isMissingCollation } from '../sqlite/integrity'
 import { FerryError } from '../../../shared/contract/envelope'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keyText, keyWidth } from './keys'
@@ -27,6 +28,11 @@ export interface ConstraintForecast {
   action: 'create' | 'not-valid' | 'skip'
   /** With the map choice: each violating value, the allowed value it becomes, and its rows. */
   mapped?: { column: string; from: string; to: string; rows: number }[]
+  /**
+   * Why SQLite could not evaluate it (a collation only the source's application defines): it is
+   * then created NOT VALID and validated by PostgreSQL after the load, which lists any violators.
+   */
+  unchecked?: string
 }
 
 export interface PreflightResult {
@@ -84,6 +90,39 @@ function count(db: SqliteDb, from: string, where: string): number {
   )
 }
 
+/** The count, or null when SQLite cannot evaluate the condition for want of a collation. */
+function countOrNull(db: SqliteDb, from: string, where: string): number | null {
+  try {
+    return count(db, from, where)
+  } catch (err) {
+    if (isMissingCollation(err)) return null
+    throw err
+  }
+}
+
+function unchecked(
+  table: string,
+  kind: ConstraintForecast['kind'],
+  name: string,
+  definition: string,
+  choice: ConstraintForecast['choice'],
+): ConstraintForecast {
+  return {
+    table,
+    kind,
+    name,
+    definition,
+    violations: 0,
+    sampleKeys: [],
+    sampleRows: [],
+    values: [],
+    choice,
+    action: 'create',
+    unchecked:
+      'SQLite cannot evaluate it here: it compares a column whose collation only the source’s application defines; PostgreSQL validates it after the load and lists any violating rows',
+  }
+}
+
 function values(db: SqliteDb, from: string, where: string, expr: string): ConstraintForecast['values'] {
   const rows = db
     .prepare(`SELECT ${expr} AS v, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`)
@@ -100,7 +139,11 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
     const from = `${quoteIdent(t.source)} ch`
     for (const ck of t.checks ?? []) {
       const where = `NOT (${ck.sqliteSql})`
-      const n = count(db, from, where)
+      const n = countOrNull(db, from, where)
+      if (n === null) {
+        out.push(unchecked(t.source, 'check', ck.name, `CHECK (${ck.sql})`, opts.maps?.[ck.name] ? 'map' : choose(ck.name)))
+        continue
+      }
       const s = n ? sample(db, t, from, where) : { keys: [], labels: [] }
       const col = ck.origin === 'plan' ? /^"([^"]+)"/.exec(ck.sqliteSql)?.[1] : undefined
       const map = opts.maps?.[ck.name]
@@ -127,14 +170,19 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
       const cols = fk.columns.map((c) => sourceOf(t, c))
       const refs = fk.refColumns.map((c) => sourceOf(parent, c))
       const where = `${cols.map((c) => `ch.${quoteIdent(c)} IS NOT NULL`).join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${quoteIdent(parent.source)} pa WHERE ${cols.map((c, i) => `pa.${quoteIdent(refs[i]!)} = ch.${quoteIdent(c)}`).join(' AND ')})`
-      const n = count(db, from, where)
+      const definition = `FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${fk.refTable} (${fk.refColumns.join(', ')})`
+      const n = countOrNull(db, from, where)
+      if (n === null) {
+        out.push(unchecked(t.source, 'foreign-key', fk.name, definition, choose(fk.name)))
+        continue
+      }
       const s = n ? sample(db, t, from, where) : { keys: [], labels: [] }
       const choice = choose(fk.name)
       out.push({
         table: t.source,
         kind: 'foreign-key',
         name: fk.name,
-        definition: `FOREIGN KEY (${fk.columns.join(', ')}) REFERENCES ${fk.refTable} (${fk.refColumns.join(', ')})`,
+        definition,
         violations: n,
         sampleKeys: s.keys,
         sampleRows: s.labels,

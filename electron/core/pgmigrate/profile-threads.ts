@@ -4,10 +4,10 @@
 // memory.db). Every figure is a sum, so a rowid table is cut into slices between its smallest and
 // largest rowid, the slices are profiled side by side, and the sums are added: the very figures
 // the single scan gives. The results go to translateSchema (its `profiles` option).
+import { fromTable } from '../sqlite/integrity'
 import { Worker } from 'node:worker_threads'
 import { describeTable, listTables } from '../sqlite/introspect'
 import type { SqliteDb } from '../sqlite/open'
-import { quoteIdent } from '../sqlite/open'
 import { bundledThreadEntry } from '../threads/entry'
 import {
   addProfileRows,
@@ -62,7 +62,7 @@ export async function profileLargeTables(
     if (info.virtual || info.withoutRowid) continue
     const key = tableKey(db, info)
     if (key.kind !== 'rowid') continue
-    const from = quoteIdent(info.name)
+    const from = fromTable(db, info.name)
     const [n, lo, hi] = db
       .prepare(`SELECT count(*), min(${key.expr}), max(${key.expr}) FROM ${from}`)
       .raw(true)

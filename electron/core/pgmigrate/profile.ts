@@ -2,6 +2,7 @@
 // and how many values pass each candidate type's test (JSON object/array, ISO-8601, 0/1, fits
 // numeric(p,s)). The choice of type is then a pure function of these counts (decide.ts), and
 // the rows that blocked a candidate are sampled by key for the report.
+import { fromTable } from '../sqlite/integrity'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keySelectSql, keyText, keyWidth } from './keys'
 import { isoTimestampText } from './scalars'
@@ -39,6 +40,12 @@ export function registerProfileFunctions(db: SqliteDb): void {
   )
 }
 
+/**
+ * A column compared by bytes: what PostgreSQL's default comparison will see, and it spares SQLite
+ * from looking up the column's own collation, which may be one only its application defines.
+ */
+export const binary = (name: string): string => `${quoteIdent(name)} COLLATE BINARY`
+
 const T = (c: string) => `typeof(${c})`
 const IS_JSON = (c: string) =>
   `CASE WHEN ${T(c)} = 'text' AND json_valid(${c}) THEN json_type(${c}) IN ('object', 'array') ELSE 0 END`
@@ -66,7 +73,7 @@ export function profileSql(
   const out: string[] = []
   for (let at = 0; at < columns.length; at += COLUMNS_PER_QUERY) {
     const exprs = columns.slice(at, at + COLUMNS_PER_QUERY).flatMap((name) => {
-      const c = quoteIdent(name)
+      const c = binary(name)
       const b = bounds.get(name)
       return [
         `sum(${T(c)} = 'null')`,
@@ -139,7 +146,7 @@ export function profileColumns(
 ): ProfileResult {
   const rows = Number(
     db
-      .prepare(`SELECT count(*) FROM ${quoteIdent(table)}`)
+      .prepare(`SELECT count(*) FROM ${fromTable(db, table)}`)
       .pluck()
       .safeIntegers(true)
       .get() as bigint,
@@ -181,7 +188,7 @@ export function sampleBlockers(
   if (!pred) return { keys: [], labels: [] }
   const pk = key.kind === 'rowid' ? primaryKey.filter((c) => c.toLowerCase() !== key.expr) : []
   const select = [keySelectSql(key), ...pk.map(quoteIdent)].join(', ')
-  const sql = `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${pred(quoteIdent(column), bounds)} ORDER BY ${keySelectSql(key)} LIMIT ?`
+  const sql = `SELECT ${select} FROM ${quoteIdent(table)} WHERE ${pred(binary(column), bounds)} ORDER BY ${keySelectSql(key)} LIMIT ?`
   const rows = db.prepare(sql).raw(true).safeIntegers(true).all(limit) as unknown[][]
   const w = keyWidth(key)
   const keys = rows.map((r) => keyText(key, r.slice(0, w)))

@@ -45,6 +45,8 @@ export function describeMigration(r: MigrateResult): string {
           ? `    ${c.table}: ${c.name}: ${nf.format(c.violations)} row(s) mapped as chosen (${c.mapped.map((m) => `${m.column} '${m.from}' → '${m.to}' ×${m.rows}`).join(', ')}), constraint created valid; validation compares the source as mapped; e.g. ${c.sampleRows.slice(0, 3).join('; ')}`
           : `    ${c.table}: ${c.name}: ${nf.format(c.violations)} row(s) → ${c.action}${c.values.length ? `; values ${c.values.map((v) => `${v.value ?? 'NULL'} ×${v.count}`).join(', ')}` : ''}; e.g. ${c.sampleRows.slice(0, 3).join('; ')}`,
       )
+    for (const c of pf.constraints.filter((x) => x.unchecked))
+      out.push(`    ${c.table}: ${c.name}: not checked before loading — ${c.unchecked}`)
   }
   if (r.casePreview?.changed.length)
     out.push(`  Identifiers (${r.casePreview.policy}): ${r.casePreview.changed.length} changed spelling (listed below as Renamed)`)

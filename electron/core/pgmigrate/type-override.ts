@@ -6,7 +6,7 @@ import { OVERRIDE_TYPES as SHARED_OVERRIDE_TYPES } from '../../../shared/contrac
 import type { TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import type { Decision } from './decide'
-import { BLOCKS, sampleBlockers } from './profile'
+import { BLOCKS, binary, sampleBlockers } from './profile'
 import type { PgType, TableKey } from './types'
 
 export const OVERRIDE_TYPES: readonly PgType[] = SHARED_OVERRIDE_TYPES
@@ -87,7 +87,7 @@ export function applyTypeOverride(
   const type = (m ? 'numeric' : wanted) as PgType
   const bounds = m ? { precision: Number(m[1]), scale: Number(m[2]) } : undefined
   const from = decided.type === 'numeric' && decided.precision !== null ? `numeric(${decided.precision},${decided.scale ?? 0})` : decided.type
-  const pred = BLOCKS[type]!(quoteIdent(column), bounds)
+  const pred = BLOCKS[type]!(binary(column), bounds)
   const blocking = Number(
     db.prepare(`SELECT count(*) FROM ${quoteIdent(table)} WHERE ${pred}`).pluck().safeIntegers(true).get() as bigint,
   )

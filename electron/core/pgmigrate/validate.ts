@@ -6,6 +6,7 @@
 // 'ledger' (after a load) sums the row hashes the loader computed from the SQLite values before
 // sending them and stored with each batch, and checks SQLite's count(*) — the target side is
 // always computed by PostgreSQL from what it stored.
+import { fromTable } from '../sqlite/integrity'
 import type pg from 'pg'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
@@ -139,7 +140,7 @@ async function fromLedger(
 ): Promise<SourceSide> {
   const rows = Number(
     db
-      .prepare(`SELECT count(*) FROM ${quoteIdent(t.source)}`)
+      .prepare(`SELECT count(*) FROM ${fromTable(db, t.source)}`)
       .pluck()
       .safeIntegers(true)
       .get() as bigint,

@@ -1,7 +1,7 @@
 // Reads a SQLite schema through the table-valued pragma functions with bound parameters, so
 // table names with quotes, spaces or reserved words need no string building at all.
+import { fromTable } from './integrity'
 import type { SqliteDb } from './open'
-import { quoteIdent } from './open'
 
 export interface ColumnInfo {
   name: string
@@ -145,7 +145,7 @@ export function describeTable(db: SqliteDb, row: SchemaRow): Omit<TableInfo, 'ro
 
 export function countRows(db: SqliteDb, table: string): { rowCount: number | null; countError: string | null } {
   try {
-    const v = db.prepare(`SELECT count(*) FROM ${quoteIdent(table)}`).pluck().safeIntegers(true).get() as bigint
+    const v = db.prepare(`SELECT count(*) FROM ${fromTable(db, table)}`).pluck().safeIntegers(true).get() as bigint
     return { rowCount: Number(v), countError: null }
   } catch (err) {
     return { rowCount: null, countError: (err as Error).message }

@@ -1,6 +1,7 @@
 // `workload:baseline` (once per workspace, on the state.db Phase 1 has not touched yet) and
 // `step:p1.test-current` (the same workload with the same parameters after Phase 1, compared with
 // the baseline, plus the composite indexes the workload would still like).
+import { checkIntegrity } from '../sqlite/integrity'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
@@ -177,7 +178,9 @@ export async function runTestCurrentStep(
   const ro = openSqliteReadOnly(paths.stateDb)
   let integrity: string
   try {
-    integrity = (ro.prepare('PRAGMA integrity_check').pluck().all() as string[]).join('; ')
+    // Falls back to reading every table when the schema names an application-defined collation.
+    const check = checkIntegrity(ro, 'integrity_check', 100)
+    integrity = check.problems.length ? check.problems.join('; ') : 'ok'
   } finally {
     ro.close()
   }
