@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobContext } from '../../electron/core/jobs/job'
 import { migrationScriptsStep, validateStep } from '../../electron/core/import/steps'
+import { adviseFkIndexes } from '../../electron/core/sqlite/fk-advisor'
 import { checkIntegrity } from '../../electron/core/sqlite/integrity'
 import { workspacePaths } from '../../electron/core/workspace/resolve'
 import { ferryCli } from '../support/ferry-cli'
@@ -42,10 +43,10 @@ function createDbs(): void {
   db.exec(`
     CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT COLLATE NOCASE UNIQUE);
     CREATE TABLE child (id INTEGER PRIMARY KEY, pcode TEXT REFERENCES parent (code),
-      kind TEXT COLLATE NOCASE CHECK (kind IN ('x', 'y')));
+      kind TEXT COLLATE NOCASE CHECK (kind IN ('x', 'y')), owner_id TEXT COLLATE NOCASE REFERENCES parent (code));
     CREATE INDEX idx_child_kind ON child (kind COLLATE NOCASE);
     INSERT INTO parent VALUES (1, 'A'), (2, 'b');
-    INSERT INTO child VALUES (1, 'A', 'x'), (2, 'b', 'Y'), (3, 'zz', 'x'), (4, NULL, 'outside the CHECK');
+    INSERT INTO child VALUES (1, 'A', 'x', NULL), (2, 'b', 'Y', NULL), (3, 'zz', 'x', NULL), (4, NULL, 'outside the CHECK', 'A');
   `)
   db.close()
   renameCollation(stateDb)
@@ -82,6 +83,16 @@ describe('a SQLite file naming a collation only its application defines', () => 
       { table: 'k', reason: expect.stringMatching(/keyed on .*unicode_ci/) },
     ])
     keyed.close()
+  })
+
+  it('p1.fk-indexes lists a key on such a column instead of proposing an index SQLite cannot build', () => {
+    const db = new Database(stateDb, { readonly: true })
+    const advice = adviseFkIndexes(db)
+    db.close()
+    expect(advice.proposals.map((p) => `${p.table}(${p.column})`)).toEqual(['child(pcode)'])
+    expect(advice.unbuildable).toEqual([
+      { table: 'child', column: 'owner_id', reason: expect.stringContaining('COLLATE unicode_ci') },
+    ])
   })
 
   it('backs it up, noting how its integrity was checked', () => {
@@ -124,13 +135,18 @@ describe('a SQLite file naming a collation only its application defines', () => 
     const r = await migrate(stateDb, schema)
     expect(r.validation?.equal).toBe(true)
     const unchecked = r.preflight!.constraints.filter((c) => c.unchecked).map((c) => c.kind)
-    expect(unchecked.sort()).toEqual(['check', 'foreign-key'])
+    expect(unchecked.sort()).toEqual(['check', 'foreign-key', 'foreign-key'])
     expect(await query(`SELECT count(*)::int AS n FROM ${qi(schema, 'child')}`)).toEqual([{ n: 4 }])
     // PostgreSQL compares by bytes: 'Y' and the long value break the CHECK, 'zz' has no parent.
     const status = Object.fromEntries(
-      r.constraints.filter((c) => c.kind === 'check' || c.kind === 'foreign-key').map((c) => [c.kind, c.status]),
+      r.constraints.filter((c) => c.kind === 'check' || c.kind === 'foreign-key').map((c) => [c.name, c.status]),
     )
-    expect(status).toEqual({ check: 'not-valid', 'foreign-key': 'not-valid' })
+    // owner_id's one value 'A' has its parent: valid; the others as above.
+    expect(status).toEqual({
+      child_kind_check: 'not-valid',
+      child_pcode_fkey: 'not-valid',
+      child_owner_id_fkey: 'created',
+    })
     expect(sha256File(stateDb)).toBe(before)
   })
 

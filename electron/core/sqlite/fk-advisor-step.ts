@@ -43,6 +43,8 @@ export interface FkIndexesEvidence extends Record<string, unknown> {
   alreadyApplied: boolean
   indexes: FkIndexEvidenceRow[]
   covered: FkCovered[]
+  /** Foreign keys an index cannot be built for here, with why. */
+  unbuildable?: { table: string; column: string; reason: string }[]
   migration: {
     version: number
     name: string
@@ -176,7 +178,7 @@ export async function runFkIndexesStep(
   const advice = adviseFkIndexes(ro)
   ctx.log(
     'info',
-    `Found ${advice.proposals.length} foreign-key column(s) without an index (${advice.covered.length} already covered)`,
+    `Found ${advice.proposals.length} foreign-key column(s) without an index (${advice.covered.length} already covered${advice.unbuildable?.length ? `; ${advice.unbuildable.length} need a collation only the application defines: ${advice.unbuildable.map((u) => `${u.table}(${u.column})`).join(', ')}` : ''})`,
   )
   if (!advice.proposals.length) {
     ro.close()
@@ -186,6 +188,7 @@ export async function runFkIndexesStep(
       alreadyApplied: false,
       indexes: [],
       covered: advice.covered,
+      ...(advice.unbuildable?.length ? { unbuildable: advice.unbuildable } : {}),
       migration: null,
       ledger: null,
     }
@@ -297,6 +300,7 @@ export async function runFkIndexesStep(
       }
     }),
     covered: advice.covered,
+    ...(advice.unbuildable?.length ? { unbuildable: advice.unbuildable } : {}),
     migration: {
       version,
       name: FK_MIGRATION_SLUG,

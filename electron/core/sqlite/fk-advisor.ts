@@ -2,6 +2,8 @@
 // with REFERENCES, and the plan's naming conventions (`*_id`, from_agent, to_agent, author_agent,
 // parent_task_id) for databases that never declared their keys. A column is covered when it (or,
 // for a composite key, its set of columns) leads the primary key or a non-partial index.
+import { parseCreateTable } from '../pgmigrate/sql-expr'
+import { appCollations } from './integrity'
 import type { SqliteDb } from './open'
 import { quoteIdent } from './open'
 import { describeTable, listTables, type TableInfo } from './introspect'
@@ -32,6 +34,8 @@ export interface FkCovered {
 export interface FkAdvice {
   proposals: FkIndexProposal[]
   covered: FkCovered[]
+  /** Keys that need an index SQLite cannot build here (a collation only the app defines). */
+  unbuildable?: { table: string; column: string; reason: string }[]
 }
 
 /** The columns the plan's index list names that do not end in `_id`. */
@@ -184,7 +188,35 @@ export function adviseFromSchema(
 
 /** Reads the schema and advises. Ferry's own ledger is never indexed. */
 export function adviseFkIndexes(db: SqliteDb): FkAdvice {
-  const tables = listTables(db).map((row) => describeTable(db, row))
+  const rows = listTables(db)
+  const tables = rows.map((row) => describeTable(db, row))
   const names = db.prepare('SELECT name FROM sqlite_schema').pluck().all() as string[]
-  return adviseFromSchema(tables, names, ['schema_migrations'])
+  const advice = adviseFromSchema(tables, names, ['schema_migrations'])
+  // An index on a column declared with a collation only the application registers cannot be
+  // built (nor used) without it: such keys are listed, not proposed.
+  const foreign = new Set(appCollations(db).map(lower))
+  if (!foreign.size) return advice
+  const collated = new Map<string, string>()
+  for (const row of rows) {
+    try {
+      for (const c of parseCreateTable(row.sql ?? '').columns)
+        if (c.collation && foreign.has(lower(c.collation)))
+          collated.set(`${lower(row.name)}\u0000${lower(c.name)}`, c.collation)
+    } catch {
+      // unparsable: its proposals stay, and building them reports any problem
+    }
+  }
+  const needs = (p: FkIndexProposal): string | undefined =>
+    p.columns.map((c) => collated.get(`${lower(p.table)}\u0000${lower(c)}`)).find(Boolean)
+  return {
+    proposals: advice.proposals.filter((p) => !needs(p)),
+    covered: advice.covered,
+    unbuildable: advice.proposals
+      .filter((p) => needs(p))
+      .map((p) => ({
+        table: p.table,
+        column: p.column,
+        reason: `declared with COLLATE ${needs(p)}, which only the application that made the database defines: SQLite cannot build an index on it without that collation; create it from the application`,
+      })),
+  }
 }
