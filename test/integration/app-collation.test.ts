@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobContext } from '../../electron/core/jobs/job'
 import { migrationScriptsStep, validateStep } from '../../electron/core/import/steps'
 import { adviseFkIndexes } from '../../electron/core/sqlite/fk-advisor'
+import { SqliteSource } from '../../electron/core/inspect/sqlite-source'
 import { checkIntegrity } from '../../electron/core/sqlite/integrity'
 import { workspacePaths } from '../../electron/core/workspace/resolve'
 import { ferryCli } from '../support/ferry-cli'
@@ -148,6 +149,19 @@ describe('a SQLite file naming a collation only its application defines', () => 
       child_owner_id_fkey: 'created',
     })
     expect(sha256File(stateDb)).toBe(before)
+  })
+
+  it('the Tables screen lists and counts its tables (counts never go through an index on the collation)', async () => {
+    const src = new SqliteSource(stateDb)
+    try {
+      const tables = await src.tables()
+      expect(tables.map((t) => [t.name, t.rows])).toEqual([
+        ['child', 4],
+        ['parent', 2],
+      ])
+    } finally {
+      await src.close()
+    }
   })
 
   it('refuses a table keyed on the collation with a clear error, not "damaged"', async () => {
