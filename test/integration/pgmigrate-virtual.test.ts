@@ -16,7 +16,7 @@ const file = join(tmp.dir, 'virtual.db')
 const schema = schemaName('virtual')
 let r: MigrateResult
 /** The tables that reach PostgreSQL: the plain ones and the virtual tables with rows of their own. */
-const COPIED = ['boxes', 'day_notes', 'days', 'docs', 'legacy', 'notes', 'sys']
+const COPIED = ['boxes', 'day_notes', 'days', 'docs', 'legacy', 'notes', 'stamps', 'sys']
 let before: string
 
 function createDb(): void {
@@ -28,6 +28,9 @@ function createDb(): void {
     CREATE TABLE docs (id INTEGER PRIMARY KEY, text TEXT);
     CREATE VIRTUAL TABLE docs_idx USING fts5(text, content = 'docs', content_rowid = 'id');
     CREATE VIRTUAL TABLE blind USING fts5(t, content = '');
+    CREATE TABLE stamps (id INTEGER PRIMARY KEY, created_at INTEGER, seen_at REAL, updated_ms INTEGER, unset_at INTEGER);
+    INSERT INTO stamps VALUES (1, 1700000000, 1700000000.123456, 1700000000123, 0),
+                              (2, 253402300799, 1e9, 1700000100456, 1700000000);
     CREATE TABLE days (id INTEGER PRIMARY KEY, day DATE DEFAULT CURRENT_DATE);
     CREATE TABLE day_notes (id INTEGER PRIMARY KEY,
       day_id INTEGER REFERENCES days (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
@@ -157,10 +160,52 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     }
   })
 
+  it('reads epoch seconds in a column named like a time as timestamptz, exactly; other numbers stay numbers', async () => {
+    const type = (c: string) => r.columns.find((x) => x.table === 'stamps' && x.column === c)?.type
+    expect([type('created_at'), type('seen_at'), type('updated_ms'), type('unset_at')]).toEqual([
+      'timestamptz',
+      'timestamptz',
+      'bigint', // milliseconds are past year 9999 as seconds: not read as a time
+      'bigint', // a 0 ("not set") is not a plausible time: the column keeps its numbers
+    ])
+    const rows = await query<{ c: string; s: string }>(
+      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS c,
+              to_char(seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS s
+         FROM ${qi(schema, 'stamps')} ORDER BY id`,
+    )
+    expect(rows).toEqual([
+      { c: '2023-11-14T22:13:20.000000', s: '2023-11-14T22:13:20.123456' },
+      { c: '9999-12-31T23:59:59.000000', s: '2001-09-09T01:46:40.000000' },
+    ])
+    // Reversible: extract(epoch) gives the numbers back.
+    const back = await query<{ e: string }>(
+      `SELECT extract(epoch FROM seen_at)::text AS e FROM ${qi(schema, 'stamps')} WHERE id = 1`,
+    )
+    expect(back).toEqual([{ e: '1700000000.123456' }])
+  })
+
+  it('keeps the numbers when the user chooses bigint for such a column', async () => {
+    const s = schemaName('epochkeep')
+    try {
+      const kept = await migrate(file, s, { types: { 'stamps.created_at': 'bigint' } })
+      expect(
+        kept.columns.find((x) => x.table === 'stamps' && x.column === 'created_at')?.type,
+      ).toBe('bigint')
+      expect(
+        await query(`SELECT created_at::text AS v FROM ${qi(s, 'stamps')} ORDER BY id`),
+      ).toEqual([{ v: '1700000000' }, { v: '253402300799' }])
+      expect(kept.validation?.equal).toBe(true)
+    } finally {
+      await dropSchema(s)
+    }
+  })
+
   it('refuses a source table named like Ferry’s bookkeeping (ferry_ledger) before writing anything', async () => {
     const clashFile = join(tmp.dir, 'clash.db')
     const db = new Database(clashFile)
-    db.exec('CREATE TABLE ferry_ledger (id INTEGER PRIMARY KEY); INSERT INTO ferry_ledger VALUES (1)')
+    db.exec(
+      'CREATE TABLE ferry_ledger (id INTEGER PRIMARY KEY); INSERT INTO ferry_ledger VALUES (1)',
+    )
     db.close()
     const clashSchema = schemaName('clash')
     await expect(migrate(clashFile, clashSchema)).rejects.toMatchObject({
@@ -168,7 +213,9 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
       hint: expect.stringContaining('rename "ferry_ledger" in a copy'),
     })
     expect(
-      await query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = $1`, [clashSchema]),
+      await query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = $1`, [
+        clashSchema,
+      ]),
     ).toEqual([])
   })
 

@@ -7,6 +7,7 @@ import { affinityOf, declaredBounds, decideType } from '../../electron/core/pgmi
 import { translateDefault } from '../../electron/core/pgmigrate/defaults'
 import { NameAllocator, nameReason, pgName } from '../../electron/core/pgmigrate/names'
 import { parseForeignKeyTiming } from '../../electron/core/pgmigrate/sql-expr'
+import { epochText } from '../../electron/core/pgmigrate/scalars'
 import { ftsContent, virtualModule } from '../../electron/core/sqlite/virtual-module'
 import type { ColumnStats } from '../../electron/core/pgmigrate/profile'
 
@@ -121,6 +122,17 @@ describe('names, defaults and COPY text', () => {
     expect(nameReason('XMIN', 'xmin_2', 'lower', 'column')).toMatch(/lower-cased.*system column/)
     expect(nameReason('', 'unnamed', 'preserve', 'column')).toMatch(/empty name/)
     expect(new NameAllocator().allocate('xmin')).toBe('xmin') // a table may be called xmin
+  })
+
+  it('reads epoch seconds as UTC times only within 1973…9999 and to the microsecond', () => {
+    expect(epochText(1700000000n)).toBe('2023-11-14T22:13:20.000000Z')
+    expect(epochText(1700000000.123456)).toBe('2023-11-14T22:13:20.123456Z')
+    expect(epochText(253402300799n)).toBe('9999-12-31T23:59:59.000000Z')
+    expect(epochText(100000000)).toBe('1973-03-03T09:46:40.000000Z')
+    expect(epochText(99999999n)).toBeNull() // 0, 1 and small counters are not times
+    expect(epochText(1700000000123n)).toBeNull() // milliseconds: past year 9999 as seconds
+    expect(epochText(1700000000.1234567)).toBeNull() // finer than PostgreSQL's microseconds
+    expect(epochText('1700000000')).toBeNull()
   })
 
   it('reads which foreign keys SQLite defers (only DEFERRABLE INITIALLY DEFERRED)', () => {

@@ -14,7 +14,7 @@
 import { hash } from 'node:crypto'
 import { canonicalJsonb } from './json-canon'
 import { q } from './names'
-import { decimalShape, float8Text, isoTimestampText, numericText, quoteNullable } from './scalars'
+import { decimalShape, epochText, float8Text, isoTimestampText, numericText, quoteNullable } from './scalars'
 import type { ColumnPlan } from './types'
 
 export interface Rejection {
@@ -43,7 +43,9 @@ const wrong = (v: unknown, type: string): Rejection => ({
   reason: `${kind(v)} value cannot be stored in ${type} unchanged`,
 })
 
-export function encoderFor(col: Pick<ColumnPlan, 'type' | 'precision' | 'scale'>): Encoder {
+export function encoderFor(
+  col: Pick<ColumnPlan, 'type' | 'precision' | 'scale'> & Pick<Partial<ColumnPlan>, 'epoch'>,
+): Encoder {
   switch (col.type) {
     case 'bigint':
       return (v) => (v === null ? null : typeof v === 'bigint' ? v.toString() : wrong(v, 'bigint'))
@@ -64,6 +66,8 @@ export function encoderFor(col: Pick<ColumnPlan, 'type' | 'precision' | 'scale'>
     case 'timestamptz':
       return (v) => {
         if (v === null) return null
+        if (col.epoch && typeof v !== 'string')
+          return epochText(v) ?? { reason: 'number is not epoch seconds Ferry reads as a time' }
         if (typeof v !== 'string') return wrong(v, 'timestamptz')
         return (
           isoTimestampText(v) ?? {

@@ -5,7 +5,7 @@
 import { fromTable } from '../sqlite/integrity'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keySelectSql, keyText, keyWidth } from './keys'
-import { isoTimestampText } from './scalars'
+import { epochText, isoTimestampText } from './scalars'
 import type { TableKey } from './types'
 
 export interface ColumnStats {
@@ -37,6 +37,9 @@ const COLUMNS_PER_QUERY = 60
 export function registerProfileFunctions(db: SqliteDb): void {
   db.function('ferry_is_iso_ts', { deterministic: true }, (v: unknown) =>
     typeof v === 'string' && isoTimestampText(v) !== null ? 1 : 0,
+  )
+  db.function('ferry_is_epoch', { deterministic: true, safeIntegers: true }, (v: unknown) =>
+    epochText(v) !== null ? 1 : 0,
   )
 }
 

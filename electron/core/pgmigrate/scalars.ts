@@ -146,3 +146,30 @@ export function quoteNullable(s: string | null): string {
   const body = bs ? s.replace(/\\/g, '\\\\') : s
   return `${bs ? 'E' : ''}'${body.includes("'") ? body.replace(/'/g, "''") : body}'`
 }
+
+/** Epoch seconds Ferry reads as a time: 1973-03-03 (1e8) … 9999-12-31T23:59:59 UTC. */
+export const EPOCH_MIN = 100_000_000
+export const EPOCH_MAX = 253_402_300_799
+
+/**
+ * Epoch seconds (an integer, or a real with at most 6 decimals in its shortest form, e.g. Python's
+ * time.time()) → the canonical UTC text with microseconds; null outside EPOCH_MIN…EPOCH_MAX or
+ * when microseconds cannot hold it exactly.
+ */
+export function epochText(v: unknown): string | null {
+  let whole: number
+  let micros = 0
+  if (typeof v === 'bigint') {
+    if (v < BigInt(EPOCH_MIN) || v > BigInt(EPOCH_MAX)) return null
+    whole = Number(v)
+  } else if (typeof v === 'number' && Number.isFinite(v)) {
+    if (v < EPOCH_MIN || v > EPOCH_MAX) return null
+    const m = /^(\d+)(?:\.(\d{1,6}))?$/.exec(float8Text(v))
+    if (!m) return null
+    whole = Number(m[1])
+    micros = Number((m[2] ?? '').padEnd(6, '0'))
+  } else return null
+  const d = new Date(whole * 1000)
+  const p2 = (n: number): string => String(n).padStart(2, '0')
+  return `${String(d.getUTCFullYear()).padStart(4, '0')}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(micros).padStart(6, '0')}Z`
+}

@@ -1,5 +1,6 @@
 // SQLite schema + profiled values → the translation plan (types.ts). Everything in the source
 // schema is either carried over or listed in `notCarried` / `names` with the reason.
+import { fromTable } from '../sqlite/integrity'
 import { createHash } from 'node:crypto'
 import { FerryError } from '../../../shared/contract/envelope'
 import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
@@ -10,6 +11,8 @@ import { applyPolicy, nameReason, NameAllocator, pgName, type IdentifierPolicy }
 import { internalFindings, planChecksAndCollations, planNocaseColumns, planViews } from './carry-over'
 import { applyTypeOverride, checkOverrides } from './type-override'
 import {
+  binary,
+  type ColumnStats,
   profileColumns,
   registerProfileFunctions,
   sampleBlockers,
@@ -209,6 +212,33 @@ export function tableKey(db: SqliteDb, info: Omit<TableInfo, 'rowCount' | 'count
   )
 }
 
+/** Column names that say "a point in time": created_at, last_seen_ts, start_time, due_date, ts … */
+const TIME_NAME = /(?:^|_)(?:at|ts|time|date|datetime|timestamp)$/i
+
+/**
+ * A numbers-only column named like a time whose every value is epoch seconds (epochText): it
+ * becomes timestamptz, as the issue asks ("epoch numbers in a column named like a time").
+ */
+function epochColumn(
+  db: SqliteDb,
+  table: string,
+  column: string,
+  s: ColumnStats,
+  decided: { type: string },
+): boolean {
+  if (!TIME_NAME.test(column) || s.texts || s.blobs || s.ints + s.reals === 0) return false
+  if (!['bigint', 'double precision', 'numeric'].includes(decided.type)) return false
+  const c = binary(column)
+  const blocking = db
+    .prepare(
+      `SELECT count(*) FROM ${fromTable(db, table)} WHERE ${c} IS NOT NULL AND NOT ferry_is_epoch(${c})`,
+    )
+    .pluck()
+    .safeIntegers(true)
+    .get() as bigint
+  return blocking === 0n
+}
+
 interface PlanCtx {
   names: NameChange[]
   notCarried: Finding[]
@@ -243,9 +273,24 @@ function planTable(
     const s = stats.get(c.name)!
     const decided = decideType(c.declaredType, s, bounds.get(c.name) ?? null)
     const wanted = overrides.get(`${info.name}\u0000${c.name}`)
+    const aliased = rowidAlias && c.pkPosition === 1
+    const epoch = !wanted && !aliased && epochColumn(db, info.name, c.name, s, decided)
     const d = wanted
       ? applyTypeOverride(db, info.name, key, info.primaryKey, c.name, decided, wanted)
-      : { ...decided, overriddenFrom: undefined }
+      : epoch
+        ? {
+            ...decided,
+            type: 'timestamptz' as const,
+            precision: null,
+            scale: null,
+            rejected: [],
+            notes: [
+              ...decided.notes,
+              `epoch seconds (numbers) read as UTC times; choose bigint (--type ${info.name}.${c.name}=bigint) to keep the numbers`,
+            ],
+            overriddenFrom: undefined,
+          }
+        : { ...decided, overriddenFrom: undefined }
     const colTarget = taken.allocate(applyPolicy(c.name, policy))
     if (colTarget !== c.name)
       names.push({
@@ -307,6 +352,7 @@ function planTable(
       notes: d.notes,
       forecastRejects: d.forecastRejects,
       ...(d.overriddenFrom ? { overriddenFrom: d.overriddenFrom } : {}),
+      ...(epoch ? { epoch: true } : {}),
     }
   })
   return {

@@ -43,6 +43,8 @@ export interface ColumnPlan {
   forecastRejects: number
   /** Set when the user chose the type (--type table.column=type): the type Ferry would have chosen. */
   overriddenFrom?: string
+  /** A timestamptz column whose SQLite values are epoch seconds (numbers), read as UTC. */
+  epoch?: boolean
   /**
    * Values the user chose to map in the pre-flight (a CHECK list's violators → allowed values):
    * the loader writes the mapped value, and every comparison (validation, bisection, delta) reads
