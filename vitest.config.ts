@@ -25,6 +25,16 @@ export default defineConfig({
         },
       },
       {
+        // Needs the Electron runtime: `npm run test:electron`, never part of `npm test`.
+        test: {
+          name: 'electron',
+          include: ['test/electron/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.spec.ts'],
