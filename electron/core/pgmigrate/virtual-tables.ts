@@ -6,12 +6,7 @@
 // (content='') has nothing of its own to copy; any other module is reported and not read.
 import type { TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
-import {
-  FTS_MODULES as FTS,
-  ftsContent,
-  RTREE_MODULES as RTREE,
-  virtualModule,
-} from '../sqlite/virtual-module'
+import { ownRows, RTREE_MODULES as RTREE } from '../sqlite/virtual-module'
 
 type Info = Omit<TableInfo, 'rowCount' | 'countError'>
 
@@ -19,27 +14,14 @@ export type VirtualDecision =
   { copy: true; info: Info; detail: string } | { copy: false; detail: string }
 
 export function decideVirtual(db: SqliteDb, info: Info): VirtualDecision {
-  const mod = virtualModule(info.sql)
-  const name = mod?.module ?? 'unknown'
+  const kind = ownRows(info.sql)
+  const name = kind.module
   const visible = info.columns.filter((c) => c.hidden === 0)
-  if (!mod || (!FTS.has(name) && !RTREE.has(name)))
+  if (!kind.own)
     return {
       copy: false,
-      detail: `virtual table (module ${name}, which PostgreSQL does not have): not copied — its rows come from the module; to migrate them, copy them into a plain table in a copy of the database`,
+      detail: `virtual table (${kind.why}): not copied — no rows to copy of its own (a table it indexes is copied with it); its index is not recreated`,
     }
-  if (FTS.has(name)) {
-    const content = ftsContent(mod.args)
-    if (content === '')
-      return {
-        copy: false,
-        detail: `contentless full-text table (${name}, content=''): SQLite keeps no copy of its text, so there are no rows to copy; the index is not recreated`,
-      }
-    if (content !== undefined)
-      return {
-        copy: false,
-        detail: `full-text index (${name}) over table "${content}": its text is that table's data and is copied with it; the index is not recreated (PostgreSQL: a tsvector column with a GIN index)`,
-      }
-  }
   // The module must be loaded and the table readable, or it is only reported.
   try {
     db.prepare(`SELECT count(*) FROM ${quoteIdent(info.name)}`)
