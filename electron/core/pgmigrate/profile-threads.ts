@@ -3,7 +3,8 @@
 // is most of the time before the first row moves (17 s of a 33 s migration of the 1M-event demo's
 // memory.db). Every figure is a sum, so a rowid table is cut into slices between its smallest and
 // largest rowid, the slices are profiled side by side, and the sums are added: the very figures
-// the single scan gives. The results go to translateSchema (its `profiles` option).
+// the single scan gives. Each slice runs the packed queries (profile.ts profileQuery); slices of
+// about 1M rows keep them exact. The results go to translateSchema (its `profiles` option).
 import { fromTable } from '../sqlite/integrity'
 import { Worker } from 'node:worker_threads'
 import { describeTable, listTables } from '../sqlite/introspect'
@@ -11,15 +12,25 @@ import type { SqliteDb } from '../sqlite/open'
 import { bundledThreadEntry } from '../threads/entry'
 import {
   addProfileRows,
-  profileSql,
+  PACK_LIMIT,
   statsFromRows,
+  type NumericBounds,
   type ProfileResult,
   type ProfileRow,
 } from './profile'
 import { profileInputs, tableKey } from './translate'
 
-export type ToProfileThread =
-  { type: 'task'; id: number; sqls: string[]; params: bigint[] } | { type: 'close' }
+/** One slice to profile: the table's columns over the rows with lo ≤ key ≤ hi (profileQuery). */
+export interface ProfileTask {
+  id: number
+  table: string
+  columns: string[]
+  bounds: [string, NumericBounds][]
+  where: string
+  params: bigint[]
+}
+
+export type ToProfileThread = ({ type: 'task' } & ProfileTask) | { type: 'close' }
 
 export type FromProfileThread =
   | { type: 'ready' }
@@ -38,12 +49,7 @@ function entry(): Promise<URL> {
   )
 }
 
-interface Slice {
-  id: number
-  table: string
-  sqls: string[]
-  params: bigint[]
-}
+type Slice = ProfileTask
 
 /** Profiles of the source's large rowid tables, each cut into `threads` slices. */
 export async function profileLargeTables(
@@ -72,13 +78,24 @@ export async function profileLargeTables(
     const { cols, bounds } = profileInputs(info)
     const names = cols.map((c) => c.name)
     tables.set(info.name, { cols: names, bounds, rows: Number(n) })
-    const sqls = profileSql(info.name, names, bounds, `${key.expr} >= ? AND ${key.expr} <= ?`)
-    const parts = BigInt(Math.max(1, o.threads))
+    const where = `${key.expr} >= ? AND ${key.expr} <= ?`
+    // At least one slice per thread, and slices of about half the rows the packed profile can
+    // count at once (profile.ts PACK_LIMIT), so that only a very uneven rowid spread needs the
+    // wide form.
+    const parts = BigInt(Math.max(1, o.threads, Math.ceil(Number(n) / Math.floor(PACK_LIMIT / 2))))
     const span = hi - lo + 1n
     for (let i = 0n; i < parts; i++) {
       const a = lo + (span * i) / parts
       const b = lo + (span * (i + 1n)) / parts - 1n
-      if (b >= a) slices.push({ id: slices.length, table: info.name, sqls, params: [a, b] })
+      if (b >= a)
+        slices.push({
+          id: slices.length,
+          table: info.name,
+          columns: names,
+          bounds: [...bounds],
+          where,
+          params: [a, b],
+        })
     }
   }
   const out = new Map<string, ProfileResult>()
@@ -111,12 +128,7 @@ function runSlices(
           const s = failure ? undefined : queue.shift()
           w.postMessage(
             s
-              ? ({
-                  type: 'task',
-                  id: s.id,
-                  sqls: s.sqls,
-                  params: s.params,
-                } satisfies ToProfileThread)
+              ? ({ type: 'task', ...s } satisfies ToProfileThread)
               : ({ type: 'close' } satisfies ToProfileThread),
           )
         }

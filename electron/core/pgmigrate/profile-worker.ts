@@ -1,10 +1,10 @@
 // A profiling thread (profile-threads.ts starts them): its own read-only SQLite handle, running
-// the profile's aggregate queries over the rowid slices the main thread hands it.
+// the profile's aggregate queries (profileQuery) over the rowid slices the main thread hands it.
 // First: under `npm start`, better-sqlite3 must load its Electron build (electron-binding.ts).
 import '../sqlite/electron-binding'
 import { parentPort, workerData } from 'node:worker_threads'
 import { openSqliteReadOnly } from '../sqlite/open'
-import { registerProfileFunctions, type ProfileRow } from './profile'
+import { profileQuery, registerProfileFunctions } from './profile'
 import type { FromProfileThread, ToProfileThread } from './profile-threads'
 
 const port = parentPort!
@@ -19,14 +19,10 @@ port.on('message', (m: ToProfileThread) => {
     return
   }
   try {
-    const rows = m.sqls.map(
-      (sql) =>
-        db
-          .prepare(sql)
-          .raw(true)
-          .safeIntegers(true)
-          .get(...m.params) as ProfileRow,
-    )
+    const rows = profileQuery(db, m.table, m.columns, new Map(m.bounds), {
+      where: m.where,
+      params: m.params,
+    })
     post({ type: 'done', id: m.id, rows })
   } catch (err) {
     const e = err as { code?: unknown; message?: string }
