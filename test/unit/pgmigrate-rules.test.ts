@@ -59,12 +59,31 @@ describe('type decisions from the values present', () => {
     })
     expect(decideType('BOOLEAN', stats({ ints: 2, zeroOne: 1, texts: 1 }), null)).toMatchObject({
       type: 'text',
-      rejected: [{ type: 'boolean', count: 2, reason: '2 values are text or numbers other than 0 and 1' }],
+      rejected: [
+        { type: 'boolean', count: 2, reason: '2 values are text or numbers other than 0 and 1' },
+      ],
     })
     expect(decideType('INTEGER', stats({ ints: 5, reals: 2, texts: 1 }), null)).toMatchObject({
       type: 'text',
       rejected: [{ type: 'bigint', count: 3, reason: '3 values are text or real numbers' }],
     })
+    // The count covers what the sample rows show: the text and the number that does not fit.
+    const bounds = { precision: 5, scale: 2 }
+    expect(
+      decideType('DECIMAL(5,2)', stats({ reals: 2, texts: 1, fitsDeclared: 1 }), bounds),
+    ).toMatchObject({
+      type: 'text',
+      rejected: [
+        {
+          type: 'numeric',
+          count: 2,
+          reason: '2 values are text or numbers outside the declared precision or scale',
+        },
+      ],
+    })
+    expect(
+      decideType('DECIMAL(5,2)', stats({ reals: 2, texts: 1, fitsDeclared: 2 }), bounds),
+    ).toMatchObject({ rejected: [{ type: 'numeric', count: 1, reason: '1 value is text' }] })
     expect(decideType('REAL', stats({ reals: 5, ints: 1, hugeInts: 1 }), null)).toMatchObject({
       type: 'numeric',
     })
@@ -151,7 +170,7 @@ describe('names, defaults and COPY text', () => {
   })
 
   it('reads a virtual table’s module and FTS content= option', () => {
-    expect(virtualModule('CREATE VIRTUAL TABLE t USING fts5(a, b, tokenize = \'porter\')')).toEqual({
+    expect(virtualModule("CREATE VIRTUAL TABLE t USING fts5(a, b, tokenize = 'porter')")).toEqual({
       module: 'fts5',
       args: "a, b, tokenize = 'porter'",
     })

@@ -142,8 +142,15 @@ export function decideType(
   if (aff === 'INTEGER')
     reject('bigint', s.texts + s.reals, s.reals ? 'text or real numbers' : 'text')
   else if (aff === 'REAL') reject('double precision', s.texts, 'text')
-  else if (decimal) reject('numeric', s.texts, 'text')
-  else if (boolLike)
+  else if (decimal) {
+    // The sample rows (profile.ts BLOCKS) also hold numbers outside a declared numeric(p,s).
+    const unfit = bounds ? s.ints + s.reals - (s.fitsDeclared ?? 0) : 0
+    reject(
+      'numeric',
+      s.texts + unfit,
+      unfit ? 'text or numbers outside the declared precision or scale' : 'text',
+    )
+  } else if (boolLike)
     reject(
       'boolean',
       s.texts + notZeroOne,

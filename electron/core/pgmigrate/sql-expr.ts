@@ -4,7 +4,8 @@
 // meaning matches); anything else is refused with the reason, so the caller reports it.
 import pg from 'pg'
 
-export type TokKind = 'id' | 'qid' | 'str' | 'num' | 'blob' | 'op' | 'lp' | 'rp' | 'comma' | 'dot' | 'semi'
+export type TokKind =
+  'id' | 'qid' | 'str' | 'num' | 'blob' | 'op' | 'lp' | 'rp' | 'comma' | 'dot' | 'semi'
 export interface Tok {
   k: TokKind
   /** Identifier or string value (unquoted), or the token text. */
@@ -76,8 +77,7 @@ export function tokenize(sql: string): Tok[] {
   return out
 }
 
-const isKw = (t: Tok | undefined, kw: string): boolean =>
-  t?.k === 'id' && t.v.toUpperCase() === kw
+const isKw = (t: Tok | undefined, kw: string): boolean => t?.k === 'id' && t.v.toUpperCase() === kw
 
 /** Index of the `)` matching the `(` at `open`. */
 export function matchParen(toks: Tok[], open: number): number {
@@ -139,7 +139,8 @@ export function parseCreateTable(sql: string): { checks: CheckClause[]; columns:
       columns.push({
         name: column,
         collation: c >= 0 ? (part[c + 1]?.v ?? null) : null,
-        generated: g >= 0 && gEnd > g + 2 ? sql.slice(part[g + 2]!.start, part[gEnd - 1]!.end) : null,
+        generated:
+          g >= 0 && gEnd > g + 2 ? sql.slice(part[g + 2]!.start, part[gEnd - 1]!.end) : null,
       })
     }
     for (let i = 0; i < part.length; i++) {
@@ -182,8 +183,14 @@ export function parseForeignKeyTiming(sql: string): FkTiming[] {
     let columns: string[]
     if (fkAt >= 0 && isKw(part[fkAt + 1], 'KEY') && part[fkAt + 2]?.k === 'lp') {
       const close = matchParen(part, fkAt + 2)
-      columns = part.slice(fkAt + 3, close).filter((t) => t.k !== 'comma').map((t) => t.v.toLowerCase())
-    } else if (first.k === 'id' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK'].includes(first.v.toUpperCase())) {
+      columns = part
+        .slice(fkAt + 3, close)
+        .filter((t) => t.k !== 'comma')
+        .map((t) => t.v.toLowerCase())
+    } else if (
+      first.k === 'id' &&
+      ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK'].includes(first.v.toUpperCase())
+    ) {
       continue
     } else columns = [first.v.toLowerCase()]
     const ref = part.findIndex((t) => isKw(t, 'REFERENCES'))
@@ -221,10 +228,111 @@ function pushIlike(out: string[], nocase: boolean): void {
   out.push('COLLATE "default"', ...(not ? [not] : []), 'ILIKE')
 }
 
+/**
+ * SQLite's pattern operators at toks[i] → PostgreSQL, appended to `out`: LIKE as ILIKE (with
+ * ESCAPE '' where the literal pattern holds a backslash: SQLite's LIKE has no escape character
+ * unless told, PostgreSQL's is the backslash), GLOB with a literal pattern as a regular
+ * expression. Returns how many tokens after i it used, why it cannot, or null for another token.
+ */
+function patternOperator(
+  toks: Tok[],
+  i: number,
+  out: string[],
+  nocase: boolean,
+): { skip: number } | { reason: string } | null {
+  const op = toks[i]!.v.toUpperCase()
+  const next = toks[i + 1]
+  if (op === 'LIKE') {
+    pushIlike(out, nocase)
+    if (next?.k === 'str' && next.v.includes('\\') && toks[i + 2]?.v.toUpperCase() !== 'ESCAPE') {
+      out.push(pg.escapeLiteral(next.v), "ESCAPE ''")
+      return { skip: 1 }
+    }
+    return { skip: 0 }
+  }
+  if (op !== 'GLOB' && op !== 'REGEXP' && op !== 'MATCH') return null
+  const re = op === 'GLOB' && next?.k === 'str' ? globToRegex(next.v) : null
+  if (re === null)
+    return {
+      reason:
+        op === 'GLOB'
+          ? `SQLite's GLOB operator with ${next?.k === 'str' ? 'a malformed' : 'a computed'} pattern`
+          : `SQLite's ${op} operator`,
+    }
+  const not = out.at(-1)?.toUpperCase() === 'NOT' ? out.pop() : undefined
+  // A nondeterministic collation refuses regular expressions; GLOB compares bytes anyway.
+  if (nocase) out.push('COLLATE "default"')
+  out.push(not ? '!~' : '~', pg.escapeLiteral(re))
+  return { skip: 1 }
+}
+
+/**
+ * A GLOB pattern → the PostgreSQL regular expression that matches the same strings (anchored;
+ * `*` any run, `?` one character, `[...]` / `[^...]` a class with `]` literal first), or null
+ * for a pattern SQLite itself never matches (an unterminated class).
+ */
+export function globToRegex(glob: string): string | null {
+  const chars = [...glob]
+  let re = '^'
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!
+    if (c === '*') re += '.*'
+    else if (c === '?') re += '.'
+    else if (c === '[') {
+      let j = i + 1
+      let cls = '['
+      if (chars[j] === '^') {
+        cls += '^'
+        j++
+      }
+      // A ']' right after '[' or '[^' is a member, not the end.
+      if (chars[j] === ']') {
+        cls += '\\]'
+        j++
+      }
+      while (j < chars.length && chars[j] !== ']') {
+        const m = chars[j]!
+        cls += m === '\\' || m === '[' ? `\\${m}` : m
+        j++
+      }
+      if (j >= chars.length) return null
+      re += `${cls}]`
+      i = j
+    } else re += /[\\^$.|?*+()[\]{}]/.test(c) ? `\\${c}` : c
+  }
+  return `${re}$`
+}
+
 /** SQLite functions whose meaning is the same in PostgreSQL for the types Ferry chooses. */
-const SAME_FUNCTIONS = new Set(['lower', 'upper', 'length', 'abs', 'coalesce', 'nullif', 'trim', 'ltrim', 'rtrim'])
+const SAME_FUNCTIONS = new Set([
+  'lower',
+  'upper',
+  'length',
+  'abs',
+  'coalesce',
+  'nullif',
+  'trim',
+  'ltrim',
+  'rtrim',
+])
 const RENAMED_FUNCTIONS: Record<string, string> = { ifnull: 'coalesce' }
-const EXPR_KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'BETWEEN', 'TRUE', 'FALSE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END'])
+const EXPR_KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'IS',
+  'NULL',
+  'BETWEEN',
+  'TRUE',
+  'FALSE',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'ESCAPE',
+])
 /** Comparing these as SQLite did (text or numbers) would mean something else, or fail. */
 const OPAQUE_TYPES = new Set(['boolean', 'jsonb', 'bytea', 'timestamptz'])
 
@@ -255,7 +363,11 @@ export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Tra
         break
       case 'op': {
         const map: Record<string, string> = { '==': '=', '!=': '<>' }
-        if (!['=', '==', '!=', '<>', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '||'].includes(t.v))
+        if (
+          !['=', '==', '!=', '<>', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '||'].includes(
+            t.v,
+          )
+        )
           return { ok: false, reason: `operator ${t.v}` }
         out.push(map[t.v] ?? t.v)
         break
@@ -270,8 +382,10 @@ export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Tra
           out.push(pgFn)
           break
         }
-        if (t.k === 'id' && upper === 'LIKE') {
-          pushIlike(out, nocase)
+        const pat = t.k === 'id' ? patternOperator(toks, i, out, nocase) : null
+        if (pat && 'reason' in pat) return { ok: false, reason: pat.reason }
+        if (pat) {
+          i += pat.skip
           break
         }
         if (t.k === 'id' && EXPR_KEYWORDS.has(upper)) {
@@ -279,9 +393,16 @@ export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Tra
           break
         }
         const col = columns.get(t.v.toLowerCase())
-        if (!col) return { ok: false, reason: `${t.k === 'qid' ? `"${t.v}"` : t.v} (not a column of the table)` }
+        if (!col)
+          return {
+            ok: false,
+            reason: `${t.k === 'qid' ? `"${t.v}"` : t.v} (not a column of the table)`,
+          }
         if (OPAQUE_TYPES.has(col.type))
-          return { ok: false, reason: `column ${t.v} becomes ${col.type}, so the SQLite comparison would not mean the same` }
+          return {
+            ok: false,
+            reason: `column ${t.v} becomes ${col.type}, so the SQLite comparison would not mean the same`,
+          }
         out.push(pg.escapeIdentifier(col.target))
         break
       }
@@ -333,9 +454,34 @@ export function parseCreateIndex(sql: string): IndexSql | null {
 
 /** Functions that exist only in SQLite (or mean something else in PostgreSQL). */
 const SQLITE_ONLY = new Set([
-  'datetime', 'date', 'time', 'julianday', 'strftime', 'unixepoch', 'group_concat', 'printf', 'format',
-  'iif', 'instr', 'typeof', 'total', 'randomblob', 'zeroblob', 'hex', 'quote', 'glob', 'likelihood',
-  'ifnull', 'changes', 'last_insert_rowid', 'random', 'substr', 'char', 'unicode', 'min', 'max',
+  'datetime',
+  'date',
+  'time',
+  'julianday',
+  'strftime',
+  'unixepoch',
+  'group_concat',
+  'printf',
+  'format',
+  'iif',
+  'instr',
+  'typeof',
+  'total',
+  'randomblob',
+  'zeroblob',
+  'hex',
+  'quote',
+  'glob',
+  'likelihood',
+  'ifnull',
+  'changes',
+  'last_insert_rowid',
+  'random',
+  'substr',
+  'char',
+  'unicode',
+  'min',
+  'max',
 ])
 const SQLITE_ONLY_PREFIX = /^(json_|json$|fts|sqlite_)/i
 
@@ -344,9 +490,11 @@ const SQLITE_ONLY_PREFIX = /^(json_|json$|fts|sqlite_)/i
  * PostgreSQL then gets the last word: creating the view can still fail, and that is reported too.
  */
 const SELECT_KEYWORDS = new Set(
-  ('SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT OFFSET JOIN LEFT RIGHT FULL INNER OUTER CROSS NATURAL ON USING AS ' +
+  (
+    'SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT OFFSET JOIN LEFT RIGHT FULL INNER OUTER CROSS NATURAL ON USING AS ' +
     'AND OR NOT IN IS NULL DISTINCT ALL UNION EXCEPT INTERSECT CASE WHEN THEN ELSE END ASC DESC BETWEEN EXISTS ' +
-    'LIKE TRUE FALSE WITH RECURSIVE NULLS FIRST LAST CAST').split(' '),
+    'LIKE TRUE FALSE WITH RECURSIVE NULLS FIRST LAST CAST'
+  ).split(' '),
 )
 
 export function translateView(
@@ -364,7 +512,12 @@ export function translateView(
   const as = toks.findIndex((t) => isKw(t, 'AS'))
   if (as < 0) return { ok: false, reason: 'no AS SELECT found' }
   const out: string[] = []
-  const failed = viewTokens(toks.slice(as + 1).filter((t) => t.k !== 'semi'), out, rename, nocase)
+  const failed = viewTokens(
+    toks.slice(as + 1).filter((t) => t.k !== 'semi'),
+    out,
+    rename,
+    nocase,
+  )
   return failed ? { ok: false, reason: failed } : { ok: true, sql: joinSql(out) }
 }
 
@@ -400,9 +553,16 @@ function viewTokens(
         if (x.k === 'rp') depth--
         return depth === 0 && isKw(x, 'AS')
       })
-      const typeName = asAt >= 0 ? inner.slice(asAt + 1).map((x) => x.v).join(' ') : ''
+      const typeName =
+        asAt >= 0
+          ? inner
+              .slice(asAt + 1)
+              .map((x) => x.v)
+              .join(' ')
+          : ''
       const target = castTarget(typeName)
-      if (!target) return `uses CAST(… AS ${typeName || '?'}), which SQLite and PostgreSQL do not evaluate alike`
+      if (!target)
+        return `uses CAST(… AS ${typeName || '?'}), which SQLite and PostgreSQL do not evaluate alike`
       out.push(target.prefix)
       const failed = viewTokens(inner.slice(0, asAt), out, rename, nocase)
       if (failed) return failed
@@ -420,9 +580,9 @@ function viewTokens(
       else out.push(t.v)
       continue
     }
-    if (t.k === 'id' && ['GLOB', 'REGEXP', 'MATCH'].includes(t.v.toUpperCase()))
-      return `uses SQLite's ${t.v.toUpperCase()} operator`
-    if (t.k === 'id' && t.v.toUpperCase() === 'LIKE') pushIlike(out, nocase)
+    const pat = t.k === 'id' ? patternOperator(body, i, out, nocase) : null
+    if (pat && 'reason' in pat) return `uses ${pat.reason}`
+    if (pat) i += pat.skip
     else if (t.k === 'qid') out.push(pg.escapeIdentifier(rename(t.v) ?? t.v))
     else if (t.k === 'id') {
       // A known table or column is quoted with its target name (a bare name would fold to lower case).
