@@ -14,6 +14,11 @@ export const LATIN1_LOG = Buffer.concat([
 ])
 export const BAD_NAME = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.md')])
 export const DEEP = 50
+export const windowsNote = (secret: string): string =>
+  `# Windows note\r\nkey: ${secret}\r\nÜber 日本 😀\r\n`
+export const WINDOWS_CONFIG = '{"agent_id": "pm-01", "retries": 3}'
+export const utf16le = (text: string): Buffer =>
+  Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
 
 export async function hostileWorkspace(ws: string, events = 2000): Promise<void> {
   await createDemoWorkspace(ws, { events, seed: 7 })
@@ -35,6 +40,13 @@ export async function hostileWorkspace(ws: string, events = 2000): Promise<void>
   mkdirSync(deep, { recursive: true })
   writeFileSync(join(deep, 'bottom.md'), 'too deep to list\n')
   writeFileSync(join(c, 'config', 'broken.json'), '{"password": "hunter2-broken-json" oops}\n')
+  // Text a Windows editor or PowerShell's `>` writes: UTF-16 with its byte-order mark (half its
+  // bytes NUL), one holding the .env's API key.
+  writeFileSync(join(c, 'context', 'windows-note.md'), utf16le(windowsNote(envSecrets(ws)[0]!)))
+  writeFileSync(
+    join(c, 'config', 'windows.json'),
+    Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(WINDOWS_CONFIG, 'utf16le').swap16()]),
+  )
   writeFileSync(join(c, 'settings.json'), '{"theme": "dark"}\n')
   // Values SQLite keeps that a careless copy would change: 2^63-1, a REAL, invalid UTF-8 text,
   // a NUL inside text, a blob, and an INTEGER column holding text.

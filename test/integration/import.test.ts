@@ -9,7 +9,14 @@ import type { JobContext } from '../../electron/core/jobs/job'
 import { migrationScriptsStep, validateStep } from '../../electron/core/import/steps'
 import { workspacePaths } from '../../electron/core/workspace/resolve'
 import { tempDir } from '../support/paths'
-import { BAD_NAME, envSecrets, hostileWorkspace, LATIN1_LOG } from './import-hostile'
+import {
+  BAD_NAME,
+  envSecrets,
+  hostileWorkspace,
+  LATIN1_LOG,
+  utf16le,
+  windowsNote,
+} from './import-hostile'
 
 const t = tempDir('ferry-import-')
 const ws = join(t.dir, 'ws')
@@ -124,7 +131,10 @@ describe('Phase 2 import into memory.db', () => {
     expect(secrets).toHaveLength(4)
     expect(existsSync(`${memPath}-wal`)).toBe(false)
     const bytes = readFileSync(memPath)
-    for (const s of secrets) expect(bytes.includes(Buffer.from(s)), s.slice(0, 6)).toBe(false)
+    for (const s of secrets) {
+      expect(bytes.includes(Buffer.from(s)), s.slice(0, 6)).toBe(false)
+      expect(bytes.includes(Buffer.from(s, 'utf16le')), `${s.slice(0, 6)} as UTF-16`).toBe(false)
+    }
     expect(bytes.includes(Buffer.from('hunter2-broken-json'))).toBe(false)
     expect(
       count(
@@ -143,6 +153,42 @@ describe('Phase 2 import into memory.db', () => {
     expect(first.secrets.sources.map((x: { path: string }) => x.path)).toEqual([
       '.claude/config/.env',
       '.claude/state.db:configurations',
+    ])
+  })
+
+  it('imports UTF-16 text (byte-order mark first): parsed from its text, raw kept as UTF-16, the secret in it redacted', () => {
+    const note = byPath(first, '.claude/context/windows-note.md')
+    expect(note).toMatchObject({ status: 'imported', rows: 1, parseErrors: 0 })
+    const db = mem()
+    const row = db
+      .prepare(
+        "SELECT c.raw, c.body, c.title, c.redactions, c.parse_error AS parseError FROM file_context_sessions c JOIN import_files f USING (file_id) WHERE f.path = '.claude/context/windows-note.md'",
+      )
+      .get() as {
+      raw: Buffer
+      body: string
+      title: string
+      redactions: number
+      parseError: string | null
+    }
+    const config = db
+      .prepare(
+        "SELECT c.config_key AS k, c.config_value AS v, c.agent_id AS agent FROM file_configurations c JOIN import_files f USING (file_id) WHERE f.path = '.claude/config/windows.json' ORDER BY c.source_index",
+      )
+      .all()
+    db.close()
+    // The file's own bytes with the secret replaced by *** — still UTF-16, still with its mark.
+    expect(Buffer.isBuffer(row.raw)).toBe(true)
+    expect(row.raw.equals(utf16le(windowsNote('***')))).toBe(true)
+    expect(row).toMatchObject({
+      body: windowsNote('***'),
+      title: 'Windows note',
+      redactions: 1,
+      parseError: null,
+    })
+    expect(config).toEqual([
+      { k: 'agent_id', v: '"pm-01"', agent: 'pm-01' },
+      { k: 'retries', v: '3', agent: 'pm-01' },
     ])
   })
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { classify, isFerryOutput } from '../../electron/core/inventory/kinds'
-import { displayPath, escapeBytes, firstInvalidUtf8 } from '../../electron/core/inventory/names'
+import {
+  decodeUtf16,
+  displayPath,
+  encodeUtf16,
+  escapeBytes,
+  firstInvalidUtf8,
+  utf16Bom,
+} from '../../electron/core/inventory/names'
 import { type Line, LineSplitter } from '../../electron/core/inventory/stream'
 import { dispose } from '../../electron/core/import/map'
 import type { WalkEntry } from '../../electron/core/inventory/walk'
@@ -27,12 +34,29 @@ describe('file kinds', () => {
       ['renamed.bak', SQLITE, 'sqlite'],
       ['core.dump', Buffer.from([1, 0, 2]), 'binary'],
       ['README', text, 'other'],
+      // UTF-16 with its byte-order mark is text for whole files; a line log stays binary.
+      ['notes16.md', encodeUtf16('# hi\n', 'utf-16le'), 'md'],
+      ['cfg16.json', encodeUtf16('{}', 'utf-16be'), 'json'],
+      ['run16.log', encodeUtf16('x\n', 'utf-16le'), 'binary'],
     ]
     for (const [name, head, kind, format] of cases) {
       const c = classify(name, head)
       expect(c.kind, name).toBe(kind)
       if (format) expect(c.format, name).toBe(format)
     }
+  })
+
+  it('decodes UTF-16 (LE and BE, with its mark) exactly, and refuses what is not UTF-16', () => {
+    const text = '\ufeff# Über 日本 😀\r\n'
+    for (const enc of ['utf-16le', 'utf-16be'] as const) {
+      const bytes = encodeUtf16(text, enc)
+      expect(utf16Bom(bytes)).toBe(enc)
+      expect(decodeUtf16(bytes)).toEqual({ text, encoding: enc })
+      expect(encodeUtf16(decodeUtf16(bytes)!.text, enc).equals(bytes)).toBe(true)
+    }
+    expect(decodeUtf16(Buffer.from([0xff, 0xfe, 0x41]))).toBeNull() // odd length
+    expect(decodeUtf16(Buffer.from([0xff, 0xfe, 0x00, 0xd8, 0x41, 0x00]))).toBeNull() // lone surrogate
+    expect(decodeUtf16(Buffer.from('plain'))).toBeNull()
   })
 
   it("marks Ferry's own files inside .claude as outputs, not source", () => {

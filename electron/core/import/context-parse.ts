@@ -3,7 +3,7 @@
 // else from the agent's folder name. The file's exact text is kept in `raw`; a file that is not
 // UTF-8 is kept as its bytes and flagged, never re-encoded.
 import { parseDocument } from 'yaml'
-import { firstInvalidUtf8 } from '../inventory/names'
+import { decodeUtf16, firstInvalidUtf8 } from '../inventory/names'
 import { fromJs, JNumber, JObject, type JValue, readJson, toJsonText } from './json-text'
 
 export type ContextFormat = 'markdown' | 'json' | 'text'
@@ -98,22 +98,25 @@ export function parseContext(format: ContextFormat, inContext: string, bytes: Bu
     parseError: null,
     raw: bytes,
   }
-  const bad = firstInvalidUtf8(bytes)
+  // UTF-16 (with its byte-order mark) is decoded for the parsed columns; raw keeps its bytes.
+  const utf16 = decodeUtf16(bytes)
+  const bad = utf16 ? -1 : firstInvalidUtf8(bytes)
   if (bad >= 0)
     return {
       ...base,
       agentId: folder,
       parseError: `not valid UTF-8 (byte ${bad + 1}): stored as the exact bytes, not re-encoded`,
     }
-  const text = bytes.toString('utf8')
+  const text = utf16 ? utf16.text : bytes.toString('utf8')
+  const raw = utf16 ? bytes : text
   if (format === 'json') {
     const r = readJson(text)
-    if (!r.ok) return { ...base, raw: text, agentId: folder, parseError: r.problem.message }
+    if (!r.ok) return { ...base, raw, agentId: folder, parseError: r.problem.message }
     const o = r.value instanceof JObject ? r.value : null
     const top = o ? new JObject(o.entries.filter(([, v]) => !Array.isArray(v))) : null
     return {
       ...base,
-      raw: text,
+      raw,
       agentId: field(o, ['agent_id', 'agent', 'agentId']) ?? folder,
       sessionId: field(o, ['session_id', 'sessionId', 'id']),
       title: field(o, ['title', 'name']),
@@ -128,7 +131,7 @@ export function parseContext(format: ContextFormat, inContext: string, bytes: Bu
       : { body: text, metadata: null, parseError: null, meta: null }
   return {
     ...base,
-    raw: text,
+    raw,
     body: md.body,
     metadata: md.metadata,
     parseError: md.parseError,

@@ -3,7 +3,7 @@
 // unchanged file (same SHA-256) is left alone, an edited one has its own rows replaced in one
 // transaction with its ledger row.
 import type { WalkEntry } from '../inventory/walk'
-import { firstInvalidUtf8 } from '../inventory/names'
+import { decodeUtf16, encodeUtf16, firstInvalidUtf8 } from '../inventory/names'
 import { osError, readListed } from '../inventory/open'
 import { type ConfigFormat, type ConfigRow, parseConfig } from './config-parse'
 import { type ContextFormat, type ContextRow, parseContext } from './context-parse'
@@ -37,7 +37,8 @@ export function configRecords(
   bytes: Buffer,
   scrub: Scrubber,
 ): { rows: ConfigRecord[]; skip: { code: string; reason: string } | null; secrets: number } {
-  const bad = firstInvalidUtf8(bytes)
+  const utf16 = decodeUtf16(bytes)
+  const bad = utf16 ? -1 : firstInvalidUtf8(bytes)
   if (bad >= 0)
     return {
       rows: [],
@@ -47,7 +48,7 @@ export function configRecords(
         reason: `not valid UTF-8 (byte ${bad + 1}): a config file is not stored as raw bytes, because it may hold secrets`,
       },
     }
-  const p = parseConfig(format, bytes.toString('utf8'))
+  const p = parseConfig(format, utf16 ? utf16.text : bytes.toString('utf8'))
   if (p.problem)
     return {
       rows: [],
@@ -81,7 +82,14 @@ export function contextRecord(
   bytes: Buffer,
   scrub: Scrubber,
 ): ContextRecord {
-  const s = scrub.buffer(bytes)
+  // Secrets are found in a UTF-16 file's text (its bytes hold them as UTF-16), and the scrubbed
+  // text is encoded back: with nothing to scrub, the very same bytes.
+  const utf16 = decodeUtf16(bytes)
+  const t = utf16 ? scrub.text(utf16.text) : null
+  const s =
+    utf16 && t
+      ? { value: t.hits ? encodeUtf16(t.value, utf16.encoding) : bytes, hits: t.hits }
+      : scrub.buffer(bytes)
   const row = parseContext(format, inContext, s.value)
   return { ...row, redactions: s.hits, sha256: sha256(row.raw) }
 }

@@ -1,6 +1,7 @@
 // What a file under .claude/ is, from its name and its first bytes. Databases are recognised by
 // their header (a state.db renamed to .bak is still a database); everything else by its name,
 // with a NUL byte in the first block marking binary content.
+import { utf16Bom } from './names'
 
 export type FileKind =
   | 'json'
@@ -70,7 +71,11 @@ export function classify(name: string, head: Uint8Array): Classified {
   // record or NUL padding, and skipping the whole file would drop every good line with it (each
   // line is imported as its exact bytes and a bad one is flagged). Only a head that is mostly
   // not text makes a log-named file binary.
-  const binary = head.includes(0) && !(logFormat(name) !== undefined && mostlyText(head))
+  // A UTF-16 text (its byte-order mark first: Windows editors, PowerShell's `>`) is half NULs,
+  // yet text: a whole file is decoded (names.ts decodeUtf16). A line log is read as UTF-8
+  // lines, so a UTF-16 one stays binary.
+  const utf16 = utf16Bom(head) !== null && logFormat(name) === undefined
+  const binary = !utf16 && head.includes(0) && !(logFormat(name) !== undefined && mostlyText(head))
   const base = baseLogName(name)
   if (base !== name) {
     const format = logFormat(name)

@@ -34,6 +34,41 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
   return -1
 }
 
+export type Utf16 = 'utf-16le' | 'utf-16be'
+
+/** The UTF-16 byte-order mark a file starts with (Windows editors, PowerShell's `>`), or null. */
+export function utf16Bom(buf: Uint8Array): Utf16 | null {
+  if (buf[0] === 0xff && buf[1] === 0xfe) return 'utf-16le'
+  if (buf[0] === 0xfe && buf[1] === 0xff) return 'utf-16be'
+  return null
+}
+
+/**
+ * A whole file that starts with a UTF-16 byte-order mark, as text (without the mark), or null
+ * when it is not valid UTF-16: an odd length, or a surrogate without its pair.
+ */
+export function decodeUtf16(buf: Uint8Array): { text: string; encoding: Utf16 } | null {
+  const encoding = utf16Bom(buf)
+  if (!encoding || buf.length % 2 !== 0) return null
+  const body = Buffer.from(buf.subarray(2))
+  if (encoding === 'utf-16be') body.swap16()
+  try {
+    return {
+      text: new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(body),
+      encoding,
+    }
+  } catch {
+    return null
+  }
+}
+
+/** Text as the bytes of `encoding`, with its byte-order mark: decodeUtf16's exact inverse. */
+export function encodeUtf16(text: string, encoding: Utf16): Buffer {
+  const body = Buffer.from(text, 'utf16le')
+  if (encoding === 'utf-16be') body.swap16()
+  return Buffer.concat([Buffer.from(encoding === 'utf-16le' ? [0xff, 0xfe] : [0xfe, 0xff]), body])
+}
+
 /** Text for display: valid sequences as they are, control characters and bad bytes as \xNN. */
 export function escapeBytes(buf: Uint8Array): string {
   let out = ''

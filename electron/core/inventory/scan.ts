@@ -2,7 +2,7 @@
 // first does not, whether it is valid UTF-8 and where it first is not, secret-looking keys; and,
 // for a file the import takes, the rows it will give — computed by the importers' own readers,
 // so the dry run's expected counts are the import's counts.
-import { firstInvalidUtf8 } from './names'
+import { decodeUtf16, firstInvalidUtf8, utf16Bom } from './names'
 import { osError, openListed, readListed } from './open'
 import { fileChunks, LineSplitter } from './stream'
 import type { WalkEntry } from './walk'
@@ -26,7 +26,7 @@ export interface FileScan {
   parseErrors: number
   /** The first few problems, by line. */
   problems: Problem[]
-  encoding: 'utf-8' | 'invalid' | 'binary' | 'n/a'
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'invalid' | 'binary' | 'n/a'
   encodingError: { line: number | null; byte: number } | null
   secrets: number | null
   /** A read that stopped early (a truncated .gz, an over-long line) or failed. */
@@ -105,6 +105,14 @@ async function scanLog(
 
 function scanWholeText(s: FileScan, bytes: Buffer): string | null {
   s.lines = countLines(bytes)
+  if (utf16Bom(bytes)) {
+    const u = decodeUtf16(bytes)
+    if (u) {
+      s.encoding = u.encoding
+      s.lines = countLines(Buffer.from(u.text))
+      return u.text
+    }
+  }
   const bad = firstInvalidUtf8(bytes)
   if (bad >= 0) {
     s.encoding = 'invalid'
