@@ -225,6 +225,33 @@ async function copyBatch(
     bytes: 0,
     cutShort: false,
   }
+  try {
+    await copyRows(stream, done, rows, codec, forced, batchBytes, keys, out)
+  } catch (err) {
+    // Anything thrown while the COPY is open (a row SQLite cannot hand over, a bug) must end it
+    // first: destroy() sends CopyFail, so the caller's ROLLBACK is not queued behind a COPY that
+    // never finishes (the connection would hang).
+    stream.destroy(err as Error)
+    await done.catch(() => undefined)
+    throw err
+  }
+  stream.end()
+  await done
+  out.hash = batchHash(out.rowHashSum)
+  return out
+}
+
+/** copyBatch's loop: rows encoded and written, the COPY left open for the caller to end. */
+async function copyRows(
+  stream: ReturnType<typeof copyFrom>,
+  done: Promise<void>,
+  rows: IterableIterator<unknown>,
+  codec: RowCodec,
+  forced: ForcedRejects,
+  batchBytes: number,
+  keys: string[],
+  out: BatchOutcome,
+): Promise<void> {
   // Lines are encoded to UTF-8 straight into a chunk buffer: no growing string for the stream to
   // flatten and convert again, and the byte count comes with the write. A chunk handed to the
   // stream belongs to it (the socket may still hold it), so each flush starts a new one.
@@ -272,10 +299,6 @@ async function copyBatch(
     }
   }
   await flush()
-  stream.end()
-  await done
-  out.hash = batchHash(out.rowHashSum)
-  return out
 }
 
 /**

@@ -75,84 +75,137 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
     return (st.get(...keyVals) as Buffer | null | undefined) ?? null
   }
 
+  const encode: RowCodec['encode'] = (row, mode, forced, ruled) => {
+    const keyVals = row.slice(0, kw)
+    const key = keyText(plan.key, keyVals)
+    const force = forced?.get(key)
+    let rejects: RejectRow[] | null = null
+    let raws: Map<number, Buffer> | null = null
+    for (let i = 0; i < encoders.length; i++) {
+      let v = row[kw + i]
+      const map = maps[i]
+      if (map && typeof v === 'string') v = map.get(v) ?? v
+      let c: Canon
+      clean[i] = plain[i]!
+      if (typeof v === 'string' && isText[i] && !TEXT_SPECIAL.test(v)) {
+        // The common text value, in one scan: no U+FFFD, no NUL, nothing to escape or quote.
+        c = v
+        clean[i] = true
+      } else if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
+        const raw = rawBytes(i, keyVals)
+        if (raw && !isUtf8(raw)) {
+          ;(raws ??= new Map()).set(i, raw)
+          c = { reason: 'invalid UTF-8 in text (PostgreSQL error 22021)' }
+        } else c = encoders[i]!(v)
+      } else c = encoders[i]!(v)
+      if (force && force.column === plan.columns[i]!.target) c = { reason: force.reason }
+      if (isRejection(c)) {
+        const raw = raws?.get(i)
+        ;(rejects ??= []).push({
+          key,
+          column: plan.columns[i]!.source,
+          reason: c.reason,
+          storage: storageOf(v),
+          rawHex: raw ? raw.toString('hex') : rawHex(v),
+          rowJson: '',
+        })
+      } else {
+        canon[i] = c
+        // One scan instead of COPY's and quote_nullable()'s own (a JSON text, say).
+        if (!clean[i] && c !== null) clean[i] = !ESCAPED.test(c)
+      }
+    }
+    if (force && force.column === null && !rejects)
+      rejects = [
+        { key, column: null, reason: force.reason, storage: null, rawHex: null, rowJson: '' },
+      ]
+    if (rejects) {
+      const json = rowJson(plan, row.slice(kw), raws)
+      for (const r of rejects) r.rowJson = json
+      return { key, line: null, hash: 0n, rejects }
+    }
+    // The COPY line and the hash's row text (canonical.ts) in one pass; a clean field is written
+    // as it is, the others through the full escaping and quoting.
+    const wantLine = mode !== 'hash'
+    const wantHash = mode !== 'line'
+    let line = ''
+    let text = ''
+    for (let i = 0; i < canon.length; i++) {
+      const c = canon[i] ?? null
+      if (wantLine) {
+        if (i) line += '\t'
+        line += clean[i] && c !== null && !isBytea[i] ? c : copyField(c, types[i]!)
+      }
+      if (wantHash) {
+        if (i) text += ','
+        text += clean[i] && c !== null ? `'${c}'` : quoteNullable(c)
+      }
+    }
+    return {
+      key,
+      line: wantLine ? line + '\n' : null,
+      hash: wantHash ? rowTextHash(text) : 0n,
+      rejects: null,
+    }
+  }
+
   return {
     selectList: [keySelectSql(plan.key), ...plan.columns.map((c) => quoteIdent(c.source))].join(
       ', ',
     ),
     keyWidth: kw,
     encode(row, mode, forced, ruled) {
-      const keyVals = row.slice(0, kw)
-      const key = keyText(plan.key, keyVals)
-      const force = forced?.get(key)
-      let rejects: RejectRow[] | null = null
-      let raws: Map<number, Buffer> | null = null
-      for (let i = 0; i < encoders.length; i++) {
-        let v = row[kw + i]
-        const map = maps[i]
-        if (map && typeof v === 'string') v = map.get(v) ?? v
-        let c: Canon
-        clean[i] = plain[i]!
-        if (typeof v === 'string' && isText[i] && !TEXT_SPECIAL.test(v)) {
-          // The common text value, in one scan: no U+FFFD, no NUL, nothing to escape or quote.
-          c = v
-          clean[i] = true
-        } else if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
-          const raw = rawBytes(i, keyVals)
-          if (raw && !isUtf8(raw)) {
-            ;(raws ??= new Map()).set(i, raw)
-            c = { reason: 'invalid UTF-8 in text (PostgreSQL error 22021)' }
-          } else c = encoders[i]!(v)
-        } else c = encoders[i]!(v)
-        if (force && force.column === plan.columns[i]!.target) c = { reason: force.reason }
-        if (isRejection(c)) {
-          const raw = raws?.get(i)
-          ;(rejects ??= []).push({
-            key,
-            column: plan.columns[i]!.source,
-            reason: c.reason,
-            storage: storageOf(v),
-            rawHex: raw ? raw.toString('hex') : rawHex(v),
-            rowJson: '',
-          })
-        } else {
-          canon[i] = c
-          // One scan instead of COPY's and quote_nullable()'s own (a JSON text, say).
-          if (!clean[i] && c !== null) clean[i] = !ESCAPED.test(c)
-        }
-      }
-      if (force && force.column === null && !rejects)
-        rejects = [
-          { key, column: null, reason: force.reason, storage: null, rawHex: null, rowJson: '' },
-        ]
-      if (rejects) {
-        const json = rowJson(plan, row.slice(kw), raws)
-        for (const r of rejects) r.rowJson = json
-        return { key, line: null, hash: 0n, rejects }
-      }
-      // The COPY line and the hash's row text (canonical.ts) in one pass; a clean field is written
-      // as it is, the others through the full escaping and quoting.
-      const wantLine = mode !== 'hash'
-      const wantHash = mode !== 'line'
-      let line = ''
-      let text = ''
-      for (let i = 0; i < canon.length; i++) {
-        const c = canon[i] ?? null
-        if (wantLine) {
-          if (i) line += '\t'
-          line += clean[i] && c !== null && !isBytea[i] ? c : copyField(c, types[i]!)
-        }
-        if (wantHash) {
-          if (i) text += ','
-          text += clean[i] && c !== null ? `'${c}'` : quoteNullable(c)
-        }
-      }
-      return {
-        key,
-        line: wantLine ? line + '\n' : null,
-        hash: wantHash ? rowTextHash(text) : 0n,
-        rejects: null,
+      try {
+        return encode(row, mode, forced, ruled)
+      } catch (err) {
+        if (!isTooLong(err)) throw err
+        return tooLarge(plan, row, kw)
       }
     },
+  }
+}
+
+/** V8 cannot make a string this long: a value's hex, its escaped text or its COPY line. */
+const isTooLong = (err: unknown): boolean =>
+  (err as { code?: string })?.code === 'ERR_STRING_TOO_LONG' ||
+  (err instanceof RangeError && /Invalid string length/.test(err.message))
+
+const valueBytes = (v: unknown): number =>
+  Buffer.isBuffer(v) ? v.length : typeof v === 'string' ? Buffer.byteLength(v) : 0
+
+/**
+ * A row holding a value too large to convert in one piece (a blob over ~256 MiB becomes more hex
+ * than a JavaScript string holds): quarantined, never altered, never a failed load. Its largest
+ * value is named; the reject log keeps the row without the huge values (SQLite still has them).
+ */
+function tooLarge(plan: TablePlan, row: unknown[], kw: number): EncodedRow {
+  const key = keyText(plan.key, row.slice(0, kw))
+  const values = row.slice(kw)
+  let big = 0
+  values.forEach((v, i) => {
+    if (valueBytes(v) > valueBytes(values[big])) big = i
+  })
+  const bytes = valueBytes(values[big])
+  const small = values.map((v) => (valueBytes(v) > 1024 * 1024 ? null : v))
+  const json = JSON.parse(rowJson(plan, small, null)) as Record<string, unknown>
+  values.forEach((v, i) => {
+    if (valueBytes(v) > 1024 * 1024)
+      json[plan.columns[i]!.source] = { omittedBytes: valueBytes(v), storage: storageOf(v) }
+  })
+  return {
+    key,
+    line: null,
+    hash: 0n,
+    rejects: [
+      {
+        key,
+        column: plan.columns[big]!.source,
+        reason: `value of ${bytes.toLocaleString('en-US')} bytes is too large to convert in one piece (a blob over about 256 MiB, a text over about 512 MiB); it stays in SQLite: copy it by hand`,
+        storage: storageOf(values[big]),
+        rawHex: null,
+        rowJson: JSON.stringify(json),
+      },
+    ],
   }
 }
 
