@@ -45,7 +45,11 @@ function createDb(): void {
     CREATE VIEW ann_like AS SELECT id FROM accounts WHERE email LIKE 'ANN%';
     CREATE VIEW whole AS SELECT id, CAST(balance AS INTEGER) AS whole, CAST(balance * 10000000 AS INT) AS big FROM accounts;
     CREATE VIEW bytes AS SELECT id, CAST(email AS BLOB) AS b FROM accounts;
-    CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'));
+    CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'),
+      CONSTRAINT no_digits CHECK (label NOT GLOB '*[0-9]*'));
+    CREATE TABLE docs_meta (id INTEGER PRIMARY KEY, doc TEXT CHECK (doc IS NULL OR json_valid(doc)),
+      "Conf" TEXT CONSTRAINT conf_json CHECK (json_valid("Conf") = 1));
+    INSERT INTO docs_meta VALUES (1, '{"a": 1}', '[1]'), (2, NULL, '{}');
     CREATE TRIGGER trg_touch AFTER UPDATE ON accounts BEGIN UPDATE accounts SET kind = kind WHERE id = NEW.id; END;
     CREATE VIRTUAL TABLE docs USING fts5(body);
   `)
@@ -71,7 +75,8 @@ function createDb(): void {
   n.close()
 }
 
-const finding = (kind: string, name: string) => r.notCarried.find((f) => f.kind === kind && f.name === name)
+const finding = (kind: string, name: string) =>
+  r.notCarried.find((f) => f.kind === kind && f.name === name)
 
 describe('carry-over of the rest of a SQLite schema', () => {
   beforeAll(async () => {
@@ -92,11 +97,29 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(checks.map((c) => c.n)).toEqual(['accounts_balance_check', 'accounts_kind_check'])
     expect(checks.every((c) => c.v)).toBe(true)
     expect(checks.find((c) => c.n === 'accounts_kind_check')?.def).toContain("'user'::text")
-    await expect(query(`UPDATE ${qi(schema, 'accounts')} SET balance = -1 WHERE id = 1`)).rejects.toThrow(/accounts_balance_check/)
+    await expect(
+      query(`UPDATE ${qi(schema, 'accounts')} SET balance = -1 WHERE id = 1`),
+    ).rejects.toThrow(/accounts_balance_check/)
     expect(finding('check', 'typed')?.detail).toContain('typeof')
     expect(finding('check', 'typed')?.sql).toContain('typeof(balance)')
-    expect(r.notCarried.find((f) => f.kind === 'check' && f.sql === 'active IN (0, 1)')?.detail).toContain('boolean')
-    expect(r.preflight?.constraints.filter((c) => c.kind === 'check').every((c) => c.violations === 0)).toBe(true)
+    expect(
+      r.notCarried.find((f) => f.kind === 'check' && f.sql === 'active IN (0, 1)')?.detail,
+    ).toContain('boolean')
+    expect(
+      r.preflight?.constraints.filter((c) => c.kind === 'check').every((c) => c.violations === 0),
+    ).toBe(true)
+    // json_valid() on a column that became jsonb: the type carries it.
+    expect(finding('check', 'conf_json')?.detail).toBe(
+      'carried by the column type: Conf is jsonb, which holds only valid JSON',
+    )
+    expect(finding('check', 'CHECK (doc IS NULL OR json_valid(doc))')?.detail).toContain(
+      'doc is jsonb',
+    )
+    // GLOB, on a NOCASE column too: a regular expression PostgreSQL enforces.
+    const tryTag = (label: string) =>
+      query(`BEGIN; INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('${label}'); ROLLBACK`)
+    await tryTag('ok') // accepted (and rolled back)
+    await expect(tryTag('v2')).rejects.toThrow(/no_digits/)
   })
 
   it("translates strftime/epoch DEFAULTs, reports datetime('now', 'localtime'), and reports generated columns with their expression", async () => {
@@ -118,7 +141,9 @@ describe('carry-over of the rest of a SQLite schema', () => {
     await query(`DELETE FROM ${qi(schema, 'accounts')} WHERE id = 6`)
     expect(finding('generated', 'shout')?.sql).toBe('upper(email)')
     expect(finding('generated', 'score')?.detail).toContain('stored')
-    const vals = await query<{ shout: string }>(`SELECT shout FROM ${qi(schema, 'accounts')} WHERE id = 1`)
+    const vals = await query<{ shout: string }>(
+      `SELECT shout FROM ${qi(schema, 'accounts')} WHERE id = 1`,
+    )
     expect(vals[0]!.shout).toBe('ANN@EXAMPLE.COM')
   })
 
@@ -136,16 +161,26 @@ describe('carry-over of the rest of a SQLite schema', () => {
     const email = r.columns.find((c) => c.table === 'accounts' && c.column === 'email')
     expect(email?.notes.join(' ')).toContain('COLLATE NOCASE → COLLATE ferry_nocase')
     // UNIQUE ignores case, as SQLite's NOCASE UNIQUE did.
-    await expect(query(`INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('ann@EXAMPLE.com')`)).rejects.toThrow(/duplicate key/)
-    const eq = await query<{ id: number }>(`SELECT id::int AS id FROM ${qi(schema, 'accounts')} WHERE email = 'ANN@EXAMPLE.COM'`)
+    await expect(
+      query(`INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('ann@EXAMPLE.com')`),
+    ).rejects.toThrow(/duplicate key/)
+    const eq = await query<{ id: number }>(
+      `SELECT id::int AS id FROM ${qi(schema, 'accounts')} WHERE email = 'ANN@EXAMPLE.COM'`,
+    )
     expect(eq).toEqual([{ id: 1 }])
-    const groups = await query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qi(schema, 'tags')} GROUP BY label ORDER BY 1`)
+    const groups = await query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${qi(schema, 'tags')} GROUP BY label ORDER BY 1`,
+    )
     expect(groups.map((g) => g.n)).toEqual([1, 2, 3]) // blue; Écru/écru; Red/red/RED
     // The values themselves are kept exactly, and LIKE in the view and the CHECK still works.
-    const labels = await query<{ label: string }>(`SELECT label FROM ${qi(schema, 'tags')} ORDER BY id`)
+    const labels = await query<{ label: string }>(
+      `SELECT label FROM ${qi(schema, 'tags')} ORDER BY id`,
+    )
     expect(labels.map((l) => l.label)).toEqual(['Red', 'red', 'RED', 'blue', 'Écru', 'écru'])
     expect(await query(`SELECT id::int AS id FROM ${qi(schema, 'ann_like')}`)).toEqual([{ id: 1 }])
-    await expect(query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('bad!')`)).rejects.toThrow(/check constraint/)
+    await expect(
+      query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('bad!')`),
+    ).rejects.toThrow(/check constraint/)
     expect(r.validation?.tables.find((t) => t.table === 'tags')?.equal).toBe(true)
   })
 
@@ -155,16 +190,26 @@ describe('carry-over of the rest of a SQLite schema', () => {
     const withIcu = translateSchema(db, { schema: 'x', icu: true })
     db.close()
     const accounts = plan.tables.find((t) => t.source === 'accounts')!
-    expect(accounts.indexes.find((i) => i.name === 'accounts_email_lower_key')).toMatchObject({ unique: true, exprs: ['lower("email")'] })
-    expect(plan.notCarried.find((f) => f.kind === 'collation' && f.name === 'email')?.detail).toContain('accounts_email_lower_key')
+    expect(accounts.indexes.find((i) => i.name === 'accounts_email_lower_key')).toMatchObject({
+      unique: true,
+      exprs: ['lower("email")'],
+    })
+    expect(
+      plan.notCarried.find((f) => f.kind === 'collation' && f.name === 'email')?.detail,
+    ).toContain('accounts_email_lower_key')
     expect(plan.collations).toBeUndefined()
     expect(accounts.columns.find((c) => c.source === 'email')?.collation).toBeUndefined()
     expect(withIcu.collations).toEqual(['ferry_nocase'])
-    expect(withIcu.tables.find((t) => t.source === 'accounts')!.indexes.map((i) => i.name)).not.toContain('accounts_email_lower_key')
+    expect(
+      withIcu.tables.find((t) => t.source === 'accounts')!.indexes.map((i) => i.name),
+    ).not.toContain('accounts_email_lower_key')
   })
 
   it('creates partial, expression and DESC indexes it can translate and reports the rest', async () => {
-    const idx = await query<{ n: string; def: string }>('SELECT indexname AS n, indexdef AS def FROM pg_indexes WHERE schemaname = $1', [schema])
+    const idx = await query<{ n: string; def: string }>(
+      'SELECT indexname AS n, indexdef AS def FROM pg_indexes WHERE schemaname = $1',
+      [schema],
+    )
     const def = (n: string) => idx.find((i) => i.n === n)?.def
     expect(def('idx_rich')).toMatch(/\(balance DESC\) WHERE \(balance > /)
     expect(def('idx_kind_lower')).toContain('lower(kind)')
@@ -173,8 +218,12 @@ describe('carry-over of the rest of a SQLite schema', () => {
   })
 
   it('creates translatable views, reports SQLite-only ones and triggers with their SQL', async () => {
-    expect(await query(`SELECT email FROM ${qi(schema, 'admins')}`)).toEqual([{ email: 'Ann@Example.com' }])
-    expect(await query(`SELECT id::int AS id FROM ${qi(schema, 'Rich Accounts')}`)).toEqual([{ id: 1 }])
+    expect(await query(`SELECT email FROM ${qi(schema, 'admins')}`)).toEqual([
+      { email: 'Ann@Example.com' },
+    ])
+    expect(await query(`SELECT id::int AS id FROM ${qi(schema, 'Rich Accounts')}`)).toEqual([
+      { id: 1 },
+    ])
     expect(r.constraints.filter((c) => c.kind === 'view').map((c) => [c.name, c.status])).toEqual([
       ['Rich Accounts', 'created'],
       ['admins', 'created'],
@@ -184,7 +233,9 @@ describe('carry-over of the rest of a SQLite schema', () => {
     // CAST AS INTEGER: 64-bit and truncated toward zero, as SQLite computes it (PostgreSQL's own
     // ::integer would be 32-bit and round 500.5 up).
     expect(
-      await query(`SELECT whole::text AS whole, big::text AS big FROM ${qi(schema, 'whole')} WHERE id = 1`),
+      await query(
+        `SELECT whole::text AS whole, big::text AS big FROM ${qi(schema, 'whole')} WHERE id = 1`,
+      ),
     ).toEqual([{ whole: '500', big: '5005000000' }])
     expect(finding('view', 'bytes')?.detail).toContain('CAST(… AS BLOB)')
     expect(finding('view', 'recent')?.detail).toContain('datetime')
@@ -193,13 +244,19 @@ describe('carry-over of the rest of a SQLite schema', () => {
   })
 
   it('copies no internal table as data and lists each one; the FTS table’s own rows are copied', async () => {
-    for (const name of ['sqlite_sequence', 'sqlite_stat1']) expect(finding('internal', name), name).toBeDefined()
+    for (const name of ['sqlite_sequence', 'sqlite_stat1'])
+      expect(finding('internal', name), name).toBeDefined()
     expect(finding('table', 'docs')?.detail).toContain('full-text table (fts5)')
     for (const shadow of ['docs_data', 'docs_idx', 'docs_content', 'docs_docsize', 'docs_config'])
       expect(finding('table', shadow), shadow).toBeDefined()
-    const tables = await query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'ferry%' ORDER BY 1", [schema])
-    expect(tables.map((t) => t.t)).toEqual(['accounts', 'docs', 'tags'])
-    const docs = await query<{ rowid: string; body: string }>(`SELECT rowid::text AS rowid, body FROM ${qi(schema, 'docs')}`)
+    const tables = await query<{ t: string }>(
+      "SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'ferry%' ORDER BY 1",
+      [schema],
+    )
+    expect(tables.map((t) => t.t)).toEqual(['accounts', 'docs', 'docs_meta', 'tags'])
+    const docs = await query<{ rowid: string; body: string }>(
+      `SELECT rowid::text AS rowid, body FROM ${qi(schema, 'docs')}`,
+    )
     expect(docs).toEqual([{ rowid: '1', body: 'full text search body' }])
     expect(r.validation?.equal).toBe(true)
   })
@@ -211,7 +268,10 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(preserve.changed).toEqual([])
     expect(preserve.mustQuote.map((m) => m.name)).toEqual(['Orders', 'OrderId', 'Name', 'Ship To'])
     expect(preserve.otherPolicy.sample).toEqual(
-      expect.arrayContaining([{ source: 'Orders', target: 'orders' }, { source: 'Orders.Name', target: 'name' }]),
+      expect.arrayContaining([
+        { source: 'Orders', target: 'orders' },
+        { source: 'Orders.Name', target: 'name' },
+      ]),
     )
     const low = await migrate(namesFile, lowerSchema, { identifiers: 'lower' })
     expect(low.validation?.equal).toBe(true)
@@ -222,13 +282,21 @@ describe('carry-over of the rest of a SQLite schema', () => {
         expect.objectContaining({ kind: 'column', source: 'OrderId', target: 'orderid' }),
         expect.objectContaining({ kind: 'column', source: 'Name', target: 'name' }),
         expect.objectContaining({ kind: 'column', source: 'Ship To', target: 'ship to' }),
-        expect.objectContaining({ kind: 'index', source: 'IX_Orders_Name', target: 'ix_orders_name' }),
+        expect.objectContaining({
+          kind: 'index',
+          source: 'IX_Orders_Name',
+          target: 'ix_orders_name',
+        }),
       ]),
     )
     // SQLite names are case-insensitive, so lower-casing never merges two of them.
-    expect(low.casePreview.mustQuote).toEqual([expect.objectContaining({ name: 'ship to', why: expect.stringContaining('characters') })])
+    expect(low.casePreview.mustQuote).toEqual([
+      expect.objectContaining({ name: 'ship to', why: expect.stringContaining('characters') }),
+    ])
     expect(low.casePreview.otherPolicy.changes).toBeGreaterThanOrEqual(3)
-    const rows = await query(`SELECT orderid::int AS id, name, "ship to" AS ship FROM ${lowerSchema}.orders`)
+    const rows = await query(
+      `SELECT orderid::int AS id, name, "ship to" AS ship FROM ${lowerSchema}.orders`,
+    )
     expect(rows).toEqual([{ id: 1, name: 'Big', ship: 'small' }])
     expect(r.casePreview.policy).toBe('preserve')
     expect(r.casePreview.changed).toEqual([])

@@ -21,7 +21,11 @@ const q = (s: string): string => pg.escapeIdentifier(s)
 
 /** MIGRATION-PLAN.md §3.1: the enhanced schema's CHECK lists on agents. */
 export const PLAN_CHECKS = [
-  { column: 'status', name: 'valid_agent_status', values: ['active', 'idle', 'crashed', 'sleeping'] },
+  {
+    column: 'status',
+    name: 'valid_agent_status',
+    values: ['active', 'idle', 'crashed', 'sleeping'],
+  },
   {
     column: 'agent_type',
     name: 'valid_agent_type',
@@ -135,13 +139,13 @@ export function planChecksAndCollations(
     const cols = columnRefs(plan)
     for (const ck of parsed.checks) {
       const label = ck.name ?? `CHECK (${ck.sql})`
-      const boolOnly = booleanZeroOne(ck.toks, cols)
-      if (boolOnly) {
+      const implied = impliedByType(ck.toks, cols)
+      if (implied) {
         ctx.notCarried.push({
           kind: 'check',
           table: plan.source,
           name: label,
-          detail: `carried by the column type: ${boolOnly} is boolean, which holds only true/false`,
+          detail: `carried by the column type: ${implied}`,
           sql: ck.sql,
         })
         continue
@@ -198,19 +202,43 @@ export function planChecksAndCollations(
     }
     for (const c of parsed.columns) {
       if (!c.generated) continue
-      const f = ctx.notCarried.find((x) => x.kind === 'generated' && x.table === plan.source && x.name === c.name)
+      const f = ctx.notCarried.find(
+        (x) => x.kind === 'generated' && x.table === plan.source && x.name === c.name,
+      )
       if (f) f.sql = c.generated
     }
   })
   if (ctx.agentStore) planAgentChecks(tables, alloc, ctx)
 }
 
-/** `x IN (0, 1)` on a column that became boolean: the type already says it. */
-function booleanZeroOne(toks: ReturnType<typeof parseCreateTable>['checks'][number]['toks'], cols: Map<string, ColumnRef>): string | null {
-  const text = toks.map((t) => t.v.toLowerCase()).join(' ')
-  const col = cols.get(toks[0]?.v.toLowerCase() ?? '')
-  if (col?.type !== 'boolean') return null
-  return /^\S+ in \( (0 , 1|1 , 0) \)$/.test(text) ? col.target : null
+/**
+ * A CHECK the column's new type already enforces: `x IN (0, 1)` on a column that became boolean,
+ * `json_valid(x)` (alone, `= 1`, or with `x IS NULL OR`) on one that became jsonb. What it says
+ * instead, or null.
+ */
+function impliedByType(
+  toks: ReturnType<typeof parseCreateTable>['checks'][number]['toks'],
+  cols: Map<string, ColumnRef>,
+): string | null {
+  const names = [
+    ...new Set(toks.filter((t) => t.k === 'id' || t.k === 'qid').map((t) => t.v.toLowerCase())),
+  ]
+  const text = toks.map((t) => (t.k === 'id' || t.k === 'qid' ? t.v.toLowerCase() : t.v)).join(' ')
+  for (const name of names) {
+    const col = cols.get(name)
+    if (!col) continue
+    const c = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    if (col.type === 'boolean' && new RegExp(`^${c} in \\( (0 , 1|1 , 0) \\)$`).test(text))
+      return `${col.target} is boolean, which holds only true/false`
+    const valid = `json_valid \\( ${c} \\)(?: = 1)?`
+    const orNull = `${c} is null`
+    if (
+      col.type === 'jsonb' &&
+      new RegExp(`^(?:${valid}|${orNull} or ${valid}|${valid} or ${orNull})$`).test(text)
+    )
+      return `${col.target} is jsonb, which holds only valid JSON`
+  }
+  return null
 }
 
 function planAgentChecks(tables: TablePlan[], alloc: NameAllocator, ctx: CarryCtx): void {
@@ -253,7 +281,8 @@ export function planViews(
   const names = new Map<string, string>()
   for (const t of tables) {
     names.set(t.source.toLowerCase(), t.target)
-    for (const c of t.columns) if (!names.has(c.source.toLowerCase())) names.set(c.source.toLowerCase(), c.target)
+    for (const c of t.columns)
+      if (!names.has(c.source.toLowerCase())) names.set(c.source.toLowerCase(), c.target)
   }
   const rows = db
     .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name")
@@ -273,7 +302,12 @@ export function planViews(
       })
       continue
     }
-    views.push({ name: r.name, target: alloc.allocate(rename(r.name)), sql: t.sql, sourceSql: r.sql ?? '' })
+    views.push({
+      name: r.name,
+      target: alloc.allocate(rename(r.name)),
+      sql: t.sql,
+      sourceSql: r.sql ?? '',
+    })
   }
   return views
 }
@@ -281,7 +315,9 @@ export function planViews(
 /** SQLite's own tables: never copied as data, but listed so nothing seems to vanish. */
 export function internalFindings(db: SqliteDb): Finding[] {
   const rows = db
-    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+    )
     .pluck()
     .all() as string[]
   return rows.map((name) => ({
