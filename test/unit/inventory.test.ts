@@ -44,6 +44,8 @@ describe('file kinds', () => {
       expect(c.kind, name).toBe(kind)
       if (format) expect(c.format, name).toBe(format)
     }
+    expect(classify('run16.log', encodeUtf16('x\n', 'utf-16le')).utf16).toBe(true)
+    expect(classify('core.dump', Buffer.from([1, 0, 2])).utf16).toBeUndefined()
   })
 
   it('decodes UTF-16 (LE and BE, with its mark) exactly, and refuses what is not UTF-16', () => {
@@ -166,6 +168,11 @@ describe('what the import does with each entry', () => {
         }),
       ),
     ).toMatchObject({ action: 'skip', code: 'outside-workspace' })
+    expect(dispose(entry('logs/run16.log', { kind: 'binary', utf16: true }))).toMatchObject({
+      action: 'skip',
+      code: 'binary',
+      reason: expect.stringContaining('iconv -f UTF-16 -t UTF-8'),
+    })
     expect(dispose(entry('logs/pipe', { type: 'special', special: 'fifo' }))).toMatchObject({
       action: 'skip',
       code: 'special',

@@ -100,7 +100,12 @@ export function dispose(e: WalkEntry): Disposition {
   if (/-(?:wal|shm|journal)$/.test(name))
     return skip('sqlite-side-file', 'a SQLite journal file: read through its database, if at all')
   if (e.kind === 'binary')
-    return skip('binary', 'binary content: not a text file the importers read')
+    return skip(
+      'binary',
+      e.utf16
+        ? 'UTF-16 text (byte-order mark first): log lines are read as UTF-8; convert it (iconv -f UTF-16 -t UTF-8) to import its lines'
+        : 'binary content: not a text file the importers read',
+    )
   if (e.top === 'logs') {
     if (e.format)
       return { action: 'import', importer: 'log', format: e.format, gz: e.kind === 'gz' }

@@ -29,6 +29,8 @@ export interface Classified {
   kind: FileKind
   /** For jsonl, log, rotated-log and gz files: how their lines are read. */
   format?: LogFormat
+  /** A binary log that is UTF-16 text (byte-order mark first): its skip says how to convert it. */
+  utf16?: true
 }
 
 const ROTATION = /(?:\.\d+|-\d{8}(?:\d{2})?)$/
@@ -74,14 +76,15 @@ export function classify(name: string, head: Uint8Array): Classified {
   // A UTF-16 text (its byte-order mark first: Windows editors, PowerShell's `>`) is half NULs,
   // yet text: a whole file is decoded (names.ts decodeUtf16). A line log is read as UTF-8
   // lines, so a UTF-16 one stays binary.
-  const utf16 = utf16Bom(head) !== null && logFormat(name) === undefined
+  const bom = utf16Bom(head) !== null
+  const utf16 = bom && logFormat(name) === undefined
   const binary = !utf16 && head.includes(0) && !(logFormat(name) !== undefined && mostlyText(head))
   const base = baseLogName(name)
   if (base !== name) {
     const format = logFormat(name)
     if (format && !binary) return { kind: 'rotated-log', format }
   }
-  if (binary) return { kind: 'binary' }
+  if (binary) return bom ? { kind: 'binary', utf16: true } : { kind: 'binary' }
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson'))
     return { kind: 'jsonl', format: 'jsonl' }
   if (lower.endsWith('.json')) return { kind: 'json' }

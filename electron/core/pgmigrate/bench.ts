@@ -29,6 +29,8 @@ export interface BenchRun {
   run: number
   /** Which side ran first in this run (they alternate). */
   first: 'ferry' | 'pipe'
+  /** Before the first row moves: integrity check, type profile, pre-flight, DDL. */
+  planMs: number
   loadMs: number
   validateMs: number
   totalMs: number
@@ -134,6 +136,7 @@ async function ferryRun(
   const loadS = r.timings.loadMs / 1000
   return {
     loadMs: r.timings.loadMs,
+    planMs: r.timings.translateMs,
     validateMs: r.timings.validateMs ?? 0,
     totalMs: r.timings.totalMs,
     rows,
@@ -204,7 +207,7 @@ export async function benchMigrate(opts: BenchOptions): Promise<BenchRun[]> {
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b)
-  return s.length ? (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2 : NaN
+  return s.length ? round((s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2, 2) : NaN
 }
 
 /** The printed table: one line per run, the median, then per table for the median run. */
@@ -214,6 +217,7 @@ export function benchTable(runs: BenchRun[]): string {
   const lines = [
     row([
       'run',
+      'plan ms',
       'load ms',
       'rows/s',
       'MiB/s',
@@ -228,6 +232,7 @@ export function benchTable(runs: BenchRun[]): string {
     lines.push(
       row([
         `${r.run} (${r.first} first)`,
+        r.planMs,
         r.loadMs,
         r.rowsPerSec,
         r.mibPerSec,
@@ -242,6 +247,7 @@ export function benchTable(runs: BenchRun[]): string {
   lines.push(
     row([
       'median',
+      median(runs.map((r) => r.planMs)),
       median(runs.map((r) => r.loadMs)),
       median(runs.map((r) => r.rowsPerSec)),
       median(runs.map((r) => r.mibPerSec)),
