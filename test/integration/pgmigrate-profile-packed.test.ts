@@ -151,29 +151,28 @@ describe('the packed profile', () => {
     cleanups.unshift(() => db.close())
     registerProfileFunctions(db as unknown as SqliteDb)
     const n = PACK_LIMIT + 2 // 2^21 + 1: packed counters of all-ones values would spill over
-    db.exec(`CREATE TABLE big (v INTEGER);
+    // h: integers beyond 2^53 — their packed sum also overflows 64 bits, an error in SQLite.
+    db.exec(`CREATE TABLE big (v INTEGER, h INTEGER);
       WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${n})
-      INSERT INTO big SELECT 1 FROM s;`)
+      INSERT INTO big SELECT 1, 4611686018427387904 FROM s;`)
+    const none = { nulls: 0, reals: 0, texts: 0, blobs: 0, json: 0, timestamps: 0 }
     const expected = {
-      nulls: 0,
-      ints: n,
-      reals: 0,
-      texts: 0,
-      blobs: 0,
-      json: 0,
-      timestamps: 0,
-      zeroOne: n,
-      hugeInts: 0,
-      fitsDeclared: null,
+      v: { ...none, ints: n, zeroOne: n, hugeInts: 0, fitsDeclared: null },
+      h: { ...none, ints: n, zeroOne: 0, hugeInts: n, fitsDeclared: null },
     }
     const sdb = db as unknown as SqliteDb
     for (const rowsHint of [n, undefined]) {
-      const stats = statsFromRows(
-        ['v'],
-        new Map(),
-        profileQuery(sdb, 'big', ['v'], new Map(), { rowsHint }),
-      )
-      expect(stats.get('v'), `rowsHint ${rowsHint}`).toEqual(expected)
+      for (const cols of [['v', 'h']]) {
+        const stats = statsFromRows(
+          cols,
+          new Map(),
+          profileQuery(sdb, 'big', cols, new Map(), { rowsHint }),
+        )
+        for (const c of cols)
+          expect(stats.get(c), `${c} of ${cols.join(',')}, rowsHint ${rowsHint}`).toEqual(
+            expected[c as 'v' | 'h'],
+          )
+      }
     }
   })
 })

@@ -191,13 +191,19 @@ export function profileQuery(
       out.push(wide(cols))
       continue
     }
-    const r = db
-      .prepare(packedSql(table, cols, bounds, where))
-      .raw(true)
-      .safeIntegers(true)
-      .get(...params) as (bigint | null)[]
+    let r: (bigint | null)[] | null = null
+    try {
+      r = db
+        .prepare(packedSql(table, cols, bounds, where))
+        .raw(true)
+        .safeIntegers(true)
+        .get(...params) as (bigint | null)[]
+    } catch (err) {
+      // Past the limit a packed sum can also overflow 64 bits, which SQLite reports as an error.
+      if (!/integer overflow/i.test((err as Error)?.message ?? '')) throw err
+    }
     // Rows written since the count (agents keep writing) may have pushed it past the limit.
-    out.push((r[0] ?? 0n) < BigInt(PACK_LIMIT) ? unpack(r, cols.length) : wide(cols))
+    out.push(r && (r[0] ?? 0n) < BigInt(PACK_LIMIT) ? unpack(r, cols.length) : wide(cols))
   }
   return out
 }
