@@ -2,6 +2,7 @@
 // how a recorded rule is applied to a source row — by the retry (rejects.ts) and by validation
 // re-reading SQLite (validate.ts, bisect.ts), so a row a rule fixed compares as the rule made it.
 // A rule applies only to the keys it was recorded with; nothing is transformed without one.
+import { decodeTextBytes, textEncoding } from '../sqlite/text-encoding'
 import type pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import { RejectRule as RejectRuleSchema, type RejectRule } from '../../../shared/contract/migration'
@@ -142,7 +143,7 @@ function applyRule(
       // better-sqlite3 already decoded the text; the bytes are re-read so the replacement is exact.
       const raw = rawBytes(db, t, col, keyVals)
       if (raw === null) return { value: v }
-      return { value: new TextDecoder('utf-8', { fatal: false }).decode(raw) }
+      return { value: decodeTextBytes(raw, textEncoding(db)) }
     }
     case 'cast-text':
       if (v === null) return { value: null }

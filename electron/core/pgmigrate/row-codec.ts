@@ -2,9 +2,9 @@
 // Values PostgreSQL would refuse or alter are caught here, before anything is sent: NUL in text,
 // invalid UTF-8 (better-sqlite3 hands it over as U+FFFD, so such strings are re-read as bytes),
 // \u0000 or duplicate keys in JSON, numbers that do not fit the column's type.
-import { isUtf8 } from 'node:buffer'
 import type Database from 'better-sqlite3'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { invalidTextReason, textEncoding, validTextBytes } from '../sqlite/text-encoding'
 import {
   copyField,
   encoderFor,
@@ -54,6 +54,8 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   const canon: (string | null)[] = new Array(encoders.length)
   const clean: boolean[] = new Array(encoders.length)
   const rawStmts = new Map<number, Database.Statement>()
+  // A text value's bytes (rawBytes) are in the database's encoding: UTF-8 or UTF-16.
+  const encoding = textEncoding(db)
   // The pre-flight's map choice (types.ts ColumnPlan.valueMap), by column index.
   const maps = plan.columns.map((c) => (c.valueMap ? new Map(Object.entries(c.valueMap)) : null))
   const keyEq =
@@ -93,9 +95,9 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
         clean[i] = true
       } else if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
         const raw = rawBytes(i, keyVals)
-        if (raw && !isUtf8(raw)) {
+        if (raw && !validTextBytes(raw, encoding)) {
           ;(raws ??= new Map()).set(i, raw)
-          c = { reason: 'invalid UTF-8 in text (PostgreSQL error 22021)' }
+          c = { reason: invalidTextReason(encoding) }
         } else c = encoders[i]!(v)
       } else c = encoders[i]!(v)
       if (force && force.column === plan.columns[i]!.target) c = { reason: force.reason }

@@ -90,7 +90,8 @@ export function columnFindings(
   add(
     'nul-bytes',
     p.nulBytes,
-    `typeof(${c}) = 'text' AND instr(CAST(${c} AS BLOB), X'00') > 0`,
+    // instr() on the text itself: a zero byte in the BLOB form is every ASCII letter in UTF-16.
+    `typeof(${c}) = 'text' AND instr(${c}, char(0)) > 0`,
     'TEXT with a NUL byte: PostgreSQL text rejects it (store as bytea or strip it)',
   )
   add(
