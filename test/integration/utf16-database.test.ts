@@ -23,10 +23,16 @@ function utf16Db(encoding: 'UTF-16le' | 'UTF-16be'): string {
   const file = join(t.dir, `${encoding}-${++made}.db`)
   const db = new Database(file)
   db.pragma(`encoding = '${encoding}'`)
+  db.pragma('foreign_keys = OFF') // the orphans below are the point
   const lone = encoding === 'UTF-16le' ? "X'41003CD8'" : "X'0041D83C'"
   db.exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
     INSERT INTO notes VALUES (1, 'plain'), (2, 'emoji 😀 and ü'), (3, 'a real � stays'),
-      (4, CAST(${lone} AS TEXT)), (5, 'nul' || char(0) || 'inside');`)
+      (4, CAST(${lone} AS TEXT)), (5, 'nul' || char(0) || 'inside');
+    CREATE TABLE tags (id INTEGER PRIMARY KEY, note_id INTEGER REFERENCES notes(id),
+      label TEXT REFERENCES labels(name));
+    CREATE TABLE labels (name TEXT PRIMARY KEY);
+    INSERT INTO labels VALUES ('keep');
+    INSERT INTO tags VALUES (1, 1, 'keep'), (2, 42, 'keep'), (3, 2, 'gone ü');`)
   db.close()
   return file
 }
@@ -49,7 +55,7 @@ describe('a UTF-16 SQLite database', () => {
       const s = `${schema}_${encoding === 'UTF-16le' ? 'le' : 'be'}`
       try {
         const r = await migrate(utf16Db(encoding), s, { workers: 1 })
-        expect(r.tables[0], encoding).toMatchObject({ loadedRows: 3, rejectedRows: 2 })
+        expect(r.tables.find((x) => x.table === 'notes'), encoding).toMatchObject({ loadedRows: 3, rejectedRows: 2 })
         expect(r.validation?.equal, encoding).toBe(true)
         const rows = await query<{ id: string; body: string }>(
           `SELECT id::text, body FROM ${qi(s, 'notes')} ORDER BY id`,
@@ -78,14 +84,22 @@ describe('a UTF-16 SQLite database', () => {
     const db = new Database(utf16Db('UTF-16le'), { readonly: true })
     try {
       const fns = addProfileFunctions(db)
-      const row = listTables(db)[0]!
-      const table = { ...describeTable(db, row), ...countRows(db, row.name) }
-      const r = await profileTable(db, fns, table, new Map([[table.name, table]]), {
-        chunkRows: 1000,
-      })
-      const kinds = r.findings.filter((f) => f.column === 'body')
-      expect(kinds.find((f) => f.kind === 'nul-bytes')).toMatchObject({ count: 1, samples: [5] })
-      expect(kinds.find((f) => f.kind === 'invalid-utf8')).toMatchObject({ count: 1, samples: [4] })
+      const tables = listTables(db).map((row) => ({
+        ...describeTable(db, row),
+        ...countRows(db, row.name),
+      }))
+      const byName = new Map(tables.map((x) => [x.name, x]))
+      const profile = (name: string) =>
+        profileTable(db, fns, byName.get(name)!, byName, { chunkRows: 1000 })
+      const notes = (await profile('notes')).findings.filter((f) => f.column === 'body')
+      expect(notes.find((f) => f.kind === 'nul-bytes')).toMatchObject({ count: 1, samples: [5] })
+      expect(notes.find((f) => f.kind === 'invalid-utf8')).toMatchObject({ count: 1, samples: [4] })
+      // The dangling keys read back as the values they are, not as UTF-16 bytes.
+      const orphans = (await profile('tags')).findings.filter((f) => f.kind === 'orphans')
+      expect(orphans.map((f) => [f.column, f.samples]).sort()).toEqual([
+        ['label', ['gone ü']],
+        ['note_id', [42]],
+      ])
     } finally {
       db.close()
     }

@@ -1,6 +1,7 @@
 // References that do not resolve (orphans) and values outside a CHECK (col IN (…)) list. The
 // parent keys go into SQLite's own ephemeral index (NOT IN (SELECT …)), so a million child rows
 // cost a million index probes, not a join the database has no index for.
+import { decodeTextBytes, textEncoding, type TextEncoding } from './text-encoding'
 import type { ForeignKeyInfo, TableInfo } from './introspect'
 import { quoteIdent, type SqliteDb } from './open'
 import type { CheckProfile, ForeignKeyProfile, ProfileValue, StorageCounts } from './profile-types'
@@ -20,10 +21,17 @@ export const PLAN_CHECKS: readonly { table: string; column: string; allowed: rea
 
 type Keyed = { t: keyof StorageCounts; k: Buffer | null }
 
-/** A key or value read as (typeof, CAST AS BLOB), shown as JSON: exact for text, integers and blobs. */
-export function displayValue(t: keyof StorageCounts, k: Buffer | null): ProfileValue {
+/**
+ * A key or value read as (typeof, CAST AS BLOB), shown as JSON: exact for text, integers and
+ * blobs. The bytes of text (and of a number cast to text) are in the database's encoding.
+ */
+export function displayValue(
+  t: keyof StorageCounts,
+  k: Buffer | null,
+  encoding: TextEncoding = 'UTF-8',
+): ProfileValue {
   if (t === 'null' || k === null) return null
-  const s = k.toString('utf8')
+  const s = t === 'blob' ? '' : decodeTextBytes(k, encoding)
   if (t === 'integer') return Number.isSafeInteger(Number(s)) ? Number(s) : s
   if (t === 'real') return Number(s)
   if (t === 'blob') return `x'${k.subarray(0, 50).toString('hex')}${k.length > 50 ? '…' : ''}'`
@@ -50,9 +58,10 @@ function groupedTop(
       `SELECT ${keys}, count(*) AS n, sum(count(*)) OVER () AS total FROM ${T} WHERE ${where} GROUP BY ${groupBy} ORDER BY n DESC LIMIT ${SAMPLES}`,
     )
     .all(...params) as Record<string, unknown>[]
+  const encoding = textEncoding(db)
   return rows.map((r) => ({
     values: columns.map((_, i) =>
-      displayValue(r[`t${i}`] as Keyed['t'], r[`k${i}`] as Buffer | null),
+      displayValue(r[`t${i}`] as Keyed['t'], r[`k${i}`] as Buffer | null, encoding),
     ),
     count: Number(r.n),
     total: Number(r.total),
