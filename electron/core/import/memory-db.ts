@@ -141,7 +141,11 @@ function configure(db: MemoryDb): void {
   db.pragma('cache_size = -32768')
 }
 
-export function openMemoryDb(paths: WorkspacePaths): OpenedMemoryDb {
+/**
+ * Opens (or starts) memory.db. `encoding`: state.db's text encoding — a new memory.db is created
+ * in it, so state.db's text bytes are copied as they are (a UTF-16 state.db, too).
+ */
+export function openMemoryDb(paths: WorkspacePaths, encoding = 'UTF-8'): OpenedMemoryDb {
   const final = memoryDbPath(paths)
   const firstBuild = !existsSync(final)
   const file = firstBuild ? join(paths.claudeDir, BUILDING_NAME) : final
@@ -156,6 +160,9 @@ export function openMemoryDb(paths: WorkspacePaths): OpenedMemoryDb {
       'Check the permissions of the .claude folder.',
     )
   }
+  // Only a database with nothing in it yet takes an encoding (before WAL writes the header).
+  if (tableCount(db) === 0 && /^UTF-16(le|be)$/i.test(encoding))
+    db.pragma(`encoding = '${encoding}'`)
   configure(db)
   const clash = db
     .prepare(

@@ -92,7 +92,7 @@ export async function runImport(paths: WorkspacePaths, o: ImportOptions): Promis
   try {
     const found = await collectSecrets(files, state.src, state.schema)
     const scrub = new Scrubber(found.values)
-    const opened = openMemoryDb(paths)
+    const opened = openMemoryDb(paths, state.schema?.encoding)
     const runId = randomUUID()
     const startedAt = now().toISOString()
     const total = files.reduce((s, f) => s + (f.d.action === 'import' ? f.entry.size : 0), 0)

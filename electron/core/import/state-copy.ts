@@ -74,7 +74,12 @@ export function readStateSchema(src: Database.Database): StateSchema {
       const sql = sqlOf.get(t.name) ?? null
       const kind = ownRows(sql)
       const readable = kind.own && sql !== null && canRead(src, t.name)
-      if (readable) tables.push({ name: t.name, sql: adapt(t.name, sql), shape: tableShape(src, t.name, false) })
+      if (readable)
+        tables.push({
+          name: t.name,
+          sql: adapt(t.name, sql),
+          shape: tableShape(src, t.name, false),
+        })
       else
         skipped.push({
           name: t.name,
@@ -90,7 +95,12 @@ export function readStateSchema(src: Database.Database): StateSchema {
     else if (t.type === 'table') {
       const sql = sqlOf.get(t.name)
       if (!sql) skipped.push({ name: t.name, reason: 'no CREATE statement in sqlite_schema' })
-      else tables.push({ name: t.name, sql: adapt(t.name, sql), shape: tableShape(src, t.name, t.wr === 1) })
+      else
+        tables.push({
+          name: t.name,
+          sql: adapt(t.name, sql),
+          shape: tableShape(src, t.name, t.wr === 1),
+        })
     }
   }
   const names = new Set(tables.map((t) => t.name))
@@ -129,7 +139,10 @@ export function replaceCollations(sql: string, names: ReadonlySet<string>): stri
 
 function canRead(src: Database.Database, name: string): boolean {
   try {
-    src.prepare(`SELECT count(*) FROM ${quoteIdent(name)}`).pluck().get()
+    src
+      .prepare(`SELECT count(*) FROM ${quoteIdent(name)}`)
+      .pluck()
+      .get()
     return true
   } catch {
     return false
@@ -248,11 +261,14 @@ export async function copyStateTables(
   scrub: Scrubber,
   hooks: CopyHooks,
 ): Promise<StateTableResult[]> {
-  if (schema.encoding.toUpperCase() !== 'UTF-8') {
+  // memory.db is created in state.db's encoding (memory-db.ts), so text bytes copy as they are;
+  // one built earlier in another encoding could not take them unchanged.
+  const memEncoding = String(mem.pragma('encoding', { simple: true }))
+  if (schema.encoding.toUpperCase() !== memEncoding.toUpperCase()) {
     throw new FerryError(
       'STATE_DB_ENCODING',
-      `state.db stores text as ${schema.encoding}; memory.db is UTF-8 and this version copies only UTF-8 databases exactly`,
-      'Nothing was copied from state.db. Report this workspace to the Ferry developers.',
+      `state.db stores text as ${schema.encoding} but memory.db was built as ${memEncoding}, so its text could not be copied byte for byte`,
+      "Nothing was copied from state.db. Move .claude/memory.db aside (Ferry builds a new one in state.db's encoding), then run the import again.",
     )
   }
   const clash = schema.tables.find((t) => (FERRY_TABLES as readonly string[]).includes(t.name))
