@@ -74,7 +74,8 @@ export async function runCommand(selector: string, o: { workspace: string; targe
       const final = await awaitStep(cli, step.id, state, o.json === true)
       results.push(final)
       if (!o.json) process.stderr.write(describeEvidence(step.id, step.title, final) + '\n')
-      if (final.status !== 'done') {
+      // A step that does not apply here (skipped, with its reason) does not stop the plan.
+      if (final.status !== 'done' && final.status !== 'skipped') {
         code = EXIT.failed
         break
       }

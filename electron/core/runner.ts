@@ -11,6 +11,13 @@ import { runJob } from './jobs/run-job'
 import type { WorkerLauncher } from './jobs/launcher'
 import type { WorkspacePaths } from './workspace/resolve'
 
+/**
+ * Errors that mean the step does not apply to this workspace rather than that it went wrong: no
+ * state.db (a files-only workspace: Phase 1 and the schema documentation have nothing to work
+ * on), or a state.db whose text the snapshot store cannot keep (UTF-16).
+ */
+const NOT_APPLICABLE = new Set(['STATE_DB_MISSING', 'SNAPSHOT_ENCODING_UNSUPPORTED'])
+
 export interface RunnerDeps {
   journal: Journal
   paths: WorkspacePaths
@@ -206,8 +213,16 @@ export class StepRunner {
       this.log('info', `${kind === 'run' ? 'Finished' : 'Undid'} ${def.id}`, def.id)
     } catch (err) {
       const error = toErrorInfo(err)
-      final = journal.finish(def.id, run.runId, 'failed', this.now().toISOString(), null, error)
-      this.log(error.code === 'CANCELLED' ? 'warn' : 'error', `${def.id}${kind === 'undo' ? ' (undo)' : ''} failed: ${error.message}`, def.id)
+      if (kind === 'run' && NOT_APPLICABLE.has(error.code)) {
+        // Nothing for this step to do in this workspace (a files-only one has no state.db):
+        // skipped with the reason, so the rest of the plan can go on.
+        const evidence: Evidence = { skipped: error.message, ...(error.hint ? { hint: error.hint } : {}), durationMs: this.now().getTime() - started.getTime() }
+        final = journal.finish(def.id, run.runId, 'skipped', this.now().toISOString(), evidence, null)
+        this.log('warn', `${def.id} skipped: ${error.message}`, def.id)
+      } else {
+        final = journal.finish(def.id, run.runId, 'failed', this.now().toISOString(), null, error)
+        this.log(error.code === 'CANCELLED' ? 'warn' : 'error', `${def.id}${kind === 'undo' ? ' (undo)' : ''} failed: ${error.message}`, def.id)
+      }
     }
     this.current = null
     emit('step.state', final)

@@ -121,7 +121,7 @@ export class Journal {
   }
 
   /** `pending` ends a successful undo: the step can run again, the undo's evidence is kept. */
-  finish(stepId: string, runId: string, status: 'done' | 'failed' | 'pending', at: string, evidence: Evidence | null, error: ErrorInfo | null): StepState {
+  finish(stepId: string, runId: string, status: 'done' | 'failed' | 'pending' | 'skipped', at: string, evidence: Evidence | null, error: ErrorInfo | null): StepState {
     const prev = this.state(stepId)
     const next: StepState = {
       ...prev,
