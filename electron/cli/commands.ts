@@ -101,7 +101,11 @@ async function awaitStep(cli: Cli, stepId: string, first: StepState, json: boole
     if (event === 'step.progress') reporter.update((payload as { progress: Progress }).progress)
   })
   try {
-    return (await cli.backend.runner()?.wait()) ?? first
+    const done = await cli.backend.runner()?.wait()
+    if (done) return done
+    // It ended before there was anything to wait for: its state is the plan's.
+    const plan = cli.backend.runner()?.plan()
+    return plan?.phases.flatMap((p) => p.steps).find((s) => s.id === stepId)?.state ?? first
   } finally {
     off()
     reporter.stop()

@@ -1,6 +1,7 @@
 // Runs the plan's steps one at a time in a worker process, records every transition in the
 // journal and turns worker progress into step.progress events with rate and ETA.
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { FerryError, toErrorInfo } from '../../shared/contract/envelope'
 import type { EmitFn } from '../../shared/contract/dispatcher'
 import type { Evidence, PlanView, Progress, StepState } from '../../shared/contract/types'
@@ -176,6 +177,17 @@ export class StepRunner {
     const params: StepParams = { root: this.deps.paths.root, stepId: def.id }
     let final: StepState
     try {
+      // A turn of the event loop first, so the caller's "running" answer goes out before this
+      // run's end can be announced (a step skipped at once ends within microseconds).
+      await new Promise((r) => setImmediate(r))
+      if (kind === 'run' && def.needsStateDb && !existsSync(this.deps.paths.stateDb)) {
+        // Before the backup and the baseline: there is nothing here for them either.
+        throw new FerryError(
+          'STATE_DB_MISSING',
+          `No state.db in ${this.deps.paths.claudeDir}`,
+          `"${def.title}" works on .claude/state.db, which this workspace does not have; the rest of the plan does not need it.`,
+        )
+      }
       if (def.needsTarget) {
         if (!this.deps.targetUrl) throw new FerryError('NO_TARGET', 'No PostgreSQL target is configured', 'Choose one in Settings → Connections.')
         params.targetUrl = await this.deps.targetUrl()

@@ -27,6 +27,11 @@ export interface StepDefinition {
    * backend connects first then, and otherwise the step runs without it and says why.
    */
   targetIfDone?: string
+  /**
+   * The step works on .claude/state.db: in a workspace without one it is skipped (with the
+   * reason) before anything else runs — no backup, no baseline.
+   */
+  needsStateDb?: boolean
 }
 
 export interface PhaseDefinition {
@@ -74,7 +79,7 @@ export const PLAN: readonly PhaseDefinition[] = [
       'pre.document-schema',
       'Document current data schema',
       'Introspect state.db (tables, columns, types, row counts, keys, indexes) and write .ferry/schema.md.',
-      { available: true },
+      { needsStateDb: true, available: true },
     ),
   ]),
   phase('p1', 'Phase 1 — SQLite Enhancement', 'Harden the current SQLite database in place: additive and undoable.', [
@@ -82,25 +87,25 @@ export const PLAN: readonly PhaseDefinition[] = [
       'p1.fk-indexes',
       'Add all missing foreign key indexes',
       'Create the indexes on foreign-key columns that state.db lacks, with before/after query plans.',
-      { backupFirst: true, baselineFirst: true, undoable: true, available: true },
+      { backupFirst: true, baselineFirst: true, undoable: true, needsStateDb: true, available: true },
     ),
     step(
       'p1.snapshot-store',
       'Implement filesystem storage for large JSON',
       'Move memory snapshots over the size threshold to content-addressed files, verified by hash.',
-      { backupFirst: true, baselineFirst: true, undoable: true, available: true },
+      { backupFirst: true, baselineFirst: true, undoable: true, needsStateDb: true, available: true },
     ),
     step(
       'p1.migration-framework',
       'Set up migration framework',
       'Add a checksummed, versioned schema_migrations table and apply the pending migrations.',
-      { backupFirst: true, baselineFirst: true, undoable: true, available: true },
+      { backupFirst: true, baselineFirst: true, undoable: true, needsStateDb: true, available: true },
     ),
     step(
       'p1.test-current',
       'Test with current system',
       'Replay the recorded agent workload against the hardened state.db and compare with the baseline.',
-      { baselineFirst: true, available: true },
+      { baselineFirst: true, needsStateDb: true, available: true },
     ),
   ]),
   phase('p2', 'Phase 2 — Data Migration', 'Bring the file-based memory into one consolidated database.', [

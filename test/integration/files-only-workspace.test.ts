@@ -1,7 +1,8 @@
 // A workspace whose memory lives only in files (no state.db): the steps that work on state.db
 // (the schema documentation, Phase 1) are skipped with the reason instead of failing, so
-// `ferry run` goes on to the file import — it used to stop at pre.document-schema.
-import { mkdirSync, writeFileSync } from 'node:fs'
+// `ferry run` goes on to the file import — it used to stop at pre.document-schema. They are
+// skipped before their backup and baseline: nothing is copied for a step that has nothing to do.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ferryCli } from '../support/ferry-cli'
@@ -46,6 +47,9 @@ describe('a workspace without state.db', () => {
       hint: expect.stringContaining('state.db'),
     })
     expect(states[5]!.evidence).toMatchObject({ filesToImport: 2, expectedRows: 2 })
+    // Skipped before anything ran: no backup was taken for the Phase 1 steps.
+    const backups = join(ws, '.ferry', 'backups')
+    expect(existsSync(backups) ? readdirSync(backups) : []).toEqual([])
     // The checklist shows them as skipped, with the reason.
     const status = ferry(['status', '-w', ws])
     expect(status.stdout).toMatch(/– pre\.document-schema .*No state\.db/)
