@@ -88,7 +88,7 @@ describe('a value too large to convert', () => {
           })
         },
       }
-      const fake = { prepare: () => statement } as unknown as SqliteDb
+      const fake = { prepare: () => statement, pragma: () => 'UTF-8' } as unknown as SqliteDb
       const started = Date.now()
       await expect(
         loadTable(fake, c, plan, {
