@@ -44,22 +44,30 @@ export function utf16Bom(buf: Uint8Array): Utf16 | null {
 }
 
 /**
+ * UTF-16 code units (no byte-order mark) as text. `strict`: null for what is not valid UTF-16 (an
+ * odd length, a surrogate without its pair); otherwise those become U+FFFD.
+ */
+export function utf16Text(units: Uint8Array, bigEndian: boolean, strict: boolean): string | null {
+  const even = units.length - (units.length % 2)
+  if (strict && even < units.length) return null
+  const body = Buffer.from(units.subarray(0, even))
+  if (bigEndian) body.swap16()
+  try {
+    const text = new TextDecoder('utf-16le', { fatal: strict, ignoreBOM: true }).decode(body)
+    return even < units.length ? `${text}\uFFFD` : text
+  } catch {
+    return null
+  }
+}
+
+/**
  * A whole file that starts with a UTF-16 byte-order mark, as text (without the mark), or null
  * when it is not valid UTF-16: an odd length, or a surrogate without its pair.
  */
 export function decodeUtf16(buf: Uint8Array): { text: string; encoding: Utf16 } | null {
   const encoding = utf16Bom(buf)
-  if (!encoding || buf.length % 2 !== 0) return null
-  const body = Buffer.from(buf.subarray(2))
-  if (encoding === 'utf-16be') body.swap16()
-  try {
-    return {
-      text: new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(body),
-      encoding,
-    }
-  } catch {
-    return null
-  }
+  const text = encoding && utf16Text(buf.subarray(2), encoding === 'utf-16be', true)
+  return encoding && text !== null ? { text, encoding } : null
 }
 
 /** Text as the bytes of `encoding`, with its byte-order mark: decodeUtf16's exact inverse. */
