@@ -14,7 +14,14 @@
 import { hash } from 'node:crypto'
 import { canonicalJsonb } from './json-canon'
 import { q } from './names'
-import { decimalShape, epochText, float8Text, isoTimestampText, numericText, quoteNullable } from './scalars'
+import {
+  decimalShape,
+  epochText,
+  float8Text,
+  isoTimestampText,
+  numericText,
+  quoteNullable,
+} from './scalars'
 import type { ColumnPlan } from './types'
 
 export interface Rejection {
@@ -83,7 +90,15 @@ export function encoderFor(
         return c.ok ? c.text : { reason: c.reason }
       }
     case 'bytea':
-      return (v) => (v === null ? null : Buffer.isBuffer(v) ? v.toString('hex') : wrong(v, 'bytea'))
+      // A text value (a column declared BLOB, or --type c=bytea) is stored as its UTF-8 bytes.
+      return (v) =>
+        v === null
+          ? null
+          : Buffer.isBuffer(v)
+            ? v.toString('hex')
+            : typeof v === 'string'
+              ? Buffer.from(v, 'utf8').toString('hex')
+              : wrong(v, 'bytea')
     case 'text':
       return (v) => {
         if (v === null) return null

@@ -50,6 +50,7 @@ export function decideType(
   const decimal = /NUMERIC|DECIMAL|MONEY/i.test(declared)
   const jsonLike = /JSON/i.test(declared)
   const timeLike = /DATE|TIME/i.test(declared)
+  const blobDecl = /BLOB/i.test(declared)
   const nonNull = s.ints + s.reals + s.texts + s.blobs
   const d: Decision = {
     type: 'text',
@@ -86,12 +87,24 @@ export function decideType(
     d.notes.push('no values: the type follows the declared type')
     return d
   }
+  // Declared BLOB: bytes, kept exactly. Text values there (a raw line that was valid UTF-8 next to
+  // one that was not, as Ferry's own importer stores them) become their UTF-8 bytes: jsonb or a
+  // timestamp would rewrite them (whitespace, key order), and a mix would send rows to the reject log.
+  if (blobDecl && s.ints + s.reals === 0) {
+    if (s.texts > 0)
+      d.notes.push(
+        `declared BLOB: ${plural(s.texts, 'text value')} stored as ${s.texts === 1 ? 'its' : 'their'} UTF-8 bytes, unchanged (convert_from(column, 'UTF8') reads them as text)`,
+      )
+    return { ...d, type: 'bytea' }
+  }
   if (s.blobs > 0) {
     if (s.blobs === nonNull) return { ...d, type: 'bytea' }
     d.forecastRejects = s.blobs
-    reject('bytea', nonNull - s.blobs, 'not blobs')
+    // bytea would take text too (as its UTF-8 bytes), but not numbers; a column not declared
+    // BLOB keeps its text readable, and the blobs wait in the reject log.
+    reject('bytea', s.ints + s.reals, 'numbers', 'a number')
     d.notes.push(
-      `${plural(s.blobs, 'blob value')} in a column of other values: those rows go to the reject log`,
+      `${plural(s.blobs, 'blob value')} in a column of other values: those rows go to the reject log${s.ints + s.reals ? '' : ' (--type table.column=bytea keeps every value, text as its UTF-8 bytes)'}`,
     )
     return d
   }

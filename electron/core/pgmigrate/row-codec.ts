@@ -96,8 +96,13 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
       } else if (typeof v === 'string' && v.includes('\uFFFD') && !ruled?.has(i)) {
         const raw = rawBytes(i, keyVals)
         if (raw && !validTextBytes(raw, encoding)) {
-          ;(raws ??= new Map()).set(i, raw)
-          c = { reason: invalidTextReason(encoding) }
+          if (isBytea[i] && encoding === 'UTF-8') {
+            // Bytes into bytea: the very bytes SQLite holds, whatever their encoding.
+            c = raw.toString('hex')
+          } else {
+            ;(raws ??= new Map()).set(i, raw)
+            c = { reason: invalidTextReason(encoding) }
+          }
         } else c = encoders[i]!(v)
       } else c = encoders[i]!(v)
       if (force && force.column === plan.columns[i]!.target) c = { reason: force.reason }

@@ -1,0 +1,70 @@
+// A column declared BLOB keeps its bytes exactly, whatever storage class SQLite gave each value.
+// Ferry's own importer stores a raw log line as TEXT when it is valid UTF-8 and as a BLOB when it
+// is not; such a column used to become jsonb (rewriting whitespace and key order, so the row's
+// content_sha256 no longer matched) or text with the blob rows sent to the reject log. Now it is
+// bytea: text values as their UTF-8 bytes, invalid UTF-8 text as the bytes SQLite holds.
+import { createHash } from 'node:crypto'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { dropSchema, migrate, qi, query, schemaName, sha256File } from './pgmigrate-support'
+import { tempDir } from '../support/paths'
+
+const t = tempDir('ferry-blobtext-')
+const schema = schemaName('blobtext')
+afterAll(async () => {
+  await dropSchema(schema)
+  t.cleanup()
+})
+
+const sha = (b: Buffer): Buffer => createHash('sha256').update(b).digest()
+
+describe('a column declared BLOB holding text', () => {
+  it('becomes bytea with every value byte-exact: no jsonb rewrite, no reject', async () => {
+    const file = join(t.dir, 'lines.db')
+    const db = new Database(file)
+    db.exec(`CREATE TABLE lines (id INTEGER PRIMARY KEY, raw BLOB NOT NULL, sha BLOB NOT NULL,
+      note TEXT)`)
+    const texts = [
+      '{"b": 1,   "a": [1.50, 1E+2]}', // jsonb would reorder keys, respace, print 100
+      '{"ts":"2026-01-01T00:00:00Z","msg":"caf\u00e9 \u2603"}',
+      'not json at all\ttab',
+    ]
+    const ins = db.prepare('INSERT INTO lines VALUES (?, ?, ?, ?)')
+    texts.forEach((s, i) => ins.run(i + 1, s, sha(Buffer.from(s, 'utf8')), 'text'))
+    // A Latin-1 line stored as a blob (as the importer does), and one stored as TEXT with the
+    // same invalid bytes (as other writers do: better-sqlite3 reads it with U+FFFD).
+    const latin1 = Buffer.from('{"msg":"caf\xe9"}', 'latin1')
+    ins.run(4, latin1, sha(latin1), 'blob')
+    db.prepare("INSERT INTO lines VALUES (5, CAST(? AS TEXT), ?, 'invalid text')").run(
+      latin1,
+      sha(latin1),
+    )
+    db.close()
+    expect(
+      new Database(file, { readonly: true })
+        .prepare('SELECT group_concat(typeof(raw)) FROM lines')
+        .pluck()
+        .get(),
+    ).toBe('text,text,text,blob,text')
+    const before = sha256File(file)
+
+    const r = await migrate(file, schema, { workers: 1 })
+    const lines = r.tables.find((x) => x.table === 'lines')!
+    expect(lines).toMatchObject({ loadedRows: 5, rejectedRows: 0 })
+    expect(r.validation?.tables.every((x) => x.equal)).toBe(true)
+    const [type] = await query<{ data_type: string }>(
+      `SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'lines' AND column_name = 'raw'`,
+      [schema],
+    )
+    expect(type!.data_type).toBe('bytea')
+    // Byte-exact: each row's own SHA-256 still matches, computed by PostgreSQL.
+    const rows = await query<{ id: string; ok: boolean; hex: string }>(
+      `SELECT id::text, sha256(raw) = sha AS ok, encode(raw, 'hex') AS hex FROM ${qi(schema, 'lines')} ORDER BY id`,
+    )
+    expect(rows.map((x) => x.ok)).toEqual([true, true, true, true, true])
+    expect(rows[0]!.hex).toBe(Buffer.from(texts[0]!, 'utf8').toString('hex'))
+    expect(rows[4]!.hex).toBe(latin1.toString('hex'))
+    expect(sha256File(file)).toBe(before)
+  })
+})
