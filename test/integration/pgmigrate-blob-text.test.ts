@@ -2,7 +2,8 @@
 // Ferry's own importer stores a raw log line as TEXT when it is valid UTF-8 and as a BLOB when it
 // is not; such a column used to become jsonb (rewriting whitespace and key order, so the row's
 // content_sha256 no longer matched) or text with the blob rows sent to the reject log. Now it is
-// bytea: text values as their UTF-8 bytes, invalid UTF-8 text as the bytes SQLite holds.
+// bytea: text values as their UTF-8 bytes, invalid UTF-8 text as the bytes SQLite holds; a
+// column declared BLOB holding only text becomes text, exactly as stored.
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -20,11 +21,12 @@ afterAll(async () => {
 const sha = (b: Buffer): Buffer => createHash('sha256').update(b).digest()
 
 describe('a column declared BLOB holding text', () => {
-  it('becomes bytea with every value byte-exact: no jsonb rewrite, no reject', async () => {
+  it('becomes bytea (or text when it holds only text), every value exact: no jsonb, no reject', async () => {
     const file = join(t.dir, 'lines.db')
     const db = new Database(file)
     db.exec(`CREATE TABLE lines (id INTEGER PRIMARY KEY, raw BLOB NOT NULL, sha BLOB NOT NULL,
-      note TEXT)`)
+      note TEXT);
+      CREATE TABLE clean (id INTEGER PRIMARY KEY, raw BLOB);`)
     const texts = [
       '{"b": 1,   "a": [1.50, 1E+2]}', // jsonb would reorder keys, respace, print 100
       '{"ts":"2026-01-01T00:00:00Z","msg":"caf\u00e9 \u2603"}',
@@ -32,6 +34,9 @@ describe('a column declared BLOB holding text', () => {
     ]
     const ins = db.prepare('INSERT INTO lines VALUES (?, ?, ?, ?)')
     texts.forEach((s, i) => ins.run(i + 1, s, sha(Buffer.from(s, 'utf8')), 'text'))
+    // Only JSON text in a column declared BLOB: text, exactly as stored (jsonb would rewrite it).
+    const cleanIns = db.prepare('INSERT INTO clean VALUES (?, ?)')
+    texts.slice(0, 2).forEach((s, i) => cleanIns.run(i + 1, s))
     // A Latin-1 line stored as a blob (as the importer does), and one stored as TEXT with the
     // same invalid bytes (as other writers do: better-sqlite3 reads it with U+FFFD).
     const latin1 = Buffer.from('{"msg":"caf\xe9"}', 'latin1')
@@ -65,6 +70,12 @@ describe('a column declared BLOB holding text', () => {
     expect(rows.map((x) => x.ok)).toEqual([true, true, true, true, true])
     expect(rows[0]!.hex).toBe(Buffer.from(texts[0]!, 'utf8').toString('hex'))
     expect(rows[4]!.hex).toBe(latin1.toString('hex'))
+    const clean = await query<{ data_type: string; raw: string }>(
+      `SELECT c.data_type, t.raw FROM ${qi(schema, 'clean')} t, information_schema.columns c
+        WHERE c.table_schema = $1 AND c.table_name = 'clean' AND c.column_name = 'raw' ORDER BY t.id`,
+      [schema],
+    )
+    expect(clean).toEqual(texts.slice(0, 2).map((raw) => ({ data_type: 'text', raw })))
     expect(sha256File(file)).toBe(before)
   })
 })

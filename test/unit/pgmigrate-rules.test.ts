@@ -98,26 +98,6 @@ describe('type decisions from the values present', () => {
     expect(decideType('TEXT', stats({ texts: 10, timestamps: 10 }), null).type).toBe('timestamptz')
     expect(decideType('BOOLEAN', stats({ ints: 10, zeroOne: 10 }), null).type).toBe('boolean')
     expect(decideType('BLOB', stats({ blobs: 2, nulls: 1 }), null).type).toBe('bytea')
-  })
-
-  it('keeps a column declared BLOB as bytes, its text values too (never jsonb, never a reject)', () => {
-    // Ferry's own file_events.raw: raw lines as text, one invalid-UTF-8 line as a blob.
-    const mixed = decideType('BLOB', stats({ texts: 9, json: 9, blobs: 1 }), null)
-    expect(mixed).toMatchObject({ type: 'bytea', forecastRejects: 0, rejected: [] })
-    expect(mixed.notes.join(' ')).toContain('9 text values stored as their UTF-8 bytes')
-    expect(decideType('blob', stats({ texts: 4, json: 4 }), null).type).toBe('bytea')
-    // Numbers are not bytes: the column keeps the older rules.
-    expect(decideType('BLOB', stats({ texts: 2, ints: 1 }), null).type).toBe('text')
-    // Not declared BLOB: the text stays text, the blobs go to the reject log.
-    expect(decideType('TEXT', stats({ texts: 2, blobs: 1 }), null)).toMatchObject({
-      type: 'text',
-      forecastRejects: 1,
-      rejected: [],
-    })
-    expect(encoderFor({ type: 'bytea', precision: null, scale: null })('é\0')).toBe('c3a900')
-    expect(encoderFor({ type: 'bytea', precision: null, scale: null })(1n)).toMatchObject({
-      reason: expect.stringContaining('bytea'),
-    })
     expect(
       decideType('NUMERIC(10,2)', stats({ reals: 4, ints: 1, fitsDeclared: 5 }), {
         precision: 10,
@@ -133,6 +113,27 @@ describe('type decisions from the values present', () => {
     expect(decideType('INTEGER', stats({ nulls: 5 }), null)).toMatchObject({
       type: 'bigint',
       notes: [expect.stringContaining('no values')],
+    })
+  })
+
+  it('keeps a column declared BLOB exact: bytea when blobs are mixed in, text when only text (never jsonb)', () => {
+    // Ferry's own file_events.raw: raw lines as text, one invalid-UTF-8 line as a blob.
+    const mixed = decideType('BLOB', stats({ texts: 9, json: 9, blobs: 1 }), null)
+    expect(mixed).toMatchObject({ type: 'bytea', forecastRejects: 0, rejected: [] })
+    expect(mixed.notes.join(' ')).toContain('9 text values among blobs stored as their UTF-8 bytes')
+    // Only text (all of it JSON): text, exactly as stored — jsonb would rewrite it.
+    expect(decideType('blob', stats({ texts: 4, json: 4 }), null).type).toBe('text')
+    // Numbers are not bytes: the column keeps the older rules.
+    expect(decideType('BLOB', stats({ texts: 2, ints: 1 }), null).type).toBe('text')
+    // Not declared BLOB: the text stays text, the blobs go to the reject log.
+    expect(decideType('TEXT', stats({ texts: 2, blobs: 1 }), null)).toMatchObject({
+      type: 'text',
+      forecastRejects: 1,
+      rejected: [],
+    })
+    expect(encoderFor({ type: 'bytea', precision: null, scale: null })('é\0')).toBe('c3a900')
+    expect(encoderFor({ type: 'bytea', precision: null, scale: null })(1n)).toMatchObject({
+      reason: expect.stringContaining('bytea'),
     })
   })
 })

@@ -87,13 +87,18 @@ export function decideType(
     d.notes.push('no values: the type follows the declared type')
     return d
   }
-  // Declared BLOB: bytes, kept exactly. Text values there (a raw line that was valid UTF-8 next to
-  // one that was not, as Ferry's own importer stores them) become their UTF-8 bytes: jsonb or a
-  // timestamp would rewrite them (whitespace, key order), and a mix would send rows to the reject log.
+  // Declared BLOB: bytes, kept exactly — never jsonb or a timestamp, which would rewrite a value
+  // (whitespace, key order). Text only: text. Text next to blobs (a raw line that was valid UTF-8
+  // next to one that was not, as Ferry's own importer stores them): bytea, the text as its UTF-8
+  // bytes, where text would send the blob rows to the reject log.
   if (blobDecl && s.ints + s.reals === 0) {
+    if (s.blobs === 0) {
+      d.notes.push('declared BLOB, only text values: kept as text, exactly (never jsonb)')
+      return d
+    }
     if (s.texts > 0)
       d.notes.push(
-        `declared BLOB: ${plural(s.texts, 'text value')} stored as ${s.texts === 1 ? 'its' : 'their'} UTF-8 bytes, unchanged (convert_from(column, 'UTF8') reads them as text)`,
+        `declared BLOB: ${plural(s.texts, 'text value')} among blobs stored as ${s.texts === 1 ? 'its' : 'their'} UTF-8 bytes, unchanged (convert_from(column, 'UTF8') reads them as text)`,
       )
     return { ...d, type: 'bytea' }
   }
