@@ -200,23 +200,72 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     }
   })
 
-  it('refuses a source table named like Ferry’s bookkeeping (ferry_ledger) before writing anything', async () => {
+  it('renames a source table named like Ferry’s bookkeeping (ferry_ledger → ferry_ledger_2) and loads it', async () => {
     const clashFile = join(tmp.dir, 'clash.db')
     const db = new Database(clashFile)
-    db.exec(
-      'CREATE TABLE ferry_ledger (id INTEGER PRIMARY KEY); INSERT INTO ferry_ledger VALUES (1)',
-    )
+    db.exec(`CREATE TABLE ferry_ledger (id INTEGER PRIMARY KEY, note TEXT);
+      INSERT INTO ferry_ledger VALUES (1, 'mine'), (2, 'also mine');
+      CREATE TABLE ferry_run (x TEXT); INSERT INTO ferry_run VALUES ('user row');
+      CREATE INDEX ferry_ledger_pkey ON ferry_run (x);
+      CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT); INSERT INTO t VALUES (7, 'seven');
+      CREATE INDEX t_id_seq ON t (x);`)
     db.close()
     const clashSchema = schemaName('clash')
-    await expect(migrate(clashFile, clashSchema)).rejects.toMatchObject({
-      code: 'NAME_CLASH',
-      hint: expect.stringContaining('rename "ferry_ledger" in a copy'),
-    })
-    expect(
-      await query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = $1`, [
-        clashSchema,
-      ]),
-    ).toEqual([])
+    try {
+      const r = await migrate(clashFile, clashSchema)
+      expect(r.validation?.equal).toBe(true)
+      expect(r.names).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'table',
+            source: 'ferry_ledger',
+            target: 'ferry_ledger_2',
+            reason: '"ferry_ledger" is one of Ferry\'s bookkeeping tables in the target schema',
+          }),
+          expect.objectContaining({ kind: 'table', source: 'ferry_run', target: 'ferry_run_2' }),
+        ]),
+      )
+      expect(
+        await query(`SELECT id::text, note FROM ${qi(clashSchema, 'ferry_ledger_2')} ORDER BY id`),
+      ).toEqual([
+        { id: '1', note: 'mine' },
+        { id: '2', note: 'also mine' },
+      ])
+      expect(await query(`SELECT x FROM ${qi(clashSchema, 'ferry_run_2')}`)).toEqual([
+        { x: 'user row' },
+      ])
+      // Index names PostgreSQL or Ferry would have taken first: each index exists, on its table.
+      expect(
+        await query(
+          `SELECT c.relname AS index, t.relname AS "table" FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+           WHERE n.nspname = $1 AND NOT i.indisprimary ORDER BY 1`,
+          [clashSchema],
+        ),
+      ).toEqual([
+        { index: 'ferry_ledger_pkey_2', table: 'ferry_run_2' },
+        { index: 't_id_seq', table: 't' },
+      ])
+      expect(r.constraints.filter((c) => c.kind === 'index').map((c) => c.status)).toEqual([
+        'created',
+        'created',
+      ])
+      // The identity sequence took the next name, and continues after the loaded ids.
+      await query(`INSERT INTO ${qi(clashSchema, 't')} (x) VALUES ('next')`)
+      expect(
+        await query(
+          `SELECT pg_get_serial_sequence($1, 'id') AS seq, (SELECT max(id)::text FROM ${qi(clashSchema, 't')}) AS max`,
+          [qi(clashSchema, 't')],
+        ),
+      ).toEqual([{ seq: `${clashSchema}.t_id_seq_2`, max: '8' }])
+      // Ferry's own ledger is still its own: one batch row per loaded table.
+      const [n] = await query<{ n: string }>(
+        `SELECT count(DISTINCT table_name)::text AS n FROM ${qi(clashSchema, 'ferry_ledger')}`,
+      )
+      expect(n!.n).toBe('3')
+    } finally {
+      await dropSchema(clashSchema)
+    }
   })
 
   it('refuses a table of more than 1600 columns before writing anything, naming it', async () => {

@@ -18,9 +18,14 @@ export async function checkConstraint(
   ck: CheckPlan,
 ): Promise<ConstraintResult> {
   const base = { table: t.source, kind: 'check' as const, name: ck.name }
-  const origin = ck.origin === 'plan' ? "the migration plan's CHECK list" : 'translated from the SQLite schema'
+  const origin =
+    ck.origin === 'plan' ? "the migration plan's CHECK list" : 'translated from the SQLite schema'
   if (ck.action === 'skip')
-    return { ...base, status: 'skipped', detail: `not created (--on-violation skip-constraint): ${origin}; violating rows are in the pre-flight report` }
+    return {
+      ...base,
+      status: 'skipped',
+      detail: `not created (--on-violation skip-constraint): ${origin}; violating rows are in the pre-flight report`,
+    }
   const T = qq(schema, t.target)
   const found = await c.query<{ v: boolean }>(
     'SELECT convalidated AS v FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2',
@@ -38,7 +43,9 @@ export async function checkConstraint(
     await c.query(`ALTER TABLE ${T} VALIDATE CONSTRAINT ${q(ck.name)}`)
     return { ...base, status: 'created', detail: origin }
   } catch (err) {
-    const n = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${T} WHERE NOT (${ck.sql})`)
+    const n = await c.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${T} WHERE NOT (${ck.sql})`,
+    )
     return {
       ...base,
       status: 'not-valid',
@@ -48,7 +55,10 @@ export async function checkConstraint(
 }
 
 /** Creates the plan's views (in dependency order: a view on a view waits for it). */
-export async function createViews(c: pg.ClientBase, plan: MigrationPlan): Promise<ConstraintResult[]> {
+export async function createViews(
+  c: pg.ClientBase,
+  plan: MigrationPlan,
+): Promise<ConstraintResult[]> {
   const pending = [...(plan.views ?? [])]
   const results = new Map<string, ConstraintResult>()
   let lastError = new Map<string, string>()
@@ -56,7 +66,11 @@ export async function createViews(c: pg.ClientBase, plan: MigrationPlan): Promis
     const errors = new Map<string, string>()
     for (const v of [...pending]) {
       const base = { table: v.name, kind: 'view' as const, name: v.name }
-      const exists = await c.query('SELECT 1 FROM pg_class WHERE oid = to_regclass($1)', [qq(plan.schema, v.target)])
+      // Only a view counts as already made (a resumed run); any other relation of the name is a clash.
+      const exists = await c.query(
+        "SELECT 1 FROM pg_class WHERE oid = to_regclass($1) AND relkind = 'v'",
+        [qq(plan.schema, v.target)],
+      )
       if (exists.rowCount) {
         results.set(v.name, { ...base, status: 'existed', detail: null })
         pending.splice(pending.indexOf(v), 1)
@@ -67,7 +81,11 @@ export async function createViews(c: pg.ClientBase, plan: MigrationPlan): Promis
         await c.query(`SET LOCAL search_path TO ${q(plan.schema)}`)
         await c.query(`CREATE VIEW ${qq(plan.schema, v.target)} AS ${v.sql}`)
         await c.query('COMMIT')
-        results.set(v.name, { ...base, status: 'created', detail: `translated from SQLite: ${v.sql}` })
+        results.set(v.name, {
+          ...base,
+          status: 'created',
+          detail: `translated from SQLite: ${v.sql}`,
+        })
         pending.splice(pending.indexOf(v), 1)
       } catch (err) {
         await c.query('ROLLBACK').catch(() => undefined)

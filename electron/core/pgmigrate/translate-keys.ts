@@ -68,7 +68,11 @@ export function planKeysAndIndexes(
   }
   infos.forEach((info, t) => {
     const plan = tables[t]!
-    for (const c of plan.columns) if (c.identity) alloc.reserve(`${plan.target}_${c.target}_seq`)
+    // The identity sequence is named here, after the source's own indexes: a source index called
+    // "t_id_seq" keeps its name and the sequence becomes t_id_seq_2 (PostgreSQL's default name
+    // would have taken it first, and the index would have been missing).
+    for (const c of plan.columns)
+      if (c.identity) c.identitySequence = alloc.allocate(`${plan.target}_${c.target}_seq`)
     if (info.primaryKey.length) {
       const cols = info.primaryKey.map((c) => col(plan, c))
       const nulls =
@@ -95,8 +99,22 @@ export function planKeysAndIndexes(
         if (t.ok) {
           const name = alloc.allocate(ctx.rename(ix.name))
           if (name !== ix.name)
-            ctx.names.push({ kind: 'index', table: plan.source, source: ix.name, target: name, reason: nameReason(ix.name, name, ctx.policy) })
-          plan.indexes.push({ name, columns: [], desc: t.desc, unique: ix.unique, method: 'btree', exprs: t.exprs, ...(t.where ? { where: t.where } : {}) })
+            ctx.names.push({
+              kind: 'index',
+              table: plan.source,
+              source: ix.name,
+              target: name,
+              reason: nameReason(ix.name, name, ctx.policy),
+            })
+          plan.indexes.push({
+            name,
+            columns: [],
+            desc: t.desc,
+            unique: ix.unique,
+            method: 'btree',
+            exprs: t.exprs,
+            ...(t.where ? { where: t.where } : {}),
+          })
           continue
         }
         ctx.notCarried.push({

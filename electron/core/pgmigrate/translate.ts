@@ -8,7 +8,12 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
 import { applyPolicy, nameReason, NameAllocator, pgName, type IdentifierPolicy } from './names'
-import { internalFindings, planChecksAndCollations, planNocaseColumns, planViews } from './carry-over'
+import {
+  internalFindings,
+  planChecksAndCollations,
+  planNocaseColumns,
+  planViews,
+} from './carry-over'
 import { applyTypeOverride, checkOverrides } from './type-override'
 import {
   binary,
@@ -36,6 +41,15 @@ export const FERRY_TABLES = [
   'ferry_delta_runs',
   'ferry_delta_ledger',
 ] as const
+
+/** Relation names Ferry's bookkeeping takes besides its tables (their primary keys' indexes). */
+const FERRY_RELATIONS = [
+  ...FERRY_TABLES,
+  'ferry_run_pkey',
+  'ferry_ledger_pkey',
+  'ferry_delta_runs_pkey',
+  'ferry_delta_ledger_pkey',
+]
 
 export interface TranslateOptions {
   schema: string
@@ -93,21 +107,18 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     const info = { ...describeTable(db, row), rowCount: null, countError: null }
     if (info.virtual) {
       const v = decideVirtual(db, info)
-      notCarried.push({ kind: 'table', table: row.name, name: row.name, detail: v.detail, sql: row.sql })
+      notCarried.push({
+        kind: 'table',
+        table: row.name,
+        name: row.name,
+        detail: v.detail,
+        sql: row.sql,
+      })
       if (v.copy) infos.push({ ...v.info, rowCount: null, countError: null })
       continue
     }
     infos.push(info)
   }
-  const clash = infos.find((t) => (FERRY_TABLES as readonly string[]).includes(pgName(t.name)))
-  if (clash) {
-    throw new FerryError(
-      'NAME_CLASH',
-      `The source has a table named "${clash.name}", which Ferry uses for its own bookkeeping in the target schema`,
-      `Nothing was written. Ferry's bookkeeping tables (${FERRY_TABLES.join(', ')}) live in the target schema beside your tables: rename "${clash.name}" in a copy of the database (ALTER TABLE … RENAME TO …), then migrate the copy.`,
-    )
-  }
-
   const wide = infos.find((t) => profileInputs(t).cols.length > PG_MAX_COLUMNS)
   if (wide) {
     throw new FerryError(
@@ -121,7 +132,8 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
   const rename = (n: string): string => applyPolicy(n, policy)
   const overrides = checkOverrides(infos, opts.types ?? {})
   const alloc = new NameAllocator()
-  for (const n of FERRY_TABLES) alloc.reserve(n)
+  // A source table (or index) named like Ferry's bookkeeping gets the next free name: _2, _3 …
+  for (const n of FERRY_RELATIONS) alloc.reserve(n)
   for (const r of opts.reserved ?? []) alloc.reserve(r.name)
   const seq = readSequences(db)
   const tables: TablePlan[] = []
@@ -136,7 +148,9 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
         target,
         reason:
           opts.reserved?.find((r) => r.name === pgName(rename(info.name)))?.why ??
-          nameReason(info.name, target, policy),
+          (FERRY_RELATIONS.includes(pgName(rename(info.name)))
+            ? `"${pgName(rename(info.name))}" is one of Ferry's bookkeeping tables in the target schema`
+            : nameReason(info.name, target, policy)),
       })
     const ctx = { names, notCarried, policy, overrides, profiles: opts.profiles }
     tables.push(planTable(db, info, target, seq.get(info.name) ?? null, ctx))

@@ -34,6 +34,11 @@ export interface ColumnPlan {
   defaultSql: string | null
   /** INTEGER PRIMARY KEY (SQLite's rowid alias): an identity column that continues after the max. */
   identity: boolean
+  /**
+   * The identity column's sequence, named by Ferry (plans from before it was named leave it to
+   * PostgreSQL): a relation name like the indexes', so none of them can take it.
+   */
+  identitySequence?: string
   /** A SQLite generated column: its values are loaded, its expression is reported. */
   generated: boolean
   rejected: RejectedCandidate[]
