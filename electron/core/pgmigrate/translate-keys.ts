@@ -22,6 +22,20 @@ const lower = (s: string): string => s.toLowerCase()
 const sameSet = (a: string[], b: string[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x))
 
+/** A source index's name in the target, the change (if any) reported. */
+function indexName(alloc: NameAllocator, ctx: Ctx, table: string, source: string): string {
+  const name = alloc.allocate(ctx.rename(source))
+  if (name !== source)
+    ctx.names.push({
+      kind: 'index',
+      table,
+      source,
+      target: name,
+      reason: nameReason(source, name, ctx.policy),
+    })
+  return name
+}
+
 export function planKeysAndIndexes(
   db: SqliteDb,
   infos: TableInfo[],
@@ -45,15 +59,7 @@ export function planKeysAndIndexes(
   )
   for (const { t, ix } of userIndexes) {
     const plan = tables[t]!
-    const name = alloc.allocate(ctx.rename(ix.name))
-    if (name !== ix.name)
-      ctx.names.push({
-        kind: 'index',
-        table: plan.source,
-        source: ix.name,
-        target: name,
-        reason: nameReason(ix.name, name, ctx.policy),
-      })
+    const name = indexName(alloc, ctx, plan.source, ix.name)
     const xinfo = db
       .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1 ORDER BY seqno')
       .all(ix.name) as XInfo[]
@@ -97,15 +103,7 @@ export function planKeysAndIndexes(
         const sql = indexSql.get(ix.name) ?? null
         const t = sql ? translateIndex(sql, plan) : { ok: false as const, reason: 'no SQL' }
         if (t.ok) {
-          const name = alloc.allocate(ctx.rename(ix.name))
-          if (name !== ix.name)
-            ctx.names.push({
-              kind: 'index',
-              table: plan.source,
-              source: ix.name,
-              target: name,
-              reason: nameReason(ix.name, name, ctx.policy),
-            })
+          const name = indexName(alloc, ctx, plan.source, ix.name)
           plan.indexes.push({
             name,
             columns: [],
