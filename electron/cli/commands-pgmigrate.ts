@@ -152,7 +152,7 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
     )
     .option(
       '--type <table.column=pgtype>',
-      'choose a column type (repeatable): bigint, double precision, numeric, numeric(p,s), boolean, timestamptz, jsonb, bytea, text',
+      'choose a column type (repeatable): bigint, double precision, numeric, numeric(p,s), boolean, timestamptz, date, jsonb, bytea, text',
       typeSpec,
     )
     .option('--delta', 'after a completed load: copy only rows added or changed since the last run (delta sync)')

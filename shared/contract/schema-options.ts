@@ -13,6 +13,7 @@ export const OVERRIDE_TYPES = [
   'numeric',
   'boolean',
   'timestamptz',
+  'date',
   'jsonb',
   'bytea',
   'text',
@@ -59,11 +60,17 @@ export const SchemaOptionsRequest = z
       .max(1000)
       .default([]),
     maps: z
-      .array(z.object({ constraint: Name, from: z.string().max(10_000), to: z.string().max(10_000) }).strict())
+      .array(
+        z
+          .object({ constraint: Name, from: z.string().max(10_000), to: z.string().max(10_000) })
+          .strict(),
+      )
       .max(1000)
       .default([]),
     types: z
-      .array(z.object({ column: z.string().min(3).max(700), type: z.string().min(1).max(100) }).strict())
+      .array(
+        z.object({ column: z.string().min(3).max(700), type: z.string().min(1).max(100) }).strict(),
+      )
       .max(2000)
       .default([]),
   })
@@ -75,7 +82,10 @@ export function toRequest(o: SchemaOptionsInput): SchemaOptionsRequestInput {
   return {
     identifiers: o.identifiers,
     onViolation: o.onViolation,
-    choices: Object.entries(o.choices ?? {}).map(([constraint, choice]) => ({ constraint, choice })),
+    choices: Object.entries(o.choices ?? {}).map(([constraint, choice]) => ({
+      constraint,
+      choice,
+    })),
     maps: Object.entries(o.maps ?? {}).flatMap(([constraint, m]) =>
       Object.entries(m).map(([from, to]) => ({ constraint, from, to })),
     ),

@@ -35,7 +35,7 @@ function createDb(): void {
     CREATE TABLE day_notes (id INTEGER PRIMARY KEY,
       day_id INTEGER REFERENCES days (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
       "Other" INTEGER, CONSTRAINT later FOREIGN KEY ("Other") REFERENCES days NOT DEFERRABLE);
-    INSERT INTO days (id, day) VALUES (1, '2024-02-29');
+    INSERT INTO days (id, day) VALUES (1, '2024-02-29 10:00:00');
     CREATE TABLE sys ("xmin" INTEGER, "ctid" TEXT, "" TEXT, "Cmax" TEXT, v INTEGER CHECK (xmin >= 0));
   `)
   const note = db.prepare('INSERT INTO notes (rowid, title, body) VALUES (?, ?, ?)')

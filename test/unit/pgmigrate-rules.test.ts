@@ -211,6 +211,15 @@ describe('names, defaults and COPY text', () => {
     expect(translateDefault("(datetime('now'))", 'text').sql).toContain("'YYYY-MM-DD HH24:MI:SS'")
     expect(translateDefault('1', 'boolean').sql).toBe('true')
     expect(translateDefault("X'00FF'", 'bytea').sql).toBe("decode('00ff', 'hex')")
+    // A date column: SQLite's date('now') is the UTC date (CURRENT_DATE is the session's).
+    for (const d of ["date('now')", 'CURRENT_DATE', "strftime('%Y-%m-%d', 'now')"])
+      expect(translateDefault(d, 'date').sql).toBe("(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date")
+    expect(translateDefault("'2024-02-29'", 'date').sql).toBe("'2024-02-29'")
+    expect(translateDefault("'2023-02-29'", 'date').problem).toMatch(/not an ISO-8601 date/)
+    const date = encoderFor({ type: 'date', precision: null, scale: null })
+    expect([date('2024-02-29'), date(null)]).toEqual(['2024-02-29', null])
+    for (const bad of ['2023-02-29', '2024-01-01 10:00', '2024-1-1', 20240101n])
+      expect(date(bad)).toMatchObject({ reason: expect.any(String) })
     expect(translateDefault('\'{"b":1, "a":2}\'', 'jsonb').sql).toBe('\'{"a": 2, "b": 1}\'')
     expect(translateDefault("(lower('X'))", 'text')).toMatchObject({
       sql: null,

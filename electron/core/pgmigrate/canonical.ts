@@ -5,6 +5,7 @@
 //   double      float8out (scalars.ts)            c::text            (extra_float_digits = 1)
 //   boolean     true / false                     c::text
 //   timestamptz YYYY-MM-DDTHH:MI:SS.ffffffZ      to_char(c AT TIME ZONE 'UTC', …)
+//   date        YYYY-MM-DD                       to_char(c, 'YYYY-MM-DD')
 //   jsonb       jsonb_out (json-canon.ts)        c::text
 //   bytea       lower-case hex                   encode(c, 'hex')
 //   text        the string                       c
@@ -34,6 +35,8 @@ export type Canon = string | null | Rejection
 export type Encoder = (v: unknown) => Canon
 
 const TWO_53 = 2n ** 53n
+/** A calendar date alone, as SQLite's date() writes it. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 const kind = (v: unknown): string =>
   v === null
@@ -81,6 +84,14 @@ export function encoderFor(
             reason: 'text is not an ISO-8601 timestamp PostgreSQL would store unchanged',
           }
         )
+      }
+    case 'date':
+      return (v) => {
+        if (v === null) return null
+        if (typeof v !== 'string') return wrong(v, 'date')
+        return ISO_DATE.test(v) && isoTimestampText(v) !== null
+          ? v
+          : { reason: 'text is not an ISO-8601 date (YYYY-MM-DD) PostgreSQL would store unchanged' }
       }
     case 'jsonb':
       return (v) => {
@@ -139,6 +150,8 @@ export function canonicalSql(col: Pick<ColumnPlan, 'type' | 'target'>): string {
       return `trim_scale(${c})::text`
     case 'timestamptz':
       return `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+    case 'date':
+      return `to_char(${c}, 'YYYY-MM-DD')`
     case 'bytea':
       return `encode(${c}, 'hex')`
     case 'text':

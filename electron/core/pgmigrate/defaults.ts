@@ -43,7 +43,10 @@ export function parseSqliteDefault(raw: string): Parsed | null {
   if (u === 'CURRENT_TIME' || u === "TIME('NOW')") return { kind: 'now', part: 'time' }
   if (/^UNIXEPOCH\(('NOW')?\)$/.test(u)) return { kind: 'epoch' }
   // '%s' (seconds since 1970) is lower case; '%S' is the seconds field.
-  if (/^(STRFTIME\('%S','NOW'\)|CAST\(STRFTIME\('%S','NOW'\)ASINTEGER\))$/.test(u) && s.includes("'%s'"))
+  if (
+    /^(STRFTIME\('%S','NOW'\)|CAST\(STRFTIME\('%S','NOW'\)ASINTEGER\))$/.test(u) &&
+    s.includes("'%s'")
+  )
     return { kind: 'epoch' }
   if (u === "JULIANDAY('NOW')") return { kind: 'julianday' }
   const f = /^strftime\s*\(\s*'([^']*)'\s*,\s*'now'\s*\)$/i.exec(s)
@@ -121,6 +124,10 @@ export function translateDefault(raw: string | null, type: PgType): DefaultTrans
         const t = isoTimestampText(p.value)
         return t ? lit(t) : no('not an ISO-8601 timestamp')
       }
+      if (type === 'date')
+        return /^\d{4}-\d{2}-\d{2}$/.test(p.value) && isoTimestampText(p.value)
+          ? lit(p.value)
+          : no('not an ISO-8601 date')
       if (type === 'boolean')
         return p.value === '0' || p.value === '1'
           ? { sql: p.value === '1' ? 'true' : 'false', problem: null }
@@ -138,10 +145,12 @@ export function translateDefault(raw: string | null, type: PgType): DefaultTrans
         ? { sql: `decode('${p.hex}', 'hex')`, problem: null }
         : no(`a blob is not a ${type} value`)
     case 'epoch':
-      if (type === 'bigint' || type === 'numeric') return { sql: `floor(${EPOCH})::bigint`, problem: null }
+      if (type === 'bigint' || type === 'numeric')
+        return { sql: `floor(${EPOCH})::bigint`, problem: null }
       if (type === 'double precision') return { sql: `floor(${EPOCH})`, problem: null }
       if (type === 'text') return { sql: `floor(${EPOCH})::bigint::text`, problem: null }
-      if (type === 'timestamptz') return { sql: `date_trunc('second', CURRENT_TIMESTAMP)`, problem: null }
+      if (type === 'timestamptz')
+        return { sql: `date_trunc('second', CURRENT_TIMESTAMP)`, problem: null }
       return no(`seconds since 1970 are not a ${type} value`)
     case 'julianday':
       if (type === 'double precision' || type === 'numeric')
@@ -149,13 +158,21 @@ export function translateDefault(raw: string | null, type: PgType): DefaultTrans
       return no(`a Julian day number is not a ${type} value`)
     case 'format':
       if (type === 'text')
-        return { sql: `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', ${pg.escapeLiteral(p.pgFormat)})`, problem: null }
+        return {
+          sql: `to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', ${pg.escapeLiteral(p.pgFormat)})`,
+          problem: null,
+        }
       if (type === 'timestamptz') return { sql: 'CURRENT_TIMESTAMP', problem: null }
+      if (type === 'date' && p.pgFormat === 'YYYY-MM-DD')
+        return { sql: `(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date`, problem: null }
       return no(`a formatted time is not a ${type} value`)
     case 'now':
       if (type === 'text') return { sql: NOW_TEXT[p.part], problem: null }
       if (type === 'timestamptz' && p.part === 'timestamp')
         return { sql: 'CURRENT_TIMESTAMP', problem: null }
+      // SQLite's date('now') is the UTC date; CURRENT_DATE would be the session time zone's.
+      if (type === 'date' && p.part === 'date')
+        return { sql: `(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date`, problem: null }
       if (type === 'timestamptz' && p.part === 'date')
         return {
           sql: `date_trunc('day', CURRENT_TIMESTAMP AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`,

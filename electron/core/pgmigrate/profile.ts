@@ -277,6 +277,7 @@ export const BLOCKS: Record<string, (c: string, b?: NumericBounds) => string> = 
     b ? `${T(c)} <> 'null' AND NOT ${FITS(c, b)}` : `${T(c)} NOT IN ('integer', 'real', 'null')`,
   jsonb: (c) => `${T(c)} <> 'null' AND NOT (${IS_JSON(c)})`,
   timestamptz: (c) => `${T(c)} <> 'null' AND NOT (${IS_TS(c)})`,
+  date: (c) => `${T(c)} <> 'null' AND NOT (${IS_TS(c)} AND length(${c}) = 10)`,
   bytea: (c) => `${T(c)} NOT IN ('blob', 'text', 'null')`,
   text: (c) => `${T(c)} = 'blob'`,
 }

@@ -334,7 +334,7 @@ const EXPR_KEYWORDS = new Set([
   'ESCAPE',
 ])
 /** Comparing these as SQLite did (text or numbers) would mean something else, or fail. */
-const OPAQUE_TYPES = new Set(['boolean', 'jsonb', 'bytea', 'timestamptz'])
+const OPAQUE_TYPES = new Set(['boolean', 'jsonb', 'bytea', 'timestamptz', 'date'])
 
 export type Translated = { ok: true; sql: string } | { ok: false; reason: string }
 

@@ -253,6 +253,27 @@ function epochColumn(
   return blocking === 0n
 }
 
+/**
+ * A column decided timestamptz from ISO-8601 text whose every value is a date alone (YYYY-MM-DD):
+ * timestamptz would make each one midnight UTC — the day before, read in a time zone west of UTC.
+ * The scan stops at the first value with a time of day, so a timestamp column costs one row.
+ */
+function dateColumn(
+  db: SqliteDb,
+  table: string,
+  column: string,
+  decided: { type: string },
+): boolean {
+  if (decided.type !== 'timestamptz') return false
+  const c = binary(column)
+  return !db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM ${fromTable(db, table)} WHERE ${c} IS NOT NULL AND (typeof(${c}) <> 'text' OR length(${c}) <> 10))`,
+    )
+    .pluck()
+    .get()
+}
+
 interface PlanCtx {
   names: NameChange[]
   notCarried: Finding[]
@@ -289,22 +310,32 @@ function planTable(
     const wanted = overrides.get(`${info.name}\u0000${c.name}`)
     const aliased = rowidAlias && c.pkPosition === 1
     const epoch = !wanted && !aliased && epochColumn(db, info.name, c.name, s, decided)
+    const date = !wanted && dateColumn(db, info.name, c.name, decided)
     const d = wanted
       ? applyTypeOverride(db, info.name, key, info.primaryKey, c.name, decided, wanted)
-      : epoch
+      : date
         ? {
             ...decided,
-            type: 'timestamptz' as const,
-            precision: null,
-            scale: null,
-            rejected: [],
+            type: 'date' as const,
             notes: [
-              ...decided.notes,
-              `epoch seconds (numbers) read as UTC times; choose bigint (--type ${info.name}.${c.name}=bigint) to keep the numbers`,
+              'ISO-8601 dates without a time of day: date (timestamptz would make each one midnight UTC)',
             ],
             overriddenFrom: undefined,
           }
-        : { ...decided, overriddenFrom: undefined }
+        : epoch
+          ? {
+              ...decided,
+              type: 'timestamptz' as const,
+              precision: null,
+              scale: null,
+              rejected: [],
+              notes: [
+                ...decided.notes,
+                `epoch seconds (numbers) read as UTC times; choose bigint (--type ${info.name}.${c.name}=bigint) to keep the numbers`,
+              ],
+              overriddenFrom: undefined,
+            }
+          : { ...decided, overriddenFrom: undefined }
     const colTarget = taken.allocate(applyPolicy(c.name, policy))
     if (colTarget !== c.name)
       names.push({

@@ -5,7 +5,15 @@
 import type { PreflightResult } from './preflight'
 
 export type PgType =
-  'bigint' | 'double precision' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb' | 'bytea' | 'text'
+  | 'bigint'
+  | 'double precision'
+  | 'numeric'
+  | 'boolean'
+  | 'timestamptz'
+  | 'date'
+  | 'jsonb'
+  | 'bytea'
+  | 'text'
 
 export interface RejectedCandidate {
   /** The type the column would have had (e.g. jsonb). */
