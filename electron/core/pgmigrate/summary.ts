@@ -7,6 +7,10 @@ import type { ValidateRunResult } from './validate-run'
 const nf = new Intl.NumberFormat('en-US')
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
+/** Column notes that tell of a change of form: JSON respelled, numbers read as times, text as bytes. */
+const NOTEWORTHY = /^(jsonb keeps the JSON|epoch seconds|ISO-8601 dates without|declared BLOB: )/
+const NOTES_SHOWN = 12
+
 export function describeMigration(r: MigrateResult): string {
   const loaded = r.tables.reduce((n, t) => n + t.loadedRows, 0)
   const rejected = r.tables.reduce((n, t) => n + t.rejectedRows, 0)
@@ -31,6 +35,17 @@ export function describeMigration(r: MigrateResult): string {
         `    ${c.table}.${c.column} stays ${c.type}, not ${x.type}: ${x.reason} (${x.sampleRows.join('; ')})`,
       )
   }
+  const noted = r.columns.flatMap((c) =>
+    c.notes
+      .filter((n) => NOTEWORTHY.test(n))
+      .map((n) => `    ${c.table}.${c.column} (${c.type}): ${n}`),
+  )
+  if (noted.length) {
+    out.push('  Values PostgreSQL will show in another form (nothing is lost):')
+    out.push(...noted.slice(0, NOTES_SHOWN))
+    if (noted.length > NOTES_SHOWN)
+      out.push(`    … ${noted.length - NOTES_SHOWN} more in --json (columns[].notes)`)
+  }
   for (const n of r.names)
     out.push(`  Renamed ${n.kind} "${n.source}" → "${n.target}" (${n.reason})`)
   const pf = r.preflight
@@ -49,8 +64,12 @@ export function describeMigration(r: MigrateResult): string {
       out.push(`    ${c.table}: ${c.name}: not checked before loading — ${c.unchecked}`)
   }
   if (r.casePreview?.changed.length)
-    out.push(`  Identifiers (${r.casePreview.policy}): ${r.casePreview.changed.length} changed spelling (listed below as Renamed)`)
-  const bad = r.constraints.filter((c) => c.status === 'failed' || c.status === 'not-valid' || c.status === 'skipped')
+    out.push(
+      `  Identifiers (${r.casePreview.policy}): ${r.casePreview.changed.length} changed spelling (listed below as Renamed)`,
+    )
+  const bad = r.constraints.filter(
+    (c) => c.status === 'failed' || c.status === 'not-valid' || c.status === 'skipped',
+  )
   out.push(
     `  Keys, indexes, foreign keys, CHECKs, views: ${r.constraints.filter((c) => c.status === 'created' || c.status === 'existed').length} in place${bad.length ? `, ${bad.length} need attention:` : ''}`,
   )

@@ -7,6 +7,7 @@ import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
+import { canonicalJsonb } from './json-canon'
 import { applyPolicy, nameReason, NameAllocator, pgName, type IdentifierPolicy } from './names'
 import {
   internalFindings,
@@ -274,6 +275,29 @@ function dateColumn(
     .get()
 }
 
+/** How many JSON values are sampled to tell whether jsonb would change their spelling. */
+const JSON_SPELLING_SAMPLE = 1000
+
+/**
+ * jsonb keeps JSON's meaning, not its text: keys sorted (by length, then bytes), its own spacing,
+ * numbers as numeric prints them. The first values of a jsonb column are compared with the form
+ * PostgreSQL will print, so the report can say whether the text will look different.
+ */
+function jsonSpellingNote(db: SqliteDb, table: string, column: string): string | null {
+  const c = quoteIdent(column)
+  const values = db
+    .prepare(`SELECT ${c} FROM ${fromTable(db, table)} WHERE ${c} IS NOT NULL LIMIT ?`)
+    .pluck()
+    .all(JSON_SPELLING_SAMPLE) as unknown[]
+  const changed = values.filter((v) => {
+    if (typeof v !== 'string') return false
+    const j = canonicalJsonb(v)
+    return j.ok && j.text !== v
+  }).length
+  if (changed === 0) return null
+  return `jsonb keeps the JSON, not its spelling: ${changed.toLocaleString('en-US')} of the first ${values.length.toLocaleString('en-US')} values will read differently in PostgreSQL (keys reordered, spacing, 1E+2 as 100); --type ${table}.${column}=text keeps the exact text`
+}
+
 interface PlanCtx {
   names: NameChange[]
   notCarried: Finding[]
@@ -336,6 +360,10 @@ function planTable(
               overriddenFrom: undefined,
             }
           : { ...decided, overriddenFrom: undefined }
+    if (d.type === 'jsonb' && !wanted) {
+      const note = jsonSpellingNote(db, info.name, c.name)
+      if (note) d.notes = [...d.notes, note]
+    }
     const colTarget = taken.allocate(applyPolicy(c.name, policy))
     if (colTarget !== c.name)
       names.push({

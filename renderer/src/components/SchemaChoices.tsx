@@ -61,7 +61,11 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
     return (
       <section className="evidence-section" data-testid="schema-choices">
         <h3>Choices before loading</h3>
-        {error ? <ErrorNote error={error} title="Could not read the choices" /> : <p className="muted">Reading the saved choices…</p>}
+        {error ? (
+          <ErrorNote error={error} title="Could not read the choices" />
+        ) : (
+          <p className="muted">Reading the saved choices…</p>
+        )}
       </section>
     )
   }
@@ -89,12 +93,17 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
   }
 
   return (
-    <section className="evidence-section schema-choices" aria-labelledby="choices-heading" data-testid="schema-choices">
+    <section
+      className="evidence-section schema-choices"
+      aria-labelledby="choices-heading"
+      data-testid="schema-choices"
+    >
       <h3 id="choices-heading">Choices before loading</h3>
       <p className="muted small">
         Saved in <code>{saved?.file ?? '.ferry/p3-options.json'}</code>
-        {saved?.saved ? '' : ' (nothing saved yet: the defaults, which lose nothing)'}; they apply when this step
-        translates again. Until a row is loaded the schema is replaced; after, it stays as it is.
+        {saved?.saved ? '' : ' (nothing saved yet: the defaults, which lose nothing)'}; they apply
+        when this step translates again. Until a row is loaded the schema is replaced; after, it
+        stays as it is.
       </p>
       {loaded ? (
         <p className="warn-note" data-testid="choices-loaded">
@@ -108,7 +117,9 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
           <select
             data-testid="choice-identifiers"
             value={draft.identifiers}
-            onChange={(e) => edit((d) => void (d.identifiers = e.target.value as ChoicesDraft['identifiers']))}
+            onChange={(e) =>
+              edit((d) => void (d.identifiers = e.target.value as ChoicesDraft['identifiers']))
+            }
           >
             <option value="preserve">preserve the spelling (quoted)</option>
             <option value="lower">lower-case</option>
@@ -120,7 +131,9 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
           <select
             data-testid="choice-on-violation"
             value={draft.onViolation}
-            onChange={(e) => edit((d) => void (d.onViolation = e.target.value as ChoicesDraft['onViolation']))}
+            onChange={(e) =>
+              edit((d) => void (d.onViolation = e.target.value as ChoicesDraft['onViolation']))
+            }
           >
             <option value="not-valid">load every row, add the constraint NOT VALID</option>
             <option value="skip-constraint">load every row, without the constraint</option>
@@ -134,8 +147,8 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
         <ConstraintChoices rows={constraints} draft={draft} edit={edit} />
       ) : (
         <p className="muted">
-          Run the step once: the pre-flight lists the violated constraints and every column&apos;s type, to choose here
-          before anything is loaded.
+          Run the step once: the pre-flight lists the violated constraints and every column&apos;s
+          type, to choose here before anything is loaded.
         </p>
       )}
       {ev ? <TypeChoices evidence={ev} draft={draft} edit={edit} /> : null}
@@ -146,7 +159,12 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
         </p>
       ) : null}
       <div className="actions">
-        <button type="button" data-testid="choices-save" disabled={busy || problem !== null} onClick={() => void persist(false)}>
+        <button
+          type="button"
+          data-testid="choices-save"
+          disabled={busy || problem !== null}
+          onClick={() => void persist(false)}
+        >
           Save choices
         </button>
         <button
@@ -164,7 +182,9 @@ function ChoicesPanel({ step }: { step: PlanStep }) {
           </span>
         ) : null}
       </div>
-      {error ? <ErrorNote error={error} title="Could not save the choices" testId="choices-error" /> : null}
+      {error ? (
+        <ErrorNote error={error} title="Could not save the choices" testId="choices-error" />
+      ) : null}
       {ev ? <DdlSideBySide evidence={ev} /> : null}
     </section>
   )
@@ -177,8 +197,9 @@ function IdentifierNote({ evidence }: { evidence: PlanStep['state']['evidence'] 
   if (!cp) return null
   return (
     <p className="muted small" data-testid="identifier-note">
-      Last run ({cp.policy}): {(cp.changed ?? []).length} identifier(s) spelled differently in PostgreSQL;{' '}
-      {cp.otherPolicy?.policy} would change {cp.otherPolicy?.changes ?? 0}. Applications break on case changes.
+      Last run ({cp.policy}): {(cp.changed ?? []).length} identifier(s) spelled differently in
+      PostgreSQL; {cp.otherPolicy?.policy} would change {cp.otherPolicy?.changes ?? 0}. Applications
+      break on case changes.
     </p>
   )
 }
@@ -227,7 +248,9 @@ function SavedElsewhere({
                 aria-label={`Choice for ${name}`}
                 data-testid={`choice-${name}`}
                 value={draft.choices[name]}
-                onChange={(e) => edit((d) => void (d.choices[name] = e.target.value as ConstraintChoice | ''))}
+                onChange={(e) =>
+                  edit((d) => void (d.choices[name] = e.target.value as ConstraintChoice | ''))
+                }
               >
                 <option value="">default ({draft.onViolation})</option>
                 {Object.entries(CHOICE_LABELS).map(([v, label]) => (
@@ -235,7 +258,9 @@ function SavedElsewhere({
                     {label}
                   </option>
                 ))}
-                {draft.choices[name] === 'map' ? <option value="map">map the values (as saved)</option> : null}
+                {draft.choices[name] === 'map' ? (
+                  <option value="map">map the values (as saved)</option>
+                ) : null}
               </select>
             </label>
           </li>
@@ -295,8 +320,9 @@ function ConstraintChoices({
               <div className="muted small">{r.definition}</div>
               <div className="small">
                 Values:{' '}
-                {r.values.map((v) => `${v.value === null ? 'NULL' : `'${v.value}'`} ×${v.count}`).join(', ') ||
-                  r.sampleRows.slice(0, 3).join('; ')}
+                {r.values
+                  .map((v) => `${v.value === null ? 'NULL' : `'${v.value}'`} ×${v.count}`)
+                  .join(', ') || r.sampleRows.slice(0, 3).join('; ')}
               </div>
               <div className="small" data-testid={`choice-outcome-${r.name}`}>
                 Last run: {outcomeText(r)}
@@ -307,7 +333,9 @@ function ConstraintChoices({
                   aria-label={`Choice for ${r.name}`}
                   data-testid={`choice-${r.name}`}
                   value={choice}
-                  onChange={(e) => edit((d) => void (d.choices[r.name] = e.target.value as ConstraintChoice | ''))}
+                  onChange={(e) =>
+                    edit((d) => void (d.choices[r.name] = e.target.value as ConstraintChoice | ''))
+                  }
                 >
                   <option value="">default ({draft.onViolation})</option>
                   {Object.entries(CHOICE_LABELS).map(([v, label]) => (
@@ -377,7 +405,9 @@ function TypeChoices({
       Number(b.ref in draft.types || b.overridden) - Number(a.ref in draft.types || a.overridden) ||
       Number(b.blocked.length > 0) - Number(a.blocked.length > 0),
   )
-  const matching = f ? ordered.filter((c) => c.ref.toLowerCase().includes(f) || c.type.includes(f)) : ordered
+  const matching = f
+    ? ordered.filter((c) => c.ref.toLowerCase().includes(f) || c.type.includes(f))
+    : ordered
   const shown = matching.slice(0, SHOWN_COLUMNS)
   return (
     <div className="type-choices">
@@ -409,7 +439,14 @@ function TypeChoices({
               <td>
                 {c.type}
                 {c.overridden ? <span className="tag">chosen</span> : null}
-                {c.blocked.length ? <div className="muted small">refused: {c.blocked.join('; ')}</div> : null}
+                {c.blocked.length ? (
+                  <div className="muted small">refused: {c.blocked.join('; ')}</div>
+                ) : null}
+                {c.notes.map((n) => (
+                  <div key={n} className="muted small" data-testid={`type-note-${c.ref}`}>
+                    {n}
+                  </div>
+                ))}
                 {c.forecastRejects > 0 ? (
                   <div className="warn-text small" data-testid={`type-rejects-${c.ref}`}>
                     {c.forecastRejects.toLocaleString('en-US')} value(s) will go to the reject log
@@ -429,7 +466,8 @@ function TypeChoices({
                       {t}
                     </option>
                   ))}
-                  {draft.types[c.ref] && !(OVERRIDE_TYPES as readonly string[]).includes(draft.types[c.ref]!) ? (
+                  {draft.types[c.ref] &&
+                  !(OVERRIDE_TYPES as readonly string[]).includes(draft.types[c.ref]!) ? (
                     <option value={draft.types[c.ref]}>{draft.types[c.ref]}</option>
                   ) : null}
                 </select>
@@ -440,7 +478,8 @@ function TypeChoices({
       </table>
       {matching.length > shown.length ? (
         <p className="muted small">
-          … and {(matching.length - shown.length).toLocaleString('en-US')} more: filter to find a column.
+          … and {(matching.length - shown.length).toLocaleString('en-US')} more: filter to find a
+          column.
         </p>
       ) : null}
     </div>
@@ -457,7 +496,11 @@ function DdlSideBySide({ evidence }: { evidence: NonNullable<PlanStep['state']['
       <summary>The schema side by side: SQLite → PostgreSQL</summary>
       <label>
         Table{' '}
-        <select data-testid="ddl-table" value={row.table} onChange={(e) => setTable(e.target.value)}>
+        <select
+          data-testid="ddl-table"
+          value={row.table}
+          onChange={(e) => setTable(e.target.value)}
+        >
           {rows.map((r) => (
             <option key={r.table} value={r.table}>
               {r.table}

@@ -30,6 +30,8 @@ export interface ColumnRow {
   blocked: string[]
   forecastRejects: number
   overridden: boolean
+  /** What to know of the values in this type (read as UTC, JSON respelled by jsonb …). */
+  notes: string[]
 }
 
 export interface DdlRow {
@@ -90,9 +92,13 @@ export function columnRows(evidence: Evidence | null): ColumnRow[] {
         type: str(c.type),
         blocked: arr(c.rejectedCandidates)
           .map(obj)
-          .map((r) => `${str(r.type)}: ${str(r.reason) || `${num(r.count).toLocaleString('en-US')} value(s) do not fit`}`),
+          .map(
+            (r) =>
+              `${str(r.type)}: ${str(r.reason) || `${num(r.count).toLocaleString('en-US')} value(s) do not fit`}`,
+          ),
         forecastRejects: num(c.forecastRejects),
         overridden: notes.some((n) => n.startsWith('type chosen by the user')),
+        notes: notes.filter((n) => !n.startsWith('type chosen by the user')),
       }
     })
 }
@@ -100,7 +106,12 @@ export function columnRows(evidence: Evidence | null): ColumnRow[] {
 export function ddlRows(evidence: Evidence | null): DdlRow[] {
   return arr(evidence?.tables)
     .map(obj)
-    .map((t) => ({ table: str(t.table), target: str(t.target), sqlite: str(t.sqlite), postgres: str(t.postgres) }))
+    .map((t) => ({
+      table: str(t.table),
+      target: str(t.target),
+      sqlite: str(t.sqlite),
+      postgres: str(t.postgres),
+    }))
 }
 
 /** What the panel edits: '' means "the default" (the global choice, or Ferry's type). */
@@ -115,7 +126,13 @@ export interface ChoicesDraft {
 export function draftFrom(o: SchemaOptions): ChoicesDraft {
   const choices: ChoicesDraft['choices'] = { ...o.choices }
   for (const name of Object.keys(o.maps)) choices[name] = 'map'
-  return { identifiers: o.identifiers, onViolation: o.onViolation, choices, maps: structuredClone(o.maps), types: { ...o.types } }
+  return {
+    identifiers: o.identifiers,
+    onViolation: o.onViolation,
+    choices,
+    maps: structuredClone(o.maps),
+    types: { ...o.types },
+  }
 }
 
 /** The draft as stored options: defaults left out, maps kept only for constraints chosen 'map'. */
@@ -123,7 +140,10 @@ export function optionsFrom(d: ChoicesDraft): SchemaOptionsInput {
   const choices: Record<string, 'stop' | 'skip-constraint' | 'not-valid'> = {}
   const maps: Record<string, Record<string, string>> = {}
   for (const [name, c] of Object.entries(d.choices)) {
-    if (c === 'map') maps[name] = Object.fromEntries(Object.entries(d.maps[name] ?? {}).filter(([, to]) => to !== ''))
+    if (c === 'map')
+      maps[name] = Object.fromEntries(
+        Object.entries(d.maps[name] ?? {}).filter(([, to]) => to !== ''),
+      )
     else if (c !== '') choices[name] = c
   }
   const types = Object.fromEntries(Object.entries(d.types).filter(([, t]) => t !== ''))
@@ -167,6 +187,7 @@ export function outcomeText(r: ConstraintRow): string {
   if (r.mapped.length)
     return `mapped ${r.mapped.map((m) => `'${m.from}' → '${m.to}' (${m.rows.toLocaleString('en-US')} row(s))`).join(', ')}; created valid`
   if (r.action === 'skip') return 'not created (loaded without it)'
-  if (r.action === 'not-valid') return 'added NOT VALID after the load (violating rows kept and listed)'
+  if (r.action === 'not-valid')
+    return 'added NOT VALID after the load (violating rows kept and listed)'
   return 'created'
 }
