@@ -17,14 +17,14 @@ afterAll(async () => {
 })
 
 describe('notes on values PostgreSQL prints in another form', () => {
-  it('counts the JSON values jsonb respells, and the summary shows them', async () => {
+  it('counts the JSON values jsonb respells and the timestamps written with an offset; the summary shows them', async () => {
     const file = join(t.dir, 'notes.db')
     const db = new Database(file)
-    db.exec(`CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT, tidy TEXT, day TEXT);
+    db.exec(`CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT, tidy TEXT, day TEXT, at TEXT, utc TEXT);
       INSERT INTO docs VALUES
-        (1, '{"b":1,"a":2}', '{"a": 1}', '2024-01-01'),
-        (2, '{"n": 1E+2}', '[1, 2]', '2024-01-02'),
-        (3, '{"a": 1}', '{"a": "x", "bb": null}', NULL);`)
+        (1, '{"b":1,"a":2}', '{"a": 1}', '2024-01-01', '2024-01-01T10:00:00+05:30', '2024-01-01T10:00:00Z'),
+        (2, '{"n": 1E+2}', '[1, 2]', '2024-01-02', '2024-01-01T10:00:00Z', '2024-01-01 10:00:00+00:00'),
+        (3, '{"a": 1}', '{"a": "x", "bb": null}', NULL, '2024-01-01 23:00:00-0800', NULL);`)
     db.close()
     const r = await migrate(file, schema)
     expect(r.validation?.tables.every((x) => x.equal)).toBe(true)
@@ -38,13 +38,22 @@ describe('notes on values PostgreSQL prints in another form', () => {
     // Already in jsonb's own form: nothing to say.
     expect(col('tidy')).toMatchObject({ type: 'jsonb', notes: [] })
     expect(col('day').type).toBe('date')
+    expect(col('at')).toMatchObject({
+      type: 'timestamptz',
+      notes: expect.arrayContaining([
+        "timestamptz keeps the instant, not the offset: 2 of the first 3 values were written with an offset other than UTC and will print in the session's time zone; --type docs.at=text keeps the exact text",
+      ]),
+    })
+    expect(col('utc').notes.join(' ')).not.toContain('keeps the instant')
     const text = describeMigration(r)
     expect(text).toContain('Values PostgreSQL will show in another form (nothing is lost):')
     expect(text).toContain(
       'docs.body (jsonb): jsonb keeps the JSON, not its spelling: 2 of the first 3',
     )
     expect(text).toContain('docs.day (date): ISO-8601 dates without a time of day')
+    expect(text).toContain('docs.at (timestamptz): timestamptz keeps the instant, not the offset')
     expect(text).not.toContain('docs.tidy (jsonb)')
+    expect(text).not.toContain('docs.utc (timestamptz)')
     // What the note announces is what PostgreSQL prints.
     expect(await query(`SELECT body::text AS b FROM ${qi(schema, 'docs')} ORDER BY id`)).toEqual([
       { b: '{"a": 2, "b": 1}' },

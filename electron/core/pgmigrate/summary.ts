@@ -8,7 +8,8 @@ const nf = new Intl.NumberFormat('en-US')
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
 /** Column notes that tell of a change of form: JSON respelled, numbers read as times, text as bytes. */
-const NOTEWORTHY = /^(jsonb keeps the JSON|epoch seconds|ISO-8601 dates without|declared BLOB: )/
+const NOTEWORTHY =
+  /^(jsonb keeps the JSON|timestamptz keeps the instant|epoch seconds|ISO-8601 dates without|declared BLOB: )/
 const NOTES_SHOWN = 12
 
 export function describeMigration(r: MigrateResult): string {

@@ -275,28 +275,40 @@ function dateColumn(
     .get()
 }
 
-/** How many JSON values are sampled to tell whether jsonb would change their spelling. */
-const JSON_SPELLING_SAMPLE = 1000
+/** How many of a column's values are looked at to tell whether PostgreSQL prints them otherwise. */
+const FORM_SAMPLE = 1000
 
 /**
- * jsonb keeps JSON's meaning, not its text: keys sorted (by length, then bytes), its own spacing,
- * numbers as numeric prints them. The first values of a jsonb column are compared with the form
- * PostgreSQL will print, so the report can say whether the text will look different.
+ * What PostgreSQL will print in another form, judged on a column's first values. jsonb keeps
+ * JSON's meaning, not its text: keys sorted (by length, then bytes), its own spacing, numbers as
+ * numeric prints them. timestamptz keeps the instant, not the offset it was written with.
  */
-function jsonSpellingNote(db: SqliteDb, table: string, column: string): string | null {
+function formNote(db: SqliteDb, table: string, column: string, type: string): string | null {
+  if (type !== 'jsonb' && type !== 'timestamptz') return null
   const c = quoteIdent(column)
   const values = db
-    .prepare(`SELECT ${c} FROM ${fromTable(db, table)} WHERE ${c} IS NOT NULL LIMIT ?`)
+    .prepare(`SELECT ${c} FROM ${fromTable(db, table)} WHERE typeof(${c}) = 'text' LIMIT ?`)
     .pluck()
-    .all(JSON_SPELLING_SAMPLE) as unknown[]
-  const changed = values.filter((v) => {
-    if (typeof v !== 'string') return false
-    const j = canonicalJsonb(v)
-    return j.ok && j.text !== v
-  }).length
-  if (changed === 0) return null
-  return `jsonb keeps the JSON, not its spelling: ${changed.toLocaleString('en-US')} of the first ${values.length.toLocaleString('en-US')} values will read differently in PostgreSQL (keys reordered, spacing, 1E+2 as 100); --type ${table}.${column}=text keeps the exact text`
+    .all(FORM_SAMPLE) as string[]
+  const n = (k: number): string => k.toLocaleString('en-US')
+  const keep = `--type ${table}.${column}=text keeps the exact text`
+  if (type === 'jsonb') {
+    const changed = values.filter((v) => {
+      const j = canonicalJsonb(v)
+      return j.ok && j.text !== v
+    }).length
+    return changed
+      ? `jsonb keeps the JSON, not its spelling: ${n(changed)} of the first ${n(values.length)} values will read differently in PostgreSQL (keys reordered, spacing, 1E+2 as 100); ${keep}`
+      : null
+  }
+  const offsets = values.filter((v) => OTHER_OFFSET.test(v)).length
+  return offsets
+    ? `timestamptz keeps the instant, not the offset: ${n(offsets)} of the first ${n(values.length)} values were written with an offset other than UTC and will print in the session's time zone; ${keep}`
+    : null
 }
+
+/** A time of day with an ISO-8601 offset that is not UTC (+05:30, -0800, +01). */
+const OTHER_OFFSET = /[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-](?!00(?::?00)?$)\d{2}(?::?\d{2})?$/
 
 interface PlanCtx {
   names: NameChange[]
@@ -360,10 +372,8 @@ function planTable(
               overriddenFrom: undefined,
             }
           : { ...decided, overriddenFrom: undefined }
-    if (d.type === 'jsonb' && !wanted) {
-      const note = jsonSpellingNote(db, info.name, c.name)
-      if (note) d.notes = [...d.notes, note]
-    }
+    const note = wanted || epoch ? null : formNote(db, info.name, c.name, d.type)
+    if (note) d.notes = [...d.notes, note]
     const colTarget = taken.allocate(applyPolicy(c.name, policy))
     if (colTarget !== c.name)
       names.push({
