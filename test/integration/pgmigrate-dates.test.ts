@@ -30,7 +30,8 @@ function makeDb(name: string): string {
     INSERT INTO d VALUES
       (1, '2024-01-01', '2024-12-31', '2024-01-01 10:00:00', '2024-01-01'),
       (2, '2024-02-29', '0099-03-01', '2024-01-01T23:30:00Z', '2024-01-01T10:00:00Z'),
-      (3, NULL, NULL, NULL, NULL);`)
+      (3, NULL, NULL, NULL, NULL);
+    CREATE INDEX d_open ON d (day) WHERE at IS NULL AND mixed NOTNULL;`)
   db.close()
   return file
 }
@@ -53,6 +54,19 @@ describe('date-only columns', () => {
       at: 'timestamp with time zone',
       mixed: 'timestamp with time zone',
     })
+    // A partial index that only tests timestamptz columns for NULL means the same: carried.
+    expect(
+      await query(
+        `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'd_open'`,
+        [schema],
+      ),
+    ).toEqual([
+      {
+        indexdef: expect.stringMatching(
+          /\(day\) WHERE \(\(at IS NULL\) AND \(mixed IS NOT NULL\)\)$/,
+        ),
+      },
+    ])
     // Read from a session west of UTC: the dates are the same days.
     const c = new pg.Client({ connectionString: PG_URL })
     await c.connect()

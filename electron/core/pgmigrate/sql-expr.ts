@@ -323,6 +323,8 @@ const EXPR_KEYWORDS = new Set([
   'IN',
   'IS',
   'NULL',
+  'ISNULL',
+  'NOTNULL',
   'BETWEEN',
   'TRUE',
   'FALSE',
@@ -337,6 +339,26 @@ const EXPR_KEYWORDS = new Set([
 const OPAQUE_TYPES = new Set(['boolean', 'jsonb', 'bytea', 'timestamptz', 'date'])
 
 export type Translated = { ok: true; sql: string } | { ok: false; reason: string }
+
+const word = (t: Tok | undefined, ...words: string[]): boolean =>
+  t?.k === 'id' && words.includes(t.v.toUpperCase())
+
+/**
+ * Whether the column at toks[i] is only tested for NULL — `c IS [NOT] NULL`, `c ISNULL`,
+ * `c NOTNULL`, standing alone between AND / OR / NOT / parentheses — which means the same whatever
+ * type the column becomes (the usual partial index: WHERE deleted_at IS NULL).
+ */
+function nullTestOnly(toks: Tok[], i: number): boolean {
+  const before = toks[i - 1]
+  if (before && before.k !== 'lp' && !word(before, 'AND', 'OR', 'NOT')) return false
+  let j = i + 1
+  if (word(toks[j], 'ISNULL', 'NOTNULL')) j += 1
+  else if (word(toks[j], 'IS') && word(toks[j + 1], 'NULL')) j += 2
+  else if (word(toks[j], 'IS') && word(toks[j + 1], 'NOT') && word(toks[j + 2], 'NULL')) j += 3
+  else return false
+  const after = toks[j]
+  return !after || after.k === 'rp' || word(after, 'AND', 'OR')
+}
 
 /**
  * A SQLite expression over one table's columns → PostgreSQL, or the reason it is not translated.
@@ -398,7 +420,7 @@ export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Tra
             ok: false,
             reason: `${t.k === 'qid' ? `"${t.v}"` : t.v} (not a column of the table)`,
           }
-        if (OPAQUE_TYPES.has(col.type))
+        if (OPAQUE_TYPES.has(col.type) && !nullTestOnly(toks, i))
           return {
             ok: false,
             reason: `column ${t.v} becomes ${col.type}, so the SQLite comparison would not mean the same`,
