@@ -25,6 +25,11 @@ describe('notes on values PostgreSQL prints in another form', () => {
         (1, '{"b":1,"a":2}', '{"a": 1}', '2024-01-01', '2024-01-01T10:00:00+05:30', '2024-01-01T10:00:00Z'),
         (2, '{"n": 1E+2}', '[1, 2]', '2024-01-02', '2024-01-01T10:00:00Z', '2024-01-01 10:00:00+00:00'),
         (3, '{"a": 1}', '{"a": "x", "bb": null}', NULL, '2024-01-01 23:00:00-0800', NULL);`)
+    // Large documents: the sample stops after 16 MiB of text, whatever the count.
+    db.exec(`CREATE TABLE big (id INTEGER PRIMARY KEY, doc TEXT)`)
+    const ins = db.prepare('INSERT INTO big VALUES (?, ?)')
+    for (let i = 1; i <= 3; i++)
+      ins.run(i, JSON.stringify({ pad: 'x'.repeat(9 * 1024 * 1024), a: i }))
     db.close()
     const r = await migrate(file, schema)
     expect(r.validation?.tables.every((x) => x.equal)).toBe(true)
@@ -38,6 +43,8 @@ describe('notes on values PostgreSQL prints in another form', () => {
     // Already in jsonb's own form: nothing to say.
     expect(col('tidy')).toMatchObject({ type: 'jsonb', notes: [] })
     expect(col('day').type).toBe('date')
+    const big = r.columns.find((x) => x.table === 'big' && x.column === 'doc')!
+    expect(big.notes.join(' ')).toContain('2 of the first 2 values will read differently')
     expect(col('at')).toMatchObject({
       type: 'timestamptz',
       notes: expect.arrayContaining([

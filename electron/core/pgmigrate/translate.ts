@@ -277,6 +277,8 @@ function dateColumn(
 
 /** How many of a column's values are looked at to tell whether PostgreSQL prints them otherwise. */
 const FORM_SAMPLE = 1000
+/** …and at most this much of their text (a column of 10 MB JSON documents is read a few at a time). */
+const FORM_SAMPLE_CHARS = 16 * 1024 * 1024
 
 /**
  * What PostgreSQL will print in another form, judged on a column's first values. jsonb keeps
@@ -286,10 +288,17 @@ const FORM_SAMPLE = 1000
 function formNote(db: SqliteDb, table: string, column: string, type: string): string | null {
   if (type !== 'jsonb' && type !== 'timestamptz') return null
   const c = quoteIdent(column)
-  const values = db
+  // Read one value at a time, and stop early on large values: memory stays bounded.
+  const values: string[] = []
+  let bytes = 0
+  for (const v of db
     .prepare(`SELECT ${c} FROM ${fromTable(db, table)} WHERE typeof(${c}) = 'text' LIMIT ?`)
     .pluck()
-    .all(FORM_SAMPLE) as string[]
+    .iterate(FORM_SAMPLE) as IterableIterator<string>) {
+    values.push(v)
+    bytes += v.length
+    if (bytes > FORM_SAMPLE_CHARS) break
+  }
   const n = (k: number): string => k.toLocaleString('en-US')
   const keep = `--type ${table}.${column}=text keeps the exact text`
   if (type === 'jsonb') {
