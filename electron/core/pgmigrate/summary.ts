@@ -11,6 +11,7 @@ const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 const NOTEWORTHY =
   /^(jsonb keeps the JSON|timestamptz keeps the instant|epoch seconds|ISO-8601 dates without|declared BLOB: )/
 const NOTES_SHOWN = 12
+const RENAMES_SHOWN = 20
 
 export function describeMigration(r: MigrateResult): string {
   const loaded = r.tables.reduce((n, t) => n + t.loadedRows, 0)
@@ -47,8 +48,13 @@ export function describeMigration(r: MigrateResult): string {
     if (noted.length > NOTES_SHOWN)
       out.push(`    … ${noted.length - NOTES_SHOWN} more in --json (columns[].notes)`)
   }
-  for (const n of r.names)
+  // Under --identifiers lower nearly every name changes: the first ones, then a count.
+  for (const n of r.names.slice(0, RENAMES_SHOWN))
     out.push(`  Renamed ${n.kind} "${n.source}" → "${n.target}" (${n.reason})`)
+  if (r.names.length > RENAMES_SHOWN)
+    out.push(
+      `  … and ${nf.format(r.names.length - RENAMES_SHOWN)} more renamed (${countBy(r.names.slice(RENAMES_SHOWN).map((n) => n.kind))}); all of them in --json (names)`,
+    )
   const pf = r.preflight
   if (pf) {
     const hit = pf.constraints.filter((c) => c.violations > 0)
@@ -66,7 +72,7 @@ export function describeMigration(r: MigrateResult): string {
   }
   if (r.casePreview?.changed.length)
     out.push(
-      `  Identifiers (${r.casePreview.policy}): ${r.casePreview.changed.length} changed spelling (listed below as Renamed)`,
+      `  Identifiers (${r.casePreview.policy}): ${r.casePreview.changed.length} changed spelling (listed above as Renamed)`,
     )
   const bad = r.constraints.filter(
     (c) => c.status === 'failed' || c.status === 'not-valid' || c.status === 'skipped',

@@ -1,0 +1,52 @@
+// The terminal summary of a migration stays readable when nearly every name changes
+// (--identifiers lower on a mixed-case database): the first renames, then a count by kind.
+import { describe, expect, it } from 'vitest'
+import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
+import { describeMigration } from '../../electron/core/pgmigrate/summary'
+
+function result(renames: number): MigrateResult {
+  const names = Array.from({ length: renames }, (_, i) => ({
+    kind: i % 3 === 0 ? 'table' : 'column',
+    table: `T${i}`,
+    source: `Name${i}`,
+    target: `name${i}`,
+    reason: 'lower-cased (--identifiers lower)',
+  }))
+  return {
+    resumed: false,
+    source: { file: 'x.db', tables: 0, rows: 0 },
+    target: { url: 'postgres://h/db', schema: 's', server: '15' },
+    tables: [],
+    columns: [],
+    names,
+    notCarried: [],
+    constraints: [],
+    preflight: null,
+    casePreview: { policy: 'lower', changed: names },
+    rejects: { total: 0, rows: [] },
+    validation: null,
+    rowsPerSec: 0,
+    timings: { loadMs: 0, constraintsMs: 0, totalMs: 0 },
+  } as unknown as MigrateResult
+}
+
+describe('describeMigration', () => {
+  it('lists the first 20 renames, counts the rest by kind, and points to them', () => {
+    const text = describeMigration(result(50))
+    const lines = text.split('\n')
+    expect(lines.filter((l) => l.startsWith('  Renamed '))).toHaveLength(20)
+    expect(text).toContain('  Renamed table "Name0" → "name0" (lower-cased (--identifiers lower))')
+    expect(text).not.toContain('"Name20"')
+    // Renames 20…49: i % 3 === 0 for 21, 24, … 48 (10 tables), 20 columns.
+    expect(text).toContain(
+      '  … and 30 more renamed (20 column, 10 table); all of them in --json (names)',
+    )
+    expect(text).toContain('Identifiers (lower): 50 changed spelling (listed above as Renamed)')
+  })
+
+  it('lists every rename when there are few', () => {
+    const text = describeMigration(result(3))
+    expect(text.split('\n').filter((l) => l.startsWith('  Renamed '))).toHaveLength(3)
+    expect(text).not.toContain('more renamed')
+  })
+})
