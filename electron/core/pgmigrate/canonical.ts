@@ -19,6 +19,7 @@ import {
   decimalShape,
   epochText,
   float8Text,
+  isIsoDate,
   isoTimestampText,
   numericText,
   quoteNullable,
@@ -35,8 +36,6 @@ export type Canon = string | null | Rejection
 export type Encoder = (v: unknown) => Canon
 
 const TWO_53 = 2n ** 53n
-/** A calendar date alone, as SQLite's date() writes it. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 const kind = (v: unknown): string =>
   v === null
@@ -89,7 +88,7 @@ export function encoderFor(
       return (v) => {
         if (v === null) return null
         if (typeof v !== 'string') return wrong(v, 'date')
-        return ISO_DATE.test(v) && isoTimestampText(v) !== null
+        return isIsoDate(v)
           ? v
           : { reason: 'text is not an ISO-8601 date (YYYY-MM-DD) PostgreSQL would store unchanged' }
       }

@@ -3,7 +3,7 @@
 // so a text column keeps getting that exact form); anything else is reported, never dropped.
 import pg from 'pg'
 import { canonicalJsonb } from './json-canon'
-import { isoTimestampText } from './scalars'
+import { isIsoDate, isoTimestampText } from './scalars'
 import type { PgType } from './types'
 
 type Parsed =
@@ -124,10 +124,7 @@ export function translateDefault(raw: string | null, type: PgType): DefaultTrans
         const t = isoTimestampText(p.value)
         return t ? lit(t) : no('not an ISO-8601 timestamp')
       }
-      if (type === 'date')
-        return /^\d{4}-\d{2}-\d{2}$/.test(p.value) && isoTimestampText(p.value)
-          ? lit(p.value)
-          : no('not an ISO-8601 date')
+      if (type === 'date') return isIsoDate(p.value) ? lit(p.value) : no('not an ISO-8601 date')
       if (type === 'boolean')
         return p.value === '0' || p.value === '1'
           ? { sql: p.value === '1' ? 'true' : 'false', problem: null }

@@ -56,6 +56,10 @@ const ISO =
  * ISO-8601 text → canonical UTC text with microseconds, or null when PostgreSQL would reject it
  * or change it (more than 6 fractional digits would be rounded, 24:00 and :60 roll over).
  */
+/** A real calendar date alone, YYYY-MM-DD as SQLite's date() writes it (PostgreSQL date, unchanged). */
+export const isIsoDate = (s: string): boolean => ISO_DATE.test(s) && isoTimestampText(s) !== null
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+
 export function isoTimestampText(s: string): string | null {
   const fast = fastUtcText(s)
   if (fast !== undefined) return fast
@@ -89,8 +93,24 @@ export function isoTimestampText(s: string): string | null {
 }
 
 /** A real calendar date and time of day (no leap second, as before). */
-function validFields(y: number, mo: number, d: number, h: number, mi: number, sec: number): boolean {
-  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && sec <= 59
+function validFields(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  sec: number,
+): boolean {
+  return (
+    y >= 1 &&
+    mo >= 1 &&
+    mo <= 12 &&
+    d >= 1 &&
+    d <= daysInMonth(y, mo) &&
+    h <= 23 &&
+    mi <= 59 &&
+    sec <= 59
+  )
 }
 
 /**
@@ -118,7 +138,8 @@ function fastUtcText(s: string): string | null | undefined {
   const y = digitsAt(s, 0, 4)
   const mo = digitsAt(s, 5, 2)
   const d = digitsAt(s, 8, 2)
-  if (!validFields(y, mo, d, digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2))) return null
+  if (!validFields(y, mo, d, digitsAt(s, 11, 2), digitsAt(s, 14, 2), digitsAt(s, 17, 2)))
+    return null
   const frac = n > 20 ? s.slice(20, n - 1) : ''
   return `${s.slice(0, 10)}T${s.slice(11, 19)}.${frac}${'000000'.slice(frac.length)}Z`
 }
