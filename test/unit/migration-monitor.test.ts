@@ -52,20 +52,26 @@ const counters = (done: number, bytes: number, status = 'loading', extra = {}) =
   ],
 })
 
+/** A monitor on a settable clock, p3.migrate running in a new workspace, its events kept. */
+function running(clock: { now: number }) {
+  const events: MigrationStatus[] = []
+  const m = new MigrationMonitor({
+    emit: (e, p) => e === 'migration.progress' && events.push(p as MigrationStatus),
+    now: () => clock.now,
+  })
+  const root = workspace()
+  m.onStepState(root, state('running'))
+  return { m, events, root }
+}
+
 describe('MigrationMonitor', () => {
   it('turns counters into rates, ETAs and a chart, and sends only new chart points', () => {
-    let now = 1_000_000
-    const events: MigrationStatus[] = []
-    const m = new MigrationMonitor({
-      emit: (e, p) => e === 'migration.progress' && events.push(p as MigrationStatus),
-      now: () => now,
-    })
-    const root = workspace()
-    m.onStepState(root, state('running'))
+    const clock = { now: 1_000_000 }
+    const { m, events, root } = running(clock)
     m.onDetail({ stepId: 'p3.migrate', runId: 'run-1' }, counters(0, 0))
-    now += 1000
+    clock.now += 1000
     m.onDetail({ stepId: 'p3.migrate', runId: 'run-1' }, counters(1000, 1024 * 1024))
-    now += 1000
+    clock.now += 1000
     m.onDetail({ stepId: 'p3.migrate', runId: 'run-1' }, counters(2000, 2 * 1024 * 1024))
 
     const s = m.status(root)
@@ -107,6 +113,32 @@ describe('MigrationMonitor', () => {
     const ev = m.status(root).tables.find((t) => t.table === 'events')!
     expect(ev).toMatchObject({ status: 'done', rowsPerSec: 4000, etaSeconds: 0 })
     expect(ev.mbPerSec).toBeCloseTo(6)
+  })
+
+  it('draws a load shorter than the sampling interval as its average, from its start to its end', () => {
+    const clock = { now: 1_000_000 }
+    const { m, events, root } = running(clock)
+    // One progress message during the whole load: no rate yet, so no point on the chart.
+    m.onDetail({ stepId: 'p3.migrate', runId: 'run-1' }, counters(3000, 3 * 1024 * 1024, 'done'))
+    expect(m.status(root).samples).toEqual([])
+    clock.now += 150
+    m.onDetail(
+      { stepId: 'p3.migrate', runId: 'run-1' },
+      { ...counters(3000, 3 * 1024 * 1024, 'done'), phase: 'constraints', loadMs: 150 },
+    )
+    const s = m.status(root)
+    expect(s.samples).toEqual([
+      { t: 1_000_000, rowsPerSec: 20_000, mbPerSec: 20 },
+      { t: 1_000_150, rowsPerSec: 20_000, mbPerSec: 20 },
+    ])
+    expect(events.flatMap((e) => e.samples)).toEqual(s.samples)
+    // Later phases add nothing to the load's chart.
+    clock.now += 1000
+    m.onDetail(
+      { stepId: 'p3.migrate', runId: 'run-1' },
+      { ...counters(3000, 3 * 1024 * 1024, 'done'), phase: 'validate', loadMs: 150 },
+    )
+    expect(m.status(root).samples).toHaveLength(2)
   })
 
   it('freezes the view when the step ends, and saves it for the next backend', () => {

@@ -63,6 +63,10 @@ interface Live {
   tracks: Map<string, TableTrack>
   overall: Point[]
   lastSampleAt: number
+  /** When the first load-phase detail arrived (null before the load). */
+  loadStartedAt: number | null
+  /** The load's chart is closed (the phase moved on). */
+  loadClosed: boolean
   /** Index in status.samples of the first sample not yet sent in an event. */
   unsent: number
 }
@@ -97,6 +101,8 @@ export class MigrationMonitor {
         tracks: new Map(),
         overall: [],
         lastSampleAt: 0,
+        loadStartedAt: null,
+        loadClosed: false,
         unsent: 0,
       }
       this.push()
@@ -156,6 +162,17 @@ export class MigrationMonitor {
             : loading
               ? null
               : 0,
+      }
+      if (loading && live.loadStartedAt === null) live.loadStartedAt = t
+      if (!loading && live.loadStartedAt !== null && !live.loadClosed) {
+        live.loadClosed = true
+        // A load shorter than a few progress messages left the chart with one point or none (no
+        // line to draw): its whole-load average stands for it, from the load's start to its end.
+        if (s.samples.length < 2 && avg.rowsPerSec !== null) {
+          const point = { rowsPerSec: avg.rowsPerSec, mbPerSec: avg.mbPerSec ?? 0 }
+          if (s.samples.length === 0) s.samples.push({ t: live.loadStartedAt, ...point })
+          s.samples.push({ t: Math.max(t, s.samples[0]!.t + 1), ...point })
+        }
       }
       if (loading && rate.rowsPerSec !== null && t - live.lastSampleAt >= SAMPLE_EVERY_MS) {
         live.lastSampleAt = t

@@ -73,7 +73,7 @@ export function MigrationChart({
             dataKey="rows"
             name="rows/s"
             stroke="var(--primary)"
-            dot={false}
+            dot={data.length === 1}
             isAnimationActive={false}
           />
           <Line
@@ -82,7 +82,7 @@ export function MigrationChart({
             dataKey="mb"
             name="MB/s"
             stroke="var(--warn, #b7791f)"
-            dot={false}
+            dot={data.length === 1}
             isAnimationActive={false}
           />
         </LineChart>
