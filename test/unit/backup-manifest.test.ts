@@ -1,7 +1,13 @@
 import { mkdirSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { BACKUP_ID, backupDir, entryPath, newBackupId } from '../../electron/core/backup/manifest'
+import {
+  BACKUP_ID,
+  backupDir,
+  entryPath,
+  newBackupId,
+  restorePath,
+} from '../../electron/core/backup/manifest'
 import { claim, removeStale } from '../../electron/core/backup/stale'
 import { RESTORE_TEMP } from '../../electron/core/backup/walk'
 import { age, size } from '../../electron/cli/commands-backup'
@@ -55,6 +61,29 @@ describe('manifest paths', () => {
       '.claude/a\0b',
     ]) {
       expect(() => entryPath('/r', bad), bad).toThrow(
+        expect.objectContaining({ code: 'BACKUP_MANIFEST_INVALID' }),
+      )
+    }
+  })
+
+  it('keep a backslash as part of a name on Linux (how a name that is not UTF-8 is spelt)', () => {
+    expect(entryPath('/r', '.claude/context/a\\xE9.md')).toBe('/r/.claude/context/a\\xE9.md')
+  })
+
+  it('restore a name that is not UTF-8 to its exact bytes, checked like any other path', () => {
+    const hex = (s: string) => Buffer.from(s, 'latin1').toString('hex')
+    expect(restorePath('/r/', { path: '.claude/x', pathHex: hex('.claude/caf\xe9') })).toEqual(
+      Buffer.from('/r/.claude/caf\xe9', 'latin1'),
+    )
+    expect(restorePath('/r', { path: '.claude/a.md' })).toBe('/r/.claude/a.md')
+    for (const bad of [
+      '/etc/\xe9',
+      '.claude/../\xe9',
+      '\xe9/.claude/x',
+      '.claude//\xe9',
+      '.claude/\xe9\0',
+    ]) {
+      expect(() => restorePath('/r', { path: '.claude/x', pathHex: hex(bad) }), bad).toThrow(
         expect.objectContaining({ code: 'BACKUP_MANIFEST_INVALID' }),
       )
     }

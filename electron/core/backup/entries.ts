@@ -10,8 +10,13 @@ import type { JobContext } from '../jobs/job'
 import { copyListedFile, hashFile } from './files'
 import type { ManifestEntry } from './manifest'
 import { UnreadableSqlite, backupSqlite } from './sqlite-copy'
-import type { Listed } from './walk'
+import { fsPath, type Listed } from './walk'
+import { isUtf8 } from 'node:buffer'
+import { escapeBytes } from '../inventory/names'
 
+/** The entry's name in the manifest: its path, and its exact bytes when they are not UTF-8. */
+const namedOf = (e: Listed): Pick<ManifestEntry, 'path' | 'pathHex'> =>
+  e.pathHex ? { path: e.path, pathHex: e.pathHex } : { path: e.path }
 const mtimeOf = (e: Listed): string => e.stat.mtime.toISOString()
 const modeOf = (e: Listed): number => e.stat.mode & 0o7777
 
@@ -58,20 +63,41 @@ async function take(
   ctx: JobContext,
   root: string,
 ): Promise<ManifestEntry> {
-  const base = { path: e.path, mode: modeOf(e), mtime: mtimeOf(e) }
+  const named = namedOf(e)
+  const base = { ...named, mode: modeOf(e), mtime: mtimeOf(e) }
   switch (e.kind) {
     case 'dir':
       await mkdir(dest, { recursive: true, mode: 0o700 })
       return { ...base, kind: 'dir' }
     case 'symlink': {
-      const target = await readlink(e.abs).catch(() => null)
+      const target = await readlink(fsPath(e), { encoding: 'buffer' }).catch(() => null)
       if (target === null)
-        return { path: e.path, kind: 'skipped', reason: 'deleted while the backup ran' }
-      return { ...base, kind: 'symlink', target }
+        return { ...named, kind: 'skipped', reason: 'deleted while the backup ran' }
+      // The link text is kept exactly, bytes that are not UTF-8 included.
+      return isUtf8(target)
+        ? { ...base, kind: 'symlink', target: target.toString('utf8') }
+        : {
+            ...base,
+            kind: 'symlink',
+            target: escapeBytes(target),
+            targetHex: target.toString('hex'),
+          }
     }
     case 'skipped':
-      return { path: e.path, kind: 'skipped', reason: e.reason ?? 'not a regular file' }
+      return { ...named, kind: 'skipped', reason: e.reason ?? 'not a regular file' }
     case 'sqlite': {
+      if (e.raw) {
+        // The SQLite driver opens a database by a name given as text, which cannot hold these
+        // bytes: the file is copied byte for byte instead (and its -wal/-journal beside it).
+        await mkdir(dirname(dest), { recursive: true, mode: 0o700 })
+        const copied = await copyPlainFile(e, dest, tick, ctx, root)
+        return copied.kind === 'file'
+          ? {
+              ...copied,
+              note: 'a SQLite database whose name is not valid UTF-8: copied byte for byte with its -wal/-journal (consistent only if nothing wrote to it meanwhile)',
+            }
+          : copied
+      }
       await mkdir(dirname(dest), { recursive: true, mode: 0o700 })
       let counted = 0
       try {
@@ -99,13 +125,13 @@ async function take(
       } catch (err) {
         if ((err as { code?: string }).code === 'PATH_ESCAPED') {
           await rm(dest, { force: true })
-          return { path: e.path, kind: 'skipped', reason: ESCAPED_REASON }
+          return { ...namedOf(e), kind: 'skipped', reason: ESCAPED_REASON }
         }
         if (!(err instanceof UnreadableSqlite)) throw err
         // A damaged database is still the user's data: keep its bytes rather than nothing.
         await rm(dest, { force: true })
         ctx.log('warn', `${err.message}; copied byte for byte instead`)
-        const r = await copyListedFile(e.abs, e.stat, dest, { signal: ctx.signal, root })
+        const r = await copyListedFile(fsPath(e), e.stat, dest, { signal: ctx.signal, root })
         return {
           ...base,
           kind: 'file',
@@ -135,13 +161,13 @@ async function copyPlainFile(
   let listed = e.stat
   for (let attempt = 1; ; attempt++) {
     try {
-      const r = await copyListedFile(e.abs, listed, dest, {
+      const r = await copyListedFile(fsPath(e), listed, dest, {
         signal: ctx.signal,
         root,
         onBytes: (n) => tick(n, e.path),
       })
       const entry: ManifestEntry = {
-        path: e.path,
+        ...namedOf(e),
         kind: 'file',
         mode: r.stat.mode & 0o7777,
         mtime: r.stat.mtime.toISOString(),
@@ -158,18 +184,18 @@ async function copyPlainFile(
         // Like a link, which a backup records but never follows: the path is skipped, with why.
         await rm(dest, { force: true })
         return {
-          path: e.path,
+          ...namedOf(e),
           kind: 'skipped',
           reason: ESCAPED_REASON,
         }
       }
       if (attempt > 2 || (code !== 'FILE_CHANGED' && code !== 'ENOENT')) throw err
       await rm(dest, { force: true })
-      const now = await lstat(e.abs).catch(() => null)
-      if (!now) return { path: e.path, kind: 'skipped', reason: 'deleted while the backup ran' }
+      const now = await lstat(fsPath(e)).catch(() => null)
+      if (!now) return { ...namedOf(e), kind: 'skipped', reason: 'deleted while the backup ran' }
       if (!now.isFile()) {
         return {
-          path: e.path,
+          ...namedOf(e),
           kind: 'skipped',
           reason: 'stopped being a regular file while the backup ran',
         }

@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto'
 import { join, relative, sep } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
 import { throwIfCancelled } from '../jobs/job'
+import { escapeBytes } from '../inventory/names'
 import { opensOutside } from '../inventory/open'
+
+/** A path as the file system takes it: its exact bytes when they are not valid UTF-8. */
+export type FsPath = string | Buffer
+
+/** A path for messages (bytes that are not UTF-8 escaped as \\xNN). */
+export const shownPath = (p: FsPath): string => (typeof p === 'string' ? p : escapeBytes(p))
 
 const CHUNK = 1024 * 1024
 const READ_NOFOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)
@@ -25,7 +32,7 @@ export interface CopyResult {
  * O_NOFOLLOW guards only the last name, and a folder on the path swapped for a link (even before
  * the listing's lstat) would lead outside (RELIABILITY rule 9; inventory/open.ts does the same).
  */
-export async function openListed(path: string, listed?: Stats, root?: string): Promise<FileHandle> {
+export async function openListed(path: FsPath, listed?: Stats, root?: string): Promise<FileHandle> {
   let fh: FileHandle
   try {
     fh = await open(path, READ_NOFOLLOW)
@@ -34,7 +41,7 @@ export async function openListed(path: string, listed?: Stats, root?: string): P
     if (code === 'ELOOP')
       throw new FerryError(
         'FILE_CHANGED',
-        `${path} became a symbolic link while Ferry was reading it`,
+        `${shownPath(path)} became a symbolic link while Ferry was reading it`,
         'Run the backup again.',
       )
     throw err
@@ -43,7 +50,7 @@ export async function openListed(path: string, listed?: Stats, root?: string): P
     await fh.close()
     throw new FerryError(
       'PATH_ESCAPED',
-      `${path} now leads outside the workspace (a folder on its path was replaced by a link); it was not read`,
+      `${shownPath(path)} now leads outside the workspace (a folder on its path was replaced by a link); it was not read`,
       'Ferry never reads outside the workspace. Run the backup again once the folder is back.',
     )
   }
@@ -52,7 +59,7 @@ export async function openListed(path: string, listed?: Stats, root?: string): P
     await fh.close()
     throw new FerryError(
       'FILE_CHANGED',
-      `${path} was replaced while Ferry was reading it`,
+      `${shownPath(path)} was replaced while Ferry was reading it`,
       'Run the backup again; nothing was changed.',
     )
   }
@@ -91,9 +98,9 @@ async function pump(
  * it is read is copied again, up to three times; the last copy is kept and flagged `changed`.
  */
 export async function copyListedFile(
-  src: string,
+  src: FsPath,
   listed: Stats,
-  dest: string,
+  dest: FsPath,
   opts: { signal?: AbortSignal; onBytes?: (n: number) => void; mode?: number; root?: string } = {},
 ): Promise<CopyResult> {
   const out = await open(dest, 'wx', opts.mode ?? 0o600)
@@ -122,7 +129,7 @@ export async function copyListedFile(
 /** Copies a backed-up file to `dest` (created exclusively) and checks the bytes against `sha256`. */
 export async function copyVerified(
   src: string,
-  dest: string,
+  dest: FsPath,
   expect: { sha256: string; size: number; mode: number; mtime?: string },
   signal?: AbortSignal,
   onBytes?: (n: number) => void,
@@ -154,7 +161,7 @@ export async function copyVerified(
 }
 
 export async function hashFile(
-  path: string,
+  path: FsPath,
   signal?: AbortSignal,
 ): Promise<{ sha256: string; size: number }> {
   const fh = await openListed(path)
@@ -178,7 +185,7 @@ export async function hashFile(
 /** The first 16 bytes of every SQLite 3 database, whatever its name. */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
-export async function isSqliteFile(path: string, listed: Stats): Promise<boolean> {
+export async function isSqliteFile(path: FsPath, listed: Stats): Promise<boolean> {
   if (listed.size < 100) return false
   const fh = await openListed(path, listed)
   try {
@@ -193,19 +200,33 @@ export async function isSqliteFile(path: string, listed: Stats): Promise<boolean
 /**
  * Creates `dir` and its missing parents below `root`, refusing a symbolic link or a file on the
  * way, so nothing is ever written through a link out of the workspace. Returns the folders made.
+ * `dir` may be exact bytes (a name that is not valid UTF-8).
  */
-export async function ensureDirUnder(root: string, dir: string): Promise<string[]> {
-  const rel = relative(root, dir)
+export async function ensureDirUnder(root: string, dir: FsPath): Promise<FsPath[]> {
+  const rootBytes = Buffer.from(root.replace(/\/+$/, ''))
+  const dirBytes = typeof dir === 'string' ? null : dir
+  const rel =
+    dirBytes === null
+      ? relative(root, dir as string)
+      : dirBytes.equals(rootBytes)
+        ? ''
+        : dirBytes.subarray(0, rootBytes.length + 1).equals(Buffer.concat([rootBytes, SLASH]))
+          ? dirBytes.subarray(rootBytes.length + 1).toString('latin1')
+          : '..'
   if (rel.startsWith('..') || rel.includes(`..${sep}`))
     throw new FerryError(
       'PATH_OUTSIDE',
-      `${dir} is outside ${root}`,
+      `${shownPath(dir)} is outside ${root}`,
       'This is a bug in Ferry; please report it.',
     )
-  const made: string[] = []
-  let cur = root
+  const made: FsPath[] = []
+  let cur: FsPath = dirBytes === null ? root : rootBytes
   for (const part of rel === '' ? [] : rel.split(sep)) {
-    cur = join(cur, part)
+    // Bytes stay bytes: a latin1 round trip is exact.
+    cur =
+      typeof cur === 'string'
+        ? join(cur, part)
+        : Buffer.concat([cur, SLASH, Buffer.from(part, 'latin1')])
     const st = await lstat(cur).catch((e: NodeJS.ErrnoException) =>
       e.code === 'ENOENT' ? null : Promise.reject(e),
     )
@@ -215,13 +236,15 @@ export async function ensureDirUnder(root: string, dir: string): Promise<string[
     } else if (!st.isDirectory()) {
       throw new FerryError(
         'RESTORE_CONFLICT',
-        `${cur} is ${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} where the backup has a folder`,
+        `${shownPath(cur)} is ${st.isSymbolicLink() ? 'a symbolic link' : 'a file'} where the backup has a folder`,
         'Move it aside, then run the restore again; Ferry never writes through a link or over a file with a folder.',
       )
     }
   }
   return made
 }
+
+const SLASH = Buffer.from('/')
 
 /** Writes a file that must not exist yet, and fsyncs it. */
 export async function writeNewFile(path: string, text: string): Promise<void> {

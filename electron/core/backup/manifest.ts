@@ -39,8 +39,16 @@ export const SqliteFacts = z.object({
 export type SqliteFacts = z.infer<typeof SqliteFacts>
 
 export const ManifestEntry = z.object({
-  /** Relative to the workspace root, '/'-separated, always under `.claude/`. */
+  /**
+   * Relative to the workspace root, '/'-separated, always under `.claude/`; where the backup
+   * folder keeps the entry. Escaped (\\xNN) when the name's bytes are not valid UTF-8.
+   */
   path: z.string(),
+  /** The exact bytes of the path (hex), when they are not valid UTF-8: what a restore recreates. */
+  pathHex: z
+    .string()
+    .regex(/^(?:[0-9a-f]{2})+$/)
+    .optional(),
   kind: z.enum(['dir', 'file', 'sqlite', 'symlink', 'skipped']),
   size: z.number().int().nonnegative().optional(),
   mode: z.number().int().nonnegative().optional(),
@@ -49,8 +57,13 @@ export const ManifestEntry = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
-  /** symlink: the link text, never followed. */
+  /** symlink: the link text, never followed (escaped when it is not valid UTF-8). */
   target: z.string().optional(),
+  /** symlink: the link text's exact bytes (hex), when they are not valid UTF-8. */
+  targetHex: z
+    .string()
+    .regex(/^(?:[0-9a-f]{2})+$/)
+    .optional(),
   /** skipped: why. */
   reason: z.string().optional(),
   sqlite: SqliteFacts.optional(),
@@ -117,7 +130,12 @@ export function relPath(root: string, abs: string): string {
 export function entryPath(root: string, path: string): string {
   const parts = path.split('/')
   const bad =
-    isAbsolute(path) || path.includes('\\') || path.includes('\0') || parts[0] !== '.claude'
+    isAbsolute(path) ||
+    // A backslash is an ordinary character of a name on Linux and macOS (and how a name that
+    // is not UTF-8 is spelt, \\xNN); only on Windows is it a separator that could climb out.
+    (process.platform === 'win32' && path.includes('\\')) ||
+    path.includes('\0') ||
+    parts[0] !== '.claude'
   if (bad || parts.some((p) => p === '' || p === '.' || p === '..')) {
     throw new FerryError(
       'BACKUP_MANIFEST_INVALID',
@@ -126,6 +144,31 @@ export function entryPath(root: string, path: string): string {
     )
   }
   return join(root, ...parts)
+}
+
+/**
+ * Where a restore puts an entry under `root`: its exact bytes when the manifest has them (a name
+ * that is not valid UTF-8), checked like entryPath; otherwise entryPath.
+ */
+export function restorePath(
+  root: string,
+  e: Pick<ManifestEntry, 'path' | 'pathHex'>,
+): string | Buffer {
+  if (e.pathHex === undefined) return entryPath(root, e.path)
+  const raw = Buffer.from(e.pathHex, 'hex')
+  const parts = raw.toString('latin1').split('/')
+  if (
+    raw.includes(0) ||
+    parts[0] !== '.claude' ||
+    parts.some((p) => p === '' || p === '.' || p === '..')
+  ) {
+    throw new FerryError(
+      'BACKUP_MANIFEST_INVALID',
+      `The manifest names a path outside .claude/: ${e.path} (hex ${e.pathHex})`,
+      'The backup has been tampered with or damaged; use another backup.',
+    )
+  }
+  return Buffer.concat([Buffer.from(root.replace(/\/+$/, '')), Buffer.from('/'), raw])
 }
 
 export async function readManifest(dir: string): Promise<Manifest> {

@@ -2,7 +2,7 @@
 // manifest and the workspace's listing only, nothing is changed.
 import { lstat } from 'node:fs/promises'
 import type { WorkspacePaths } from '../workspace/resolve'
-import { entryPath } from './manifest'
+import { restorePath } from './manifest'
 import { notInBackup, openBackup } from './restore'
 import { listTree } from './walk'
 
@@ -32,7 +32,7 @@ export async function restorePreview(paths: WorkspacePaths, id: string): Promise
     (x) => x.kind === 'file' || x.kind === 'sqlite' || x.kind === 'symlink',
   )) {
     if (
-      await lstat(entryPath(paths.root, e.path)).then(
+      await lstat(restorePath(paths.root, e)).then(
         () => true,
         () => false,
       )

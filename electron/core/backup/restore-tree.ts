@@ -10,8 +10,15 @@ import { FerryError } from '../../../shared/contract/envelope'
 import { fsyncDir } from '../fs/atomic'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
-import { copyVerified, ensureDirUnder, hashFile, isSqliteFile } from './files'
-import { entryPath, type Manifest, type ManifestEntry } from './manifest'
+import {
+  copyVerified,
+  ensureDirUnder,
+  hashFile,
+  isSqliteFile,
+  shownPath,
+  type FsPath,
+} from './files'
+import { entryPath, restorePath, type Manifest, type ManifestEntry } from './manifest'
 import { sideFiles } from './walk'
 
 export interface RestoreTreeOptions {
@@ -36,15 +43,34 @@ export interface RestoreTreeResult {
 
 interface Staged {
   entry: ManifestEntry
-  tmp: string
-  dest: string
+  tmp: FsPath
+  dest: FsPath
   existed: boolean
   /** What it replaces is a SQLite database (whatever the backup holds for it). */
   replacesDb: boolean
 }
 
-const tempName = (dest: string): string =>
-  join(dirname(dest), `.${basename(dest)}.ferry-restore-${randomBytes(6).toString('hex')}.tmp`)
+const tempName = (dest: FsPath): FsPath => {
+  const suffix = `.ferry-restore-${randomBytes(6).toString('hex')}.tmp`
+  if (typeof dest === 'string') return join(dirname(dest), `.${basename(dest)}${suffix}`)
+  const slash = dest.lastIndexOf(0x2f)
+  return Buffer.concat([
+    dest.subarray(0, slash + 1),
+    Buffer.from('.'),
+    dest.subarray(slash + 1),
+    Buffer.from(suffix),
+  ])
+}
+
+/** The folder holding `p` (exact bytes stay bytes). */
+const parentOf = (p: FsPath): FsPath =>
+  typeof p === 'string' ? dirname(p) : p.subarray(0, Math.max(1, p.lastIndexOf(0x2f)))
+
+/** A database's -wal/-shm/-journal beside it (exact bytes stay bytes). */
+const sidesOf = (db: FsPath): FsPath[] =>
+  typeof db === 'string'
+    ? sideFiles(db)
+    : sideFiles('').map((s) => Buffer.concat([db, Buffer.from(s)]))
 
 export async function restoreTree(
   fromDir: string,
@@ -67,13 +93,13 @@ export async function restoreTree(
   try {
     for (const entry of entries) {
       throwIfCancelled(opts.signal)
-      const dest = entryPath(toRoot, entry.path)
+      const dest = restorePath(toRoot, entry)
       if (entry.kind === 'skipped') continue
       if (entry.kind === 'dir') {
         result.directoriesCreated += (await ensureDirUnder(toRoot, dest)).length
         continue
       }
-      result.directoriesCreated += (await ensureDirUnder(toRoot, dirname(dest))).length
+      result.directoriesCreated += (await ensureDirUnder(toRoot, parentOf(dest))).length
       const existing = await lstat(dest).catch(() => null)
       if (existing?.isDirectory()) {
         throw new FerryError(
@@ -84,7 +110,10 @@ export async function restoreTree(
       }
       const tmp = tempName(dest)
       if (entry.kind === 'symlink') {
-        await symlink(entry.target ?? '', tmp)
+        await symlink(
+          entry.targetHex ? Buffer.from(entry.targetHex, 'hex') : (entry.target ?? ''),
+          tmp,
+        )
       } else {
         if (!entry.sha256 || entry.size === undefined)
           throw new FerryError(
@@ -113,23 +142,24 @@ export async function restoreTree(
 
   await faultPoint('restore:after-stage', opts.signal)
   // From here on nothing is cancelled: a half-committed restore is worse than a finished one.
-  const touched = new Set<string>()
+  const touched = new Map<string, FsPath>()
   for (const s of staged) {
     if (opts.inPlace && (s.entry.kind === 'sqlite' || s.replacesDb)) {
       // The old -wal/-journal belong to the file being replaced; left in place, SQLite would
       // replay them into the restored database. Its committed rows are in the pre-restore backup.
-      for (const side of sideFiles(s.dest)) {
+      for (const side of sidesOf(s.dest)) {
         if (
           await unlink(side).then(
             () => true,
             () => false,
           )
         )
-          result.removedSideFiles.push(side)
+          result.removedSideFiles.push(shownPath(side))
       }
     }
     await rename(s.tmp, s.dest)
-    touched.add(dirname(s.dest))
+    const dir = parentOf(s.dest)
+    touched.set(typeof dir === 'string' ? dir : dir.toString('hex'), dir)
     if (s.existed) result.replaced++
     else result.created++
     if (s.entry.kind === 'symlink') result.symlinks++
@@ -139,10 +169,10 @@ export async function restoreTree(
     }
     await faultPoint('restore:after-rename')
   }
-  for (const d of touched) fsyncDir(d)
+  for (const d of touched.values()) fsyncDir(d)
   // Folder modes last (a read-only folder would refuse the files written into it), deepest first.
   for (const e of entries.filter((x) => x.kind === 'dir' && x.mode !== undefined).reverse()) {
-    await chmod(entryPath(toRoot, e.path), e.mode!).catch(() => undefined)
+    await chmod(restorePath(toRoot, e), e.mode!).catch(() => undefined)
   }
 
   const problems = await verifyRestored(staged)
@@ -163,9 +193,14 @@ async function verifyRestored(staged: Staged[]): Promise<string[]> {
   for (const { entry, dest } of staged) {
     try {
       if (entry.kind === 'symlink') {
-        const target = await readlink(dest)
-        if (target !== entry.target)
-          problems.push(`${entry.path}: link points to ${target}, expected ${entry.target}`)
+        const target = await readlink(dest, { encoding: 'buffer' })
+        const expected = entry.targetHex
+          ? Buffer.from(entry.targetHex, 'hex')
+          : Buffer.from(entry.target ?? '')
+        if (!target.equals(expected))
+          problems.push(
+            `${entry.path}: link points to ${shownPath(target)}, expected ${entry.target}`,
+          )
         continue
       }
       const r = await hashFile(dest)

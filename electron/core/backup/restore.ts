@@ -14,7 +14,7 @@ import { createBackup } from './create'
 import { processesHolding } from './holders'
 import { backupDir, entryPath, readManifest, relPath, type Manifest } from './manifest'
 import { restoreTree } from './restore-tree'
-import { RESTORE_TEMP, listTree, sideFiles, type Listed } from './walk'
+import { RESTORE_TEMP, fsPath, listTree, sideFiles, type Listed } from './walk'
 
 export const RECOVERY_LIMIT_MS = 5 * 60 * 1000
 
@@ -146,7 +146,7 @@ async function removeRestoreTemps(paths: WorkspacePaths): Promise<void> {
   if (!existsSync(paths.claudeDir)) return
   for (const e of await listTree(paths.root, paths.claudeDir)) {
     if (e.kind === 'skipped' && RESTORE_TEMP.test(e.abs.split('/').pop() ?? ''))
-      await unlink(e.abs).catch(() => undefined)
+      await unlink(fsPath(e)).catch(() => undefined)
   }
 }
 

@@ -4,7 +4,7 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 
-export function fsyncDir(dir: string): void {
+export function fsyncDir(dir: string | Buffer): void {
   let fd: number | undefined
   try {
     fd = openSync(dir, 'r')
