@@ -50,17 +50,50 @@ interface CurrentRun {
   done: Promise<StepState>
 }
 
-export function computeProgress(done: number, total: number | null, unit: string, elapsedMs: number, message?: string, rows?: number): Progress {
+export function computeProgress(
+  done: number,
+  total: number | null,
+  unit: string,
+  elapsedMs: number,
+  message?: string,
+  rows?: number,
+  /** Counted before `elapsedMs` began (the phase's first report): not part of the rate. */
+  base: { done: number; rows: number } = { done: 0, rows: 0 },
+): Progress {
   const seconds = elapsedMs / 1000
-  const rate = seconds >= 0.25 && done > 0 ? done / seconds : null
+  const moved = done - base.done
+  const rate = seconds >= 0.25 && moved > 0 ? moved / seconds : null
   const etaSeconds = rate && total !== null && total >= done ? (total - done) / rate : null
   const p: Progress = { done, total, unit, rate, etaSeconds }
   if (message !== undefined) p.message = message
   if (rows !== undefined) {
     p.rows = rows
-    p.rowsRate = seconds >= 0.25 ? rows / seconds : null
+    p.rowsRate = seconds >= 0.25 ? Math.max(0, rows - base.rows) / seconds : null
   }
   return p
+}
+
+/**
+ * The clock of a job's rate and ETA: each unit of its work is timed from its own first report,
+ * and so is each pass that counts again from the start in the same unit (the sandbox's restore
+ * after its backup, both in bytes). What that first report already counted is its base, so work
+ * done before it (the automatic backup before an import, a silent check before a restore) never
+ * makes a rate look better or worse than it is (333 bytes "in" 0.9 s of checks read as an ETA
+ * of two hours).
+ */
+export function phaseClock(): (
+  unit: string,
+  done: number,
+  rows: number | undefined,
+  nowMs: number,
+) => { elapsedMs: number; base: { done: number; rows: number } } {
+  let phase = { unit: '', at: 0, done: 0, base: { done: 0, rows: 0 } }
+  return (unit, done, rows, nowMs) => {
+    if (phase.unit === '' || unit !== phase.unit || done < phase.done)
+      phase = { unit, at: nowMs, done, base: { done, rows: rows ?? 0 } }
+    phase.done = done
+    return { elapsedMs: nowMs - phase.at, base: phase.base }
+  }
 }
 
 /** Rows written, when a job's progress detail carries them (`{ rows }`, the Phase 2 import). */
@@ -105,11 +138,19 @@ export class StepRunner {
   undo(stepId: string): StepState {
     const def = this.runnable(stepId)
     if (!def.undoable) {
-      throw new FerryError('NOT_UNDOABLE', `"${def.title}" (${stepId}) cannot be undone`, 'Restore a backup instead (ferry restore <id>).')
+      throw new FerryError(
+        'NOT_UNDOABLE',
+        `"${def.title}" (${stepId}) cannot be undone`,
+        'Restore a backup instead (ferry restore <id>).',
+      )
     }
     const prev = this.deps.journal.state(stepId)
     if (prev.status === 'pending' && prev.runId === null) {
-      throw new FerryError('NOTHING_TO_UNDO', `${stepId} has not run in this workspace`, 'There is nothing to undo.')
+      throw new FerryError(
+        'NOTHING_TO_UNDO',
+        `${stepId} has not run in this workspace`,
+        'There is nothing to undo.',
+      )
     }
     return this.launch(def, 'undo')
   }
@@ -117,7 +158,11 @@ export class StepRunner {
   /** Runs other exclusive work (a restore, say) under the same one-at-a-time rule as steps. */
   async exclusive<T>(label: string, fn: () => Promise<T>): Promise<T> {
     if (this.current || this.busyWith) {
-      throw new FerryError('BUSY', `Ferry is busy: ${this.current?.stepId ?? this.busyWith}`, 'Wait for it to finish, or cancel it first.')
+      throw new FerryError(
+        'BUSY',
+        `Ferry is busy: ${this.current?.stepId ?? this.busyWith}`,
+        'Wait for it to finish, or cancel it first.',
+      )
     }
     this.busyWith = label
     try {
@@ -130,13 +175,25 @@ export class StepRunner {
   private runnable(stepId: string): StepDefinition {
     const def = findStep(stepId)
     if (!def) {
-      throw new FerryError('UNKNOWN_STEP', `No step named ${stepId}`, 'Run "ferry status" to list the step ids.')
+      throw new FerryError(
+        'UNKNOWN_STEP',
+        `No step named ${stepId}`,
+        'Run "ferry status" to list the step ids.',
+      )
     }
     if (!def.available) {
-      throw new FerryError('STEP_NOT_AVAILABLE', `"${def.title}" (${stepId}) is not built yet`, `It will: ${def.description}`)
+      throw new FerryError(
+        'STEP_NOT_AVAILABLE',
+        `"${def.title}" (${stepId}) is not built yet`,
+        `It will: ${def.description}`,
+      )
     }
     if (this.current || this.busyWith) {
-      throw new FerryError('BUSY', `Another step is running: ${this.current?.stepId ?? this.busyWith}`, 'Wait for it to finish, or cancel it first.')
+      throw new FerryError(
+        'BUSY',
+        `Another step is running: ${this.current?.stepId ?? this.busyWith}`,
+        'Wait for it to finish, or cancel it first.',
+      )
     }
     return def
   }
@@ -146,7 +203,13 @@ export class StepRunner {
     const started = this.now()
     const state = this.deps.journal.start(def.id, runId, started.toISOString())
     const controller = new AbortController()
-    const run: CurrentRun = { stepId: def.id, runId, controller, progress: null, done: Promise.resolve(state) }
+    const run: CurrentRun = {
+      stepId: def.id,
+      runId,
+      controller,
+      progress: null,
+      done: Promise.resolve(state),
+    }
     this.current = run
     this.deps.emit('step.state', state)
     this.log('info', `${kind === 'run' ? 'Started' : 'Undoing'} ${def.id}`, def.id)
@@ -155,24 +218,33 @@ export class StepRunner {
   }
 
   private job(run: CurrentRun, name: string, params: unknown, _started: Date): Promise<unknown> {
-    // Rates count from when this job (and this unit of its work) began: the automatic backup
-    // before an import must not make the import's MB/s and ETA look worse than they are.
-    let phase = { unit: '', at: this.now().getTime() }
+    const clock = phaseClock()
     return runJob(this.deps.launcher, name, params, {
       signal: run.controller.signal,
       onStart: (pid) => this.deps.journal.setWorkerPid(run.runId, pid),
       onLog: (level, message) => this.log(level, message, run.stepId),
       onProgress: (p) => {
         const now = this.now().getTime()
-        if (p.unit !== phase.unit) phase = { unit: p.unit, at: phase.unit === '' ? phase.at : now }
-        run.progress = computeProgress(p.done, p.total, p.unit, now - phase.at, p.message, rowsOf(p.detail))
-        this.deps.emit('step.progress', { stepId: run.stepId, runId: run.runId, progress: run.progress })
-        if (p.detail !== undefined) this.deps.onProgressDetail?.({ stepId: run.stepId, runId: run.runId }, p.detail)
+        const rows = rowsOf(p.detail)
+        const { elapsedMs, base } = clock(p.unit, p.done, rows, now)
+        run.progress = computeProgress(p.done, p.total, p.unit, elapsedMs, p.message, rows, base)
+        this.deps.emit('step.progress', {
+          stepId: run.stepId,
+          runId: run.runId,
+          progress: run.progress,
+        })
+        if (p.detail !== undefined)
+          this.deps.onProgressDetail?.({ stepId: run.stepId, runId: run.runId }, p.detail)
       },
     })
   }
 
-  private async execute(run: CurrentRun, def: StepDefinition, kind: 'run' | 'undo', started: Date): Promise<StepState> {
+  private async execute(
+    run: CurrentRun,
+    def: StepDefinition,
+    kind: 'run' | 'undo',
+    started: Date,
+  ): Promise<StepState> {
     const { journal, emit } = this.deps
     const params: StepParams = { root: this.deps.paths.root, stepId: def.id }
     let final: StepState
@@ -189,16 +261,23 @@ export class StepRunner {
         )
       }
       if (def.needsTarget) {
-        if (!this.deps.targetUrl) throw new FerryError('NO_TARGET', 'No PostgreSQL target is configured', 'Choose one in Settings → Connections.')
+        if (!this.deps.targetUrl)
+          throw new FerryError(
+            'NO_TARGET',
+            'No PostgreSQL target is configured',
+            'Choose one in Settings → Connections.',
+          )
         params.targetUrl = await this.deps.targetUrl()
       } else if (def.targetIfDone && kind === 'run') {
         // Optional: only worth connecting (maybe starting the embedded server) once the data is there.
-        if (journal.state(def.targetIfDone).status !== 'done') params.targetError = `${def.targetIfDone} has not run in this workspace`
+        if (journal.state(def.targetIfDone).status !== 'done')
+          params.targetError = `${def.targetIfDone} has not run in this workspace`
         else if (!this.deps.targetUrl) params.targetError = 'No PostgreSQL target is configured'
-        else params.targetUrl = await this.deps.targetUrl().catch((err: unknown) => {
-          params.targetError = `the target could not be connected: ${toErrorInfo(err).message}`
-          return undefined
-        })
+        else
+          params.targetUrl = await this.deps.targetUrl().catch((err: unknown) => {
+            params.targetError = `the target could not be connected: ${toErrorInfo(err).message}`
+            return undefined
+          })
       }
       if (def.baselineFirst && kind === 'run') {
         // Recorded once, on the state.db as it was before Phase 1 touched it.
@@ -206,10 +285,19 @@ export class StepRunner {
       }
       let backup: Evidence | undefined
       if (def.backupFirst) {
-        backup = (await this.job(run, 'backup', { ...params, reason: `auto:${def.id}` }, started).catch((err: unknown) => {
+        backup = (await this.job(
+          run,
+          'backup',
+          { ...params, reason: `auto:${def.id}` },
+          started,
+        ).catch((err: unknown) => {
           const e = toErrorInfo(err)
           if (e.code === 'CANCELLED') throw err
-          throw new FerryError('BACKUP_FAILED', `The automatic backup before ${def.id} failed, so the step did not start: ${e.message}`, e.hint ?? 'Fix the backup problem, then run the step again.')
+          throw new FerryError(
+            'BACKUP_FAILED',
+            `The automatic backup before ${def.id} failed, so the step did not start: ${e.message}`,
+            e.hint ?? 'Fix the backup problem, then run the step again.',
+          )
         })) as Evidence
       }
       const inline = kind === 'run' ? this.deps.inline?.[def.id] : undefined
@@ -221,19 +309,41 @@ export class StepRunner {
         kind === 'run'
           ? { ...(value as Evidence), ...(backup ? { backupId: backup.id } : {}), durationMs }
           : { undo: value, ...(backup ? { backupId: backup.id } : {}), durationMs }
-      final = journal.finish(def.id, run.runId, kind === 'run' ? 'done' : 'pending', this.now().toISOString(), evidence, null)
+      final = journal.finish(
+        def.id,
+        run.runId,
+        kind === 'run' ? 'done' : 'pending',
+        this.now().toISOString(),
+        evidence,
+        null,
+      )
       this.log('info', `${kind === 'run' ? 'Finished' : 'Undid'} ${def.id}`, def.id)
     } catch (err) {
       const error = toErrorInfo(err)
       if (kind === 'run' && NOT_APPLICABLE.has(error.code)) {
         // Nothing for this step to do in this workspace (a files-only one has no state.db):
         // skipped with the reason, so the rest of the plan can go on.
-        const evidence: Evidence = { skipped: error.message, ...(error.hint ? { hint: error.hint } : {}), durationMs: this.now().getTime() - started.getTime() }
-        final = journal.finish(def.id, run.runId, 'skipped', this.now().toISOString(), evidence, null)
+        const evidence: Evidence = {
+          skipped: error.message,
+          ...(error.hint ? { hint: error.hint } : {}),
+          durationMs: this.now().getTime() - started.getTime(),
+        }
+        final = journal.finish(
+          def.id,
+          run.runId,
+          'skipped',
+          this.now().toISOString(),
+          evidence,
+          null,
+        )
         this.log('warn', `${def.id} skipped: ${error.message}`, def.id)
       } else {
         final = journal.finish(def.id, run.runId, 'failed', this.now().toISOString(), null, error)
-        this.log(error.code === 'CANCELLED' ? 'warn' : 'error', `${def.id}${kind === 'undo' ? ' (undo)' : ''} failed: ${error.message}`, def.id)
+        this.log(
+          error.code === 'CANCELLED' ? 'warn' : 'error',
+          `${def.id}${kind === 'undo' ? ' (undo)' : ''} failed: ${error.message}`,
+          def.id,
+        )
       }
     }
     this.current = null

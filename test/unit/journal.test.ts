@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Journal } from '../../electron/core/journal/journal'
-import { computeProgress } from '../../electron/core/runner'
+import { computeProgress, phaseClock } from '../../electron/core/runner'
 import { tempDir } from '../support/paths'
 
 const cleanups: (() => void)[] = []
@@ -18,14 +18,31 @@ describe('Journal', () => {
     const path = journalPath()
     const j = new Journal(path)
     j.start('pre.document-schema', 'run-1', '2026-11-01T10:00:00.000Z')
-    j.finish('pre.document-schema', 'run-1', 'done', '2026-11-01T10:00:02.000Z', { tableCount: 13 }, null)
+    j.finish(
+      'pre.document-schema',
+      'run-1',
+      'done',
+      '2026-11-01T10:00:02.000Z',
+      { tableCount: 13 },
+      null,
+    )
     j.close()
     const again = new Journal(path)
     const s = again.state('pre.document-schema')
-    expect(s).toMatchObject({ status: 'done', runId: 'run-1', finishedAt: '2026-11-01T10:00:02.000Z', evidence: { tableCount: 13 } })
+    expect(s).toMatchObject({
+      status: 'done',
+      runId: 'run-1',
+      finishedAt: '2026-11-01T10:00:02.000Z',
+      evidence: { tableCount: 13 },
+    })
     expect(again.state('pre.backup').status).toBe('pending')
     expect(again.runs('pre.document-schema')).toEqual([
-      { runId: 'run-1', status: 'done', startedAt: '2026-11-01T10:00:00.000Z', finishedAt: '2026-11-01T10:00:02.000Z' },
+      {
+        runId: 'run-1',
+        status: 'done',
+        startedAt: '2026-11-01T10:00:00.000Z',
+        finishedAt: '2026-11-01T10:00:02.000Z',
+      },
     ])
     again.close()
   })
@@ -34,7 +51,14 @@ describe('Journal', () => {
     const path = journalPath()
     const j = new Journal(path)
     j.start('pre.document-schema', 'run-1', '2026-11-01T10:00:00.000Z')
-    j.finish('pre.document-schema', 'run-1', 'done', '2026-11-01T10:00:01.000Z', { tableCount: 13 }, null)
+    j.finish(
+      'pre.document-schema',
+      'run-1',
+      'done',
+      '2026-11-01T10:00:01.000Z',
+      { tableCount: 13 },
+      null,
+    )
     j.start('pre.document-schema', 'run-2', '2026-11-01T11:00:00.000Z')
     j.close() // the app dies here
     const again = new Journal(path)
@@ -55,5 +79,43 @@ describe('computeProgress', () => {
     expect(p.etaSeconds).toBe(6)
     expect(computeProgress(0, 100, 'rows', 10).rate).toBeNull()
     expect(computeProgress(10, null, 'rows', 1000).etaSeconds).toBeNull()
+  })
+})
+
+describe('phaseClock', () => {
+  it('times each unit of a job, and each pass that counts again, from its own first report', () => {
+    const clock = phaseClock()
+    // The sandbox's restore reports 333 bytes first, after a silent check of the backup: no rate
+    // yet (333 bytes over the check's 0.9 s read as an ETA of two hours).
+    let c = clock('bytes', 333, undefined, 1900)
+    expect(
+      computeProgress(333, 3_000_000, 'bytes', c.elapsedMs, undefined, undefined, c.base)
+        .etaSeconds,
+    ).toBeNull()
+    c = clock('bytes', 1_000_333, undefined, 2900)
+    const p = computeProgress(
+      1_000_333,
+      3_000_333,
+      'bytes',
+      c.elapsedMs,
+      undefined,
+      undefined,
+      c.base,
+    )
+    expect(p.rate).toBe(1_000_000)
+    expect(p.etaSeconds).toBe(2)
+    // A second pass from zero in the same unit starts over.
+    expect(clock('bytes', 10, undefined, 5000)).toEqual({
+      elapsedMs: 0,
+      base: { done: 10, rows: 0 },
+    })
+    expect(clock('bytes', 510, undefined, 5500).elapsedMs).toBe(500)
+    // Another unit: from its first report, rows too.
+    expect(clock('files', 1, 40, 6000)).toEqual({ elapsedMs: 0, base: { done: 1, rows: 40 } })
+    c = clock('files', 5, 240, 7000)
+    expect(computeProgress(5, 10, 'files', c.elapsedMs, undefined, 240, c.base)).toMatchObject({
+      rate: 4,
+      rowsRate: 200,
+    })
   })
 })
