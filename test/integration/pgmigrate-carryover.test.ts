@@ -48,8 +48,10 @@ function createDb(): void {
     CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'),
       CONSTRAINT no_digits CHECK (label NOT GLOB '*[0-9]*'));
     CREATE TABLE docs_meta (id INTEGER PRIMARY KEY, doc TEXT CHECK (doc IS NULL OR json_valid(doc)),
-      "Conf" TEXT CONSTRAINT conf_json CHECK (json_valid("Conf") = 1));
-    INSERT INTO docs_meta VALUES (1, '{"a": 1}', '[1]'), (2, NULL, '{}');
+      "Conf" TEXT CONSTRAINT conf_json CHECK (json_valid("Conf") = 1), xmin INTEGER DEFAULT 7);
+    INSERT INTO docs_meta (id, doc, "Conf") VALUES (1, '{"a": 1}', '[1]'), (2, NULL, '{}');
+    CREATE VIEW meta_v AS SELECT id, xmin FROM docs_meta;
+    CREATE VIEW pairs AS SELECT a.id, m.id, count(*) FROM accounts AS a JOIN docs_meta AS m ON m.id = a.id GROUP BY a.id, m.id;
     CREATE TRIGGER trg_touch AFTER UPDATE ON accounts BEGIN UPDATE accounts SET kind = kind WHERE id = NEW.id; END;
     CREATE VIRTUAL TABLE docs USING fts5(body);
   `)
@@ -228,7 +230,20 @@ describe('carry-over of the rest of a SQLite schema', () => {
       ['Rich Accounts', 'created'],
       ['admins', 'created'],
       ['ann_like', 'created'],
+      ['meta_v', 'created'],
+      ['pairs', 'created'],
       ['whole', 'created'],
+    ])
+    // A view's columns keep SQLite's names: a column renamed in its table (xmin is a system
+    // column there), a repeated name (id:1, which PostgreSQL would refuse as a second id), an
+    // expression (count(*), which PostgreSQL would call count).
+    expect(await query(`SELECT * FROM ${qi(schema, 'meta_v')} ORDER BY id`)).toEqual([
+      { id: '1', xmin: '7' },
+      { id: '2', xmin: '7' },
+    ])
+    expect(await query(`SELECT * FROM ${qi(schema, 'pairs')} ORDER BY id`)).toEqual([
+      { id: '1', 'id:1': '1', 'count(*)': '1' },
+      { id: '2', 'id:1': '2', 'count(*)': '1' },
     ])
     // CAST AS INTEGER: 64-bit and truncated toward zero, as SQLite computes it (PostgreSQL's own
     // ::integer would be 32-bit and round 500.5 up).
@@ -299,6 +314,14 @@ describe('carry-over of the rest of a SQLite schema', () => {
     )
     expect(rows).toEqual([{ id: 1, name: 'Big', ship: 'small' }])
     expect(r.casePreview.policy).toBe('preserve')
-    expect(r.casePreview.changed).toEqual([])
+    // Under preserve only what PostgreSQL cannot take changes: a system column's name.
+    expect(r.casePreview.changed).toEqual([
+      expect.objectContaining({
+        kind: 'column',
+        table: 'docs_meta',
+        source: 'xmin',
+        target: 'xmin_2',
+      }),
+    ])
   })
 })

@@ -3,10 +3,10 @@
 // COLLATE NOCASE, partial/expression indexes, views, and SQLite's internal tables. Each item ends
 // up either in the plan or in notCarried with its reason — never dropped silently.
 import pg from 'pg'
-import { type SqliteDb } from '../sqlite/open'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import type { TableInfo } from '../sqlite/introspect'
 import { NOCASE_COLLATION } from './ddl'
-import type { NameAllocator } from './names'
+import { NameAllocator } from './names'
 import {
   parseCreateIndex,
   parseCreateTable,
@@ -302,14 +302,27 @@ export function planViews(
       })
       continue
     }
+    const columns = viewColumns(db, r.name)
+    const colAlloc = new NameAllocator()
     views.push({
       name: r.name,
       target: alloc.allocate(rename(r.name)),
       sql: t.sql,
       sourceSql: r.sql ?? '',
+      ...(columns ? { columns: columns.map((c) => colAlloc.allocate(rename(c))) } : {}),
     })
   }
   return views
+}
+
+/** A view's column names as SQLite reports them ("id:1" for a second "id"); null if it cannot say. */
+function viewColumns(db: SqliteDb, view: string): string[] | null {
+  try {
+    const cols = db.prepare(`PRAGMA table_info(${quoteIdent(view)})`).all() as { name: string }[]
+    return cols.length ? cols.map((c) => c.name) : null
+  } catch {
+    return null
+  }
 }
 
 /** SQLite's own tables: never copied as data, but listed so nothing seems to vanish. */

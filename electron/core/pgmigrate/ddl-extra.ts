@@ -79,7 +79,7 @@ export async function createViews(
       await c.query('BEGIN')
       try {
         await c.query(`SET LOCAL search_path TO ${q(plan.schema)}`)
-        await c.query(`CREATE VIEW ${qq(plan.schema, v.target)} AS ${v.sql}`)
+        await c.query(`CREATE VIEW ${qq(plan.schema, v.target)}${viewColumnList(v)} AS ${v.sql}`)
         await c.query('COMMIT')
         results.set(v.name, {
           ...base,
@@ -108,3 +108,7 @@ export async function createViews(
     })
   return (plan.views ?? []).map((v) => results.get(v.name)!)
 }
+
+/** CREATE VIEW's column list: the view's columns named as in SQLite (types.ts views.columns). */
+export const viewColumnList = (v: { columns?: string[] }): string =>
+  v.columns?.length ? ` (${v.columns.map(q).join(', ')})` : ''

@@ -3,6 +3,7 @@
 // views — in the pre-flight's terms), and each table side by side with its SQLite definition
 // (the UI shows it as a diff-style preview).
 import { createTableSql, foreignKeySql, preloadDdl } from './ddl'
+import { viewColumnList } from './ddl-extra'
 import { q, qq } from './names'
 import { FERRY_TABLES } from './translate'
 import type { MigrationPlan } from './types'
@@ -33,11 +34,17 @@ export function postLoadSql(plan: MigrationPlan): string {
   for (const t of plan.tables) {
     const T = qq(plan.schema, t.target)
     if (t.primaryKey)
-      out.push(`ALTER TABLE ${T} ADD CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${t.primaryKey.columns.map(q).join(', ')});`)
+      out.push(
+        `ALTER TABLE ${T} ADD CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${t.primaryKey.columns.map(q).join(', ')});`,
+      )
     for (const u of t.uniques)
-      out.push(`ALTER TABLE ${T} ADD CONSTRAINT ${q(u.name)} UNIQUE (${u.columns.map(q).join(', ')});`)
+      out.push(
+        `ALTER TABLE ${T} ADD CONSTRAINT ${q(u.name)} UNIQUE (${u.columns.map(q).join(', ')});`,
+      )
     for (const ix of t.indexes) {
-      const items = (ix.exprs ?? ix.columns.map(q)).map((x, i) => `${x}${ix.desc[i] ? ' DESC' : ''}`)
+      const items = (ix.exprs ?? ix.columns.map(q)).map(
+        (x, i) => `${x}${ix.desc[i] ? ' DESC' : ''}`,
+      )
       out.push(
         `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${T} USING ${ix.method} (${items.join(', ')})${ix.where ? ` WHERE ${ix.where}` : ''};`,
       )
@@ -46,18 +53,25 @@ export function postLoadSql(plan: MigrationPlan): string {
       const stmt = `ALTER TABLE ${T} ADD CONSTRAINT ${q(fk.name)} ${foreignKeySql(plan.schema, fk)} NOT VALID;`
       out.push(fk.action === 'skip' ? `-- skipped (violations, skip-constraint): ${stmt}` : stmt)
       if (fk.action !== 'skip')
-        out.push(`${fk.action === 'not-valid' ? '-- stays NOT VALID (violations): ' : ''}ALTER TABLE ${T} VALIDATE CONSTRAINT ${q(fk.name)};`)
+        out.push(
+          `${fk.action === 'not-valid' ? '-- stays NOT VALID (violations): ' : ''}ALTER TABLE ${T} VALIDATE CONSTRAINT ${q(fk.name)};`,
+        )
     }
     for (const ck of t.checks ?? []) {
       const stmt = `ALTER TABLE ${T} ADD CONSTRAINT ${q(ck.name)} CHECK (${ck.sql}) NOT VALID;`
       out.push(ck.action === 'skip' ? `-- skipped (violations, skip-constraint): ${stmt}` : stmt)
       if (ck.action !== 'skip')
-        out.push(`${ck.action === 'not-valid' ? '-- stays NOT VALID (violations): ' : ''}ALTER TABLE ${T} VALIDATE CONSTRAINT ${q(ck.name)};`)
+        out.push(
+          `${ck.action === 'not-valid' ? '-- stays NOT VALID (violations): ' : ''}ALTER TABLE ${T} VALIDATE CONSTRAINT ${q(ck.name)};`,
+        )
     }
     for (const c of t.columns.filter((x) => x.identity))
-      out.push(`-- the identity of ${t.target}.${c.target} continues after max(${c.target})${t.autoincrementSeq ? ` and SQLite's AUTOINCREMENT counter ${t.autoincrementSeq}` : ''} (setval)`)
+      out.push(
+        `-- the identity of ${t.target}.${c.target} continues after max(${c.target})${t.autoincrementSeq ? ` and SQLite's AUTOINCREMENT counter ${t.autoincrementSeq}` : ''} (setval)`,
+      )
   }
-  for (const v of plan.views ?? []) out.push(`CREATE VIEW ${qq(plan.schema, v.target)} AS ${v.sql};`)
+  for (const v of plan.views ?? [])
+    out.push(`CREATE VIEW ${qq(plan.schema, v.target)}${viewColumnList(v)} AS ${v.sql};`)
   return out.join('\n')
 }
 

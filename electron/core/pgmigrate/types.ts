@@ -179,7 +179,18 @@ export interface MigrationPlan {
   /** The pre-flight's forecast and decisions (absent in plans of older runs). */
   preflight?: PreflightResult
   /** Views to create after the load (translated SQL); the rest are in notCarried. */
-  views?: { name: string; target: string; sql: string; sourceSql: string }[]
+  views?: {
+    name: string
+    target: string
+    sql: string
+    sourceSql: string
+    /**
+     * The view's column names as SQLite gives them (under the identifier policy, shortened to 63
+     * bytes), set with CREATE VIEW's column list: PostgreSQL would otherwise name them after the
+     * translated select (a renamed column's new name, count for count(*), a duplicate refused).
+     */
+    columns?: string[]
+  }[]
   /** Collations created in the schema before the tables (ddl.ts COLLATIONS); absent: none. */
   collations?: string[]
 }
