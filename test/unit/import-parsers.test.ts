@@ -27,6 +27,17 @@ function records(
   return { recs, blank: asm.blankLines }
 }
 
+/** Nine anchors of nine aliases each: 9^9 strings from a few hundred bytes. */
+const BILLION_LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+  .concat(
+    'bcdefghi'.split('').map((k, i) => {
+      const prev = 'abcdefghi'[i]!
+      return `${k}: &${k} [${Array(9).fill(`*${prev}`).join(',')}]`
+    }),
+  )
+  .join('\n')
+  .concat('\n')
+
 describe('lossless JSON', () => {
   it('keeps integers past 2^53 and duplicate keys exactly as written', () => {
     const r = readJson('{"id": 12345678901234567890, "a": 1, "a": 2.50}')
@@ -84,6 +95,18 @@ describe('config files', () => {
     const t = parseConfig('toml', 'ok = 1\npassword = "abc-secret-value\n')
     expect(t.problem).toMatchObject({ line: 2 })
     expect(t.problem?.message).not.toContain('abc-secret-value')
+  })
+
+  it('reads a "billion laughs" YAML as a parse problem of its own file, not a crash', () => {
+    const y = parseConfig('yaml', BILLION_LAUGHS)
+    expect(y.rows).toEqual([])
+    expect(y.problem?.message).toMatch(/^the YAML uses aliases that would expand/)
+    // A few aliases are ordinary YAML and read as values.
+    const ok = parseConfig('yaml', 'base: &b {x: 1}\ncopy: *b\n')
+    expect(ok.rows.map((r) => [r.key, r.value])).toEqual([
+      ['base.x', '1'],
+      ['copy.x', '1'],
+    ])
   })
 
   it('reads TOML big integers exactly and treats an empty file as no keys', () => {
@@ -239,5 +262,12 @@ describe('context files', () => {
     const latin = parseContext('markdown', 'a/c.md', bytes)
     expect(Buffer.isBuffer(latin.raw) && latin.raw.equals(bytes)).toBe(true)
     expect(latin.parseError).toMatch(/not valid UTF-8 \(byte 6\)/)
+    const bomb = parseContext(
+      'markdown',
+      'a/d.md',
+      Buffer.from(`---\n${BILLION_LAUGHS}---\nbody\n`),
+    )
+    expect(bomb.parseError).toMatch(/^front matter uses aliases that would expand/)
+    expect(bomb.body).toBe('body\n')
   })
 })

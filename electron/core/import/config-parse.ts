@@ -4,6 +4,7 @@
 // located problem whose message never quotes the file (it may be the line with the password).
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { parseAllDocuments } from 'yaml'
+import { yamlValue, yamlValueError } from './yaml-value'
 import { fromJs, JObject, type JValue, JNumber, readJson, toJsonText } from './json-text'
 import { looksSecret, REDACTED, secretCandidates } from './secrets'
 
@@ -173,7 +174,16 @@ export function parseConfig(format: ConfigFormat, text: string): ConfigParse {
       }
     }
   }
-  const values = list.map((d) => fromJs(d.toJS({ maxAliasCount: 100 })))
+  let values: JValue[]
+  try {
+    values = list.map((d) => fromJs(yamlValue(d)))
+  } catch (err) {
+    return {
+      rows: [],
+      problem: { line: null, message: `the YAML ${yamlValueError(err)}` },
+      secretValues,
+    }
+  }
   const root: JValue =
     values.length === 1
       ? (values[0] as JValue)

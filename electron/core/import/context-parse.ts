@@ -3,6 +3,7 @@
 // else from the agent's folder name. The file's exact text is kept in `raw`; a file that is not
 // UTF-8 is kept as its bytes and flagged, never re-encoded.
 import { parseDocument } from 'yaml'
+import { yamlValue, yamlValueError } from './yaml-value'
 import { decodeUtf16, firstInvalidUtf8 } from '../inventory/names'
 import { fromJs, JNumber, JObject, type JValue, readJson, toJsonText } from './json-text'
 
@@ -73,7 +74,12 @@ function markdown(
       meta: null,
     }
   }
-  const v = fromJs(doc.toJS({ maxAliasCount: 100 }))
+  let v: JValue
+  try {
+    v = fromJs(yamlValue(doc))
+  } catch (err) {
+    return { body, metadata: null, parseError: `front matter ${yamlValueError(err)}`, meta: null }
+  }
   const meta = v instanceof JObject ? v : null
   return {
     body,

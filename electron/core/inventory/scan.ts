@@ -190,8 +190,14 @@ export async function scanFile(e: WalkEntry, d: Disposition, scrub: Scrubber): P
       s.parseErrors = bad.length + (c.skip ? 1 : 0)
       s.parse = c.skip ? 'failed' : bad.length ? 'errors' : 'ok'
       if (c.skip) s.problems.push({ line: null, message: c.skip.reason })
+      // The stored parse error names its line itself ("line 2: …"); the problem has it as `line`.
       for (const r of bad.slice(0, MAX_PROBLEMS))
-        s.problems.push({ line: r.line, message: r.parseError as string })
+        s.problems.push({
+          line: r.line,
+          message: (r.parseError as string)
+            .replace(new RegExp(`^line ${r.line ?? ''}: `), '')
+            .replace(new RegExp(`^line ${r.line ?? ''} `), 'this line '),
+        })
       return s
     }
     // Not imported, but still looked at: does it parse, does it hold secrets?
