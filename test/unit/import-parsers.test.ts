@@ -109,6 +109,14 @@ describe('config files', () => {
     ])
   })
 
+  it('keeps the members of a YAML !!set and the base64 of !!binary', () => {
+    const y = parseConfig('yaml', 'set: !!set {a, b}\nbin: !!binary aGVsbG8=\n')
+    expect(y.rows.map((r) => [r.key, r.value])).toEqual([
+      ['set', '["a","b"]'],
+      ['bin', '"aGVsbG8="'],
+    ])
+  })
+
   it('reads TOML big integers exactly and treats an empty file as no keys', () => {
     const t = parseConfig('toml', 'big = 9223372036854775807\n[a]\nb = "c"\n')
     expect(t.rows.map((r) => [r.key, r.value])).toEqual([

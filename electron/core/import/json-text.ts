@@ -186,6 +186,11 @@ export function fromJs(v: unknown): JValue {
       ? v.toISOString()
       : String(v)
   if (Array.isArray(v)) return v.map(fromJs)
+  // YAML's !!set (a JavaScript Set: Object.entries would see no members) and !!binary (bytes,
+  // given back as the base64 text the file holds rather than one key per byte).
+  if (v instanceof Set) return [...v].map(fromJs)
+  if (v instanceof Uint8Array)
+    return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
   if (v instanceof Map) return new JObject([...v.entries()].map(([k, x]) => [String(k), fromJs(x)]))
   if (typeof v === 'object')
     return new JObject(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, fromJs(x)]))
