@@ -49,4 +49,18 @@ describe('describeMigration', () => {
     expect(text.split('\n').filter((l) => l.startsWith('  Renamed '))).toHaveLength(3)
     expect(text).not.toContain('more renamed')
   })
+
+  it('names rejected rows of a WITHOUT ROWID table by their key values, as SQL literals', () => {
+    const r = result(0)
+    r.rejects = {
+      total: 2,
+      rows: [
+        { table: 'kv', key: '[{"t":"c"}]', column: 'v', reason: 'a blob value' },
+        { table: 'events', key: '42', column: 'message', reason: 'NUL byte' },
+      ],
+    } as unknown as MigrateResult['rejects']
+    const text = describeMigration(r)
+    expect(text).toContain("    kv key 'c' column v: a blob value")
+    expect(text).toContain('    events key 42 column message: NUL byte')
+  })
 })

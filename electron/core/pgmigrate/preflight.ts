@@ -9,6 +9,7 @@ import { FerryError } from '../../../shared/contract/envelope'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keyText, keyWidth } from './keys'
 import type { MigrationPlan, TablePlan, ViolationChoice } from './types'
+import { keyDisplay } from '../../../shared/contract/row-key'
 
 export interface ConstraintForecast {
   table: string
@@ -67,7 +68,10 @@ function sample(
           .filter((c) => !t.columns.find((x) => x.target === c)?.identity)
           .map((c) => sourceOf(t, c))
       : []
-  const kcols = key.kind === 'rowid' ? `ch.${key.expr}` : key.columns.map((c) => `ch.${quoteIdent(c)}`).join(', ')
+  const kcols =
+    key.kind === 'rowid'
+      ? `ch.${key.expr}`
+      : key.columns.map((c) => `ch.${quoteIdent(c)}`).join(', ')
   const select = [kcols, ...pk.map((c) => `ch.${quoteIdent(c)}`)].join(', ')
   const rows = db
     .prepare(`SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${kcols} LIMIT ?`)
@@ -77,7 +81,7 @@ function sample(
   const w = keyWidth(key)
   const keys = rows.map((r) => keyText(key, r.slice(0, w)))
   const labels = rows.map((r, i) => {
-    if (key.kind !== 'rowid') return `key ${keys[i]}`
+    if (key.kind !== 'rowid') return `key ${keyDisplay(keys[i]!)}`
     const named = pk.map((c, j) => `${c} '${String(r[w + j])}'`).join(', ')
     return `rowid ${keys[i]}${named ? ` (${named})` : ''}`
   })
@@ -86,7 +90,11 @@ function sample(
 
 function count(db: SqliteDb, from: string, where: string): number {
   return Number(
-    db.prepare(`SELECT count(*) FROM ${from} WHERE ${where}`).pluck().safeIntegers(true).get() as bigint,
+    db
+      .prepare(`SELECT count(*) FROM ${from} WHERE ${where}`)
+      .pluck()
+      .safeIntegers(true)
+      .get() as bigint,
   )
 }
 
@@ -123,16 +131,27 @@ function unchecked(
   }
 }
 
-function values(db: SqliteDb, from: string, where: string, expr: string): ConstraintForecast['values'] {
+function values(
+  db: SqliteDb,
+  from: string,
+  where: string,
+  expr: string,
+): ConstraintForecast['values'] {
   const rows = db
-    .prepare(`SELECT ${expr} AS v, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`)
+    .prepare(
+      `SELECT ${expr} AS v, count(*) AS n FROM ${from} WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+    )
     .raw(true)
     .safeIntegers(true)
     .all() as [unknown, bigint][]
   return rows.map(([v, n]) => ({ value: v === null ? null : String(v), count: Number(n) }))
 }
 
-export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightOptions): PreflightResult {
+export function runPreflight(
+  db: SqliteDb,
+  plan: MigrationPlan,
+  opts: PreflightOptions,
+): PreflightResult {
   const out: ConstraintForecast[] = []
   const choose = (name: string): ViolationChoice => opts.choices?.[name] ?? opts.onViolation
   for (const t of plan.tables) {
@@ -141,7 +160,15 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
       const where = `NOT (${ck.sqliteSql})`
       const n = countOrNull(db, from, where)
       if (n === null) {
-        out.push(unchecked(t.source, 'check', ck.name, `CHECK (${ck.sql})`, opts.maps?.[ck.name] ? 'map' : choose(ck.name)))
+        out.push(
+          unchecked(
+            t.source,
+            'check',
+            ck.name,
+            `CHECK (${ck.sql})`,
+            opts.maps?.[ck.name] ? 'map' : choose(ck.name),
+          ),
+        )
         continue
       }
       const s = n ? sample(db, t, from, where) : { keys: [], labels: [] }
@@ -186,7 +213,9 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
         violations: n,
         sampleKeys: s.keys,
         sampleRows: s.labels,
-        values: n ? values(db, from, where, cols.map((c) => `ch.${quoteIdent(c)}`).join(" || ', ' || ")) : [],
+        values: n
+          ? values(db, from, where, cols.map((c) => `ch.${quoteIdent(c)}`).join(" || ', ' || "))
+          : [],
         choice,
         action: n === 0 ? 'create' : choice === 'skip-constraint' ? 'skip' : 'not-valid',
       })
@@ -194,7 +223,9 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
   }
   const known = new Set(out.map((c) => c.name))
   // A choice for a constraint the plan does not have would silently do nothing: refused.
-  const unknown = [...Object.keys(opts.maps ?? {}), ...Object.keys(opts.choices ?? {})].filter((n) => !known.has(n))
+  const unknown = [...Object.keys(opts.maps ?? {}), ...Object.keys(opts.choices ?? {})].filter(
+    (n) => !known.has(n),
+  )
   if (unknown.length)
     throw new FerryError(
       'UNKNOWN_CONSTRAINT',
@@ -204,7 +235,10 @@ export function runPreflight(db: SqliteDb, plan: MigrationPlan, opts: PreflightO
   const stops = out.filter((c) => c.violations > 0 && c.choice === 'stop')
   if (stops.length) {
     const list = stops
-      .map((c) => `${c.table}: ${c.name} (${c.violations} row(s), e.g. ${c.sampleRows.slice(0, 3).join('; ')}${c.values.length ? `; values ${c.values.map((v) => `${v.value ?? 'NULL'}×${v.count}`).join(', ')}` : ''})`)
+      .map(
+        (c) =>
+          `${c.table}: ${c.name} (${c.violations} row(s), e.g. ${c.sampleRows.slice(0, 3).join('; ')}${c.values.length ? `; values ${c.values.map((v) => `${v.value ?? 'NULL'}×${v.count}`).join(', ')}` : ''})`,
+      )
       .join(' | ')
     throw new FerryError(
       'PREFLIGHT_VIOLATIONS',
@@ -239,7 +273,9 @@ function planMap(
       `"${ck.name}" on table "${t.source}" is not a list of allowed values of one column, so its violators cannot be mapped`,
       'Choose --constraint NAME=not-valid (load every row, constraint NOT VALID), skip-constraint or stop for it.',
     )
-  const satisfies = db.prepare(`WITH ch(${quoteIdent(col)}) AS (SELECT ?) SELECT (${ck.sqliteSql}) FROM ch`).pluck()
+  const satisfies = db
+    .prepare(`WITH ch(${quoteIdent(col)}) AS (SELECT ?) SELECT (${ck.sqliteSql}) FROM ch`)
+    .pluck()
   for (const to of new Set(Object.values(map)))
     if (!satisfies.get(to))
       throw new FerryError(
@@ -261,8 +297,15 @@ function planMap(
       `--map ${ck.name} leaves violating values of "${t.source}"."${col}" unmapped: ${left.map((v) => (v === null ? 'NULL' : `'${String(v)}'`)).join(', ')}`,
       `Add a mapping for each (--map ${ck.name}:VALUE=ALLOWED), or choose not-valid / skip-constraint for it.`,
     )
-  const rows = db.prepare(`SELECT count(*) FROM ${from} WHERE ${where} AND ${quoteIdent(col)} = ?`).pluck()
-  return Object.entries(map).map(([f, to]) => ({ column: col, from: f, to, rows: Number(rows.get(f)) }))
+  const rows = db
+    .prepare(`SELECT count(*) FROM ${from} WHERE ${where} AND ${quoteIdent(col)} = ?`)
+    .pluck()
+  return Object.entries(map).map(([f, to]) => ({
+    column: col,
+    from: f,
+    to,
+    rows: Number(rows.get(f)),
+  }))
 }
 
 /** Writes the pre-flight's decisions into the plan, so the post-load phase (and a resume) follows them. */
@@ -274,9 +317,15 @@ export function applyPreflight(plan: MigrationPlan, pf: PreflightResult): void {
       const col = t.columns.find((x) => x.source === m.column)
       if (col) col.valueMap = { ...col.valueMap, [m.from]: m.to }
     }
-    const target = c.kind === 'check' ? t.checks?.find((x) => x.name === c.name) : t.foreignKeys.find((x) => x.name === c.name)
+    const target =
+      c.kind === 'check'
+        ? t.checks?.find((x) => x.name === c.name)
+        : t.foreignKeys.find((x) => x.name === c.name)
     if (target) target.action = c.action
   }
   plan.preflight = pf
-  plan.options = { identifiers: plan.options?.identifiers ?? 'preserve', onViolation: pf.onViolation }
+  plan.options = {
+    identifiers: plan.options?.identifiers ?? 'preserve',
+    onViolation: pf.onViolation,
+  }
 }

@@ -7,6 +7,7 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keySelectSql, keyText, keyWidth } from './keys'
 import { epochText, isoTimestampText } from './scalars'
 import type { TableKey } from './types'
+import { keyDisplay } from '../../../shared/contract/row-key'
 
 export interface ColumnStats {
   nulls: number
@@ -305,7 +306,7 @@ export function sampleBlockers(
   const w = keyWidth(key)
   const keys = rows.map((r) => keyText(key, r.slice(0, w)))
   const labels = rows.map((r, i) => {
-    if (key.kind !== 'rowid') return `key ${keys[i]}`
+    if (key.kind !== 'rowid') return `key ${keyDisplay(keys[i]!)}`
     const named = pk.map((c, j) => `${c} ${literal(r[w + j])}`).join(', ')
     return `rowid ${keys[i]}${named ? ` (${named})` : ''}`
   })

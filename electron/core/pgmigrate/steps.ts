@@ -15,6 +15,7 @@ import { migrateSqlite, type MigrateProgress, type MigrateResult } from './migra
 import type { SchemaOptions } from './schema-options'
 import { migrateDetail } from './load-tracker'
 import { deltaStepIfLoaded } from './delta-step'
+import { keyDisplay } from '../../../shared/contract/row-key'
 
 /** The PostgreSQL schema the agents' memory lands in (fixed, so the agents' code can name it). */
 export const AGENT_MEMORY_SCHEMA = 'agent_memory'
@@ -180,7 +181,7 @@ function validationFailed(r: MigrateResult): FerryError {
       const rows = t.differences?.length
         ? `; differing rows: ${t.differences
             .slice(0, 10)
-            .map((d) => `${d.key} (${d.kind})`)
+            .map((d) => `${keyDisplay(d.key)} (${d.kind})`)
             .join(', ')}`
         : t.bisectNote
           ? `; ${t.bisectNote}`

@@ -3,6 +3,7 @@
 import type { MigrateResult } from './migrate'
 import type { ValidationResult } from './validate'
 import type { ValidateRunResult } from './validate-run'
+import { keyDisplay } from '../../../shared/contract/row-key'
 
 const nf = new Intl.NumberFormat('en-US')
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
@@ -91,7 +92,9 @@ export function describeMigration(r: MigrateResult): string {
       `  Reject log: ${nf.format(r.rejects.total)} value(s) in "${r.target.schema}".ferry_rejects (rows not loaded, raw value kept as hex):`,
     )
     for (const x of r.rejects.rows.slice(0, 10))
-      out.push(`    ${x.table} key ${x.key}${x.column ? ` column ${x.column}` : ''}: ${x.reason}`)
+      out.push(
+        `    ${x.table} key ${keyDisplay(x.key)}${x.column ? ` column ${x.column}` : ''}: ${x.reason}`,
+      )
   }
   if (r.validation) out.push(...describeValidation(r.validation))
   else
@@ -120,7 +123,7 @@ function describeValidation(v: ValidationResult): string[] {
     )
     if (t.differences?.length)
       out.push(
-        `      differing rows (key: what): ${t.differences.map((d) => `${d.key}: ${d.kind}`).join(', ')} (${t.bisectNote})`,
+        `      differing rows (key: what): ${t.differences.map((d) => `${keyDisplay(d.key)}: ${d.kind}`).join(', ')} (${t.bisectNote})`,
       )
     else if (t.bisectNote) out.push(`      ${t.bisectNote}`)
   }

@@ -1,4 +1,5 @@
 import type { CompareResult } from '../../../../shared/contract/migration'
+import { keyDisplay } from '../../../../shared/contract/row-key'
 
 interface Props {
   tables: readonly string[]
@@ -86,7 +87,7 @@ export function ComparePanel({ tables, data, busy, onLoad }: Props) {
                     >
                       {side === 'source' ? (
                         <th scope="row" rowSpan={2}>
-                          {r.key}
+                          {keyDisplay(r.key)}
                           <div className="muted">{r.state}</div>
                         </th>
                       ) : null}

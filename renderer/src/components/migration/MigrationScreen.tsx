@@ -10,6 +10,7 @@ import { MigrationChart } from './MigrationChart'
 import { MigrationTables } from './MigrationTables'
 import { ReconciliationPanel } from './ReconciliationPanel'
 import { RejectQueue } from './RejectQueue'
+import { keyDisplay } from '../../../../shared/contract/row-key'
 
 const STATE_VIEW = {
   idle: { icon: '○', tone: 'tone-idle', word: 'not run yet' },
@@ -192,7 +193,7 @@ export function MigrationScreen() {
                 Retried {lastRetry.retried} row(s) of {lastRetry.table}: {lastRetry.loaded.length}{' '}
                 loaded
                 {lastRetry.stillRejected.length
-                  ? `, ${lastRetry.stillRejected.length} still rejected (${lastRetry.stillRejected.map((x) => `${x.key}: ${x.reason}`).join('; ')})`
+                  ? `, ${lastRetry.stillRejected.length} still rejected (${lastRetry.stillRejected.map((x) => `${keyDisplay(x.key)}: ${x.reason}`).join('; ')})`
                   : ''}
                 {lastRetry.ruleIds.length
                   ? `; rule(s) #${lastRetry.ruleIds.join(', #')} recorded`

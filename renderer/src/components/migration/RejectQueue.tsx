@@ -6,6 +6,7 @@ import type {
   RejectTransform,
 } from '../../../../shared/contract/migration'
 import { formatNumber } from '../../format/numbers'
+import { keyDisplay } from '../../../../shared/contract/row-key'
 
 const TRANSFORMS: { value: RejectTransform; label: string }[] = [
   { value: 'strip-nul', label: 'strip NUL bytes' },
@@ -93,7 +94,7 @@ export function RejectQueue({ data, busy, onRetry, onCompare }: Props) {
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`Pick ${e.table} row ${e.key}`}
+                    aria-label={`Pick ${e.table} row ${keyDisplay(e.key)}`}
                     checked={picked.has(rowKey(e))}
                     onChange={() => toggle(e)}
                   />
@@ -105,7 +106,7 @@ export function RejectQueue({ data, busy, onRetry, onCompare }: Props) {
                     className="link-button"
                     onClick={() => onCompare(e.table, [e.key])}
                   >
-                    {e.key}
+                    {keyDisplay(e.key)}
                   </button>
                 </td>
                 <td>{e.column ?? '(row)'}</td>
@@ -166,7 +167,7 @@ export function RejectQueue({ data, busy, onRetry, onCompare }: Props) {
               <li key={r.id}>
                 #{r.id} {r.table}.{r.column}: {r.transform}
                 {r.value !== null ? ` = ${JSON.stringify(r.value)}` : ''} on {r.keys.length} row(s)
-                ({r.keys.slice(0, 10).join(', ')}) — {r.at}
+                ({r.keys.slice(0, 10).map(keyDisplay).join(', ')}) — {r.at}
               </li>
             ))}
           </ul>
