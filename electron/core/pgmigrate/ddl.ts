@@ -180,7 +180,15 @@ export async function foreignKey(
     } catch (err) {
       const stop = ddlStopError(err, `creating foreign key "${fk.name}" of table "${t.source}"`)
       if (stop) throw stop
-      return { ...base, status: 'failed', detail: `not created: ${errText(err)}` }
+      const mismatch =
+        (err as { code?: string }).code === '42804'
+          ? await typeMismatch(c, schema, t, fk).catch(() => null)
+          : null
+      return {
+        ...base,
+        status: 'failed',
+        detail: `not created: ${mismatch ?? errText(err)}`,
+      }
     }
   }
   if (existing.validated) return { ...base, status: 'existed', detail: null }
@@ -260,6 +268,39 @@ export async function identitySequences(
  */
 export function defaultExpr(sql: string): string {
   return /^(?:[-+]?[0-9][0-9.eE+-]*|'(?:[^']|'')*'|true|false|null)$/i.test(sql) ? sql : `(${sql})`
+}
+
+/**
+ * Why PostgreSQL cannot implement a foreign key (42804): the two sides got different types from
+ * their values (SQLite compares across types; PostgreSQL does not). Names both and the way out.
+ */
+async function typeMismatch(
+  c: pg.ClientBase,
+  schema: string,
+  t: TablePlan,
+  fk: ForeignKeyPlan,
+): Promise<string | null> {
+  const table = t.target
+  const typeOf = async (rel: string, cols: string[]): Promise<string[]> => {
+    const r = await c.query<{ name: string; type: string }>(
+      'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = ANY($2::text[])',
+      [qq(schema, rel), cols],
+    )
+    return cols.map((n) => r.rows.find((x) => x.name === n)?.type ?? '?')
+  }
+  const mine = await typeOf(table, fk.columns)
+  const theirs = await typeOf(fk.refTable, fk.refColumns)
+  const pairs = fk.columns
+    .map((col, i) => ({ col, ref: fk.refColumns[i]!, a: mine[i]!, b: theirs[i]! }))
+    .filter((x) => x.a !== x.b)
+  if (!pairs.length) return null
+  const what = pairs
+    .map((x) => `"${table}"."${x.col}" is ${x.a}, "${fk.refTable}"."${x.ref}" is ${x.b}`)
+    .join('; ')
+  const x = pairs[0]!
+  // --type names the source's table and column.
+  const source = t.columns.find((col) => col.target === x.col)?.source ?? x.col
+  return `the columns' types differ (${what}): SQLite compares values across types, PostgreSQL cannot. Give both sides one type (e.g. --type "${t.source}.${source}=${x.b}"; values that do not fit it go to the reject log) and migrate into a new schema, or keep the reference as it is without the foreign key`
 }
 
 /** A foreign key's definition: columns, reference, actions and, as in SQLite, its timing. */
