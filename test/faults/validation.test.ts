@@ -109,3 +109,81 @@ describe('validation: every difference, and only those', () => {
     )
   })
 })
+
+// Tables whose rows are matched by their primary key's values, not an identity column: a
+// WITHOUT ROWID table keyed by (text, integer) and a rowid table keyed by TEXT COLLATE NOCASE
+// (their key order differs between SQLite and PostgreSQL, so rows are bucketed by key hash).
+describe('validation of tables keyed by their values', () => {
+  const ktmp = tempDir('ferry-faults-validate-keyed-')
+  const keyed = join(ktmp.dir, 'keyed.db')
+  const kschema = `validate_keyed_${randomBytes(4).toString('hex')}`
+  const kvalidate = (): Run =>
+    ferry.run(['validate-sqlite', keyed, '--target', PG_URL, '--schema', kschema, '--json'])
+
+  beforeAll(() => {
+    const db = new Database(keyed)
+    db.exec(`CREATE TABLE pairs (region TEXT, n INTEGER, v REAL, PRIMARY KEY (region, n)) WITHOUT ROWID;
+      CREATE TABLE agents (agent_id TEXT COLLATE NOCASE PRIMARY KEY, status TEXT, data BLOB);
+      CREATE TABLE loose (a TEXT, b INTEGER);
+      INSERT INTO loose VALUES ('x', 1), ('x', 1);`)
+    const p = db.prepare('INSERT INTO pairs VALUES (?, ?, ?)')
+    const a = db.prepare('INSERT INTO agents VALUES (?, ?, ?)')
+    db.transaction(() => {
+      for (let i = 1; i <= ROWS; i++) {
+        p.run(['eu', 'US', 'apac', 'Éire'][i % 4], i, i / 7)
+        a.run(`Agent-${i}`, i % 3 ? 'idle' : 'busy', randomBytes(6))
+      }
+    })()
+    db.close()
+    const r = ferry.run(migrateArgs(keyed, kschema))
+    expect(r.code, r.stderr.slice(-2000)).toBe(0)
+  })
+  afterAll(async () => {
+    await dropSchema(kschema)
+    ktmp.cleanup()
+  })
+
+  it('names exactly the changed, deleted and inserted rows by their key values', async () => {
+    expect(kvalidate().json.validation.equal).toBe(true)
+    const pairs = qi(kschema, 'pairs')
+    const agents = qi(kschema, 'agents')
+    const loose = qi(kschema, 'loose')
+    await pgQuery(`UPDATE ${pairs} SET v = v + 1 WHERE region = 'US' AND n = 9`)
+    await pgQuery(`DELETE FROM ${pairs} WHERE region = 'Éire' AND n = 11`)
+    await pgQuery(`INSERT INTO ${pairs} VALUES ('eu', ${ROWS + 1}, 0)`)
+    await pgQuery(
+      `UPDATE ${agents} SET data = set_byte(data, 0, get_byte(data, 0) # 1) WHERE agent_id = 'Agent-30'`,
+    )
+    await pgQuery(`DELETE FROM ${agents} WHERE agent_id = 'Agent-31'`)
+    await pgQuery(`INSERT INTO ${agents} VALUES ('agent-new', 'idle', NULL)`)
+    await pgQuery(`DELETE FROM ${loose} WHERE ctid = (SELECT min(ctid) FROM ${loose})`)
+    const v = kvalidate()
+    expect(v.code).toBe(1)
+    const byTable = Object.fromEntries(
+      (
+        v.json.validation.tables as { table: string; differences: unknown; bisectNote: string }[]
+      ).map((t) => [t.table, t]),
+    )
+    const sorted = (d: unknown) =>
+      [...(d as { kind: string }[])].sort((x, y) => x.kind.localeCompare(y.kind))
+    expect(sorted(byTable.pairs!.differences)).toEqual([
+      { key: "(region='US', n=9)", kind: 'different' },
+      { key: `(region='eu', n=${ROWS + 1})`, kind: 'extra-in-target' },
+      { key: "(region='Éire', n=11)", kind: 'missing-in-target' },
+    ])
+    expect(sorted(byTable.agents!.differences)).toEqual([
+      { key: "agent_id='Agent-30'", kind: 'different' },
+      { key: "agent_id='agent-new'", kind: 'extra-in-target' },
+      { key: "agent_id='Agent-31'", kind: 'missing-in-target' },
+    ])
+    expect(byTable.agents!.bisectNote).toMatch(/rows matched by agent_id: \d+ key-hash bucket/)
+    // No key at all: the difference is found (count), the rows cannot be named.
+    expect(byTable.loose!.differences).toBeNull()
+    expect(byTable.loose!.bisectNote).toMatch(/no primary key nor UNIQUE columns/)
+    score.badInput(
+      'validation',
+      'WITHOUT ROWID (text, int) key and TEXT COLLATE NOCASE key: changed, deleted, inserted rows',
+      'exactly 6 keys reported by value',
+    )
+  })
+})

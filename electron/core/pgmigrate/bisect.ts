@@ -1,13 +1,15 @@
 // On a checksum mismatch, find the differing rows by bisecting the key range (the way data-diff
 // does): compare (count, checksum) of a key range on both sides, split the ranges that differ,
-// and compare row by row once a range is small. Possible where the key is also in the target:
-// an INTEGER PRIMARY KEY (SQLite's rowid alias, an identity column in PostgreSQL).
+// and compare row by row once a range is small, where the key is also in the target: an INTEGER
+// PRIMARY KEY (SQLite's rowid alias, an identity column in PostgreSQL). Other tables are matched
+// by their primary key's values (bisect-hash.ts).
 import type pg from 'pg'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { checksumSql, rowHashSql } from './canonical'
 import { q, qq } from './names'
 import { makeRowCodec, type EncodedRow } from './row-codec'
 import { encodeRuled, type RulesByKey } from './reject-rules'
+import { bisectByKeyHash, matchColumns } from './bisect-hash'
 import type { TablePlan } from './types'
 
 export interface RowDifference {
@@ -16,7 +18,7 @@ export interface RowDifference {
 }
 
 export interface BisectResult {
-  /** null when the table's key is not in the target (no INTEGER PRIMARY KEY). */
+  /** null when rows cannot be matched (no INTEGER PRIMARY KEY, primary key nor UNIQUE). */
   differences: RowDifference[] | null
   note: string
 }
@@ -33,12 +35,16 @@ export async function bisectTable(
   rules: RulesByKey = new Map(),
 ): Promise<BisectResult> {
   const id = t.columns.find((c) => c.identity)
-  if (t.key.kind !== 'rowid' || !id)
+  const codec = makeRowCodec(db, t)
+  if (t.key.kind !== 'rowid' || !id) {
+    // Matched by the primary key's (or a UNIQUE's) values instead, through key-hash buckets.
+    const match = matchColumns(t)
+    if (match) return bisectByKeyHash(db, client, schema, t, codec, match, skip, maxRows, rules)
     return {
       differences: null,
-      note: 'no INTEGER PRIMARY KEY: rows cannot be matched by key; compare the table by hand',
+      note: 'no primary key nor UNIQUE columns: rows cannot be matched by key; compare the table by hand',
     }
-  const codec = makeRowCodec(db, t)
+  }
   const keyExpr = t.key.expr
   const T = qq(schema, t.target)
   const col = q(id.target)
@@ -55,6 +61,17 @@ export async function bisectTable(
       if (!skip.has(r.key)) out.set(r.key, r.hash)
     }
     return out
+  }
+  const sourceSum = (lo: bigint, hi: bigint): { rows: number; sum: bigint } => {
+    let rows = 0
+    let sum = 0n
+    for (const row of srcRange.iterate(lo, hi) as IterableIterator<unknown[]>) {
+      const r = encodeHash(encodeRuled(db, t, codec, row, rules))
+      if (skip.has(r.key)) continue
+      rows++
+      sum += r.hash
+    }
+    return { rows, sum }
   }
   const target = async (lo: bigint, hi: bigint) =>
     (
@@ -96,11 +113,12 @@ export async function bisectTable(
   const walk = async (lo: bigint, hi: bigint): Promise<void> => {
     if (differences.length >= maxRows) return
     ranges++
-    const s = source(lo, hi)
-    const sum = [...s.values()].reduce((a, b) => a + b, 0n)
+    // Counted and summed as the rows stream by: only a leaf's rows are ever held.
+    const ss = sourceSum(lo, hi)
     const tg = await target(lo, hi)
-    if (Number(tg.rows) === s.size && tg.checksum === sum.toString()) return
-    if (Math.max(s.size, Number(tg.rows)) <= LEAF_ROWS || lo === hi) {
+    if (Number(tg.rows) === ss.rows && tg.checksum === ss.sum.toString()) return
+    if (Math.max(ss.rows, Number(tg.rows)) <= LEAF_ROWS || lo === hi) {
+      const s = source(lo, hi)
       const tr = await targetRows(lo, hi)
       for (const [k, h] of s) {
         if (!tr.has(k)) differences.push({ key: k, kind: 'missing-in-target' })

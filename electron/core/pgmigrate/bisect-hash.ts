@@ -1,0 +1,163 @@
+// Finding the differing rows of a table whose rows are matched by their primary key (or first
+// UNIQUE) rather than by an identity column: a WITHOUT ROWID table, or a rowid table keyed by
+// `agent_id TEXT PRIMARY KEY`. Key order cannot be compared across the two databases (SQLite's
+// BINARY or NOCASE against PostgreSQL's collation, 1 against '1'), so rows are spread into
+// buckets by a hash of their key's canonical text — computed the same way on both sides, like the
+// row hash itself — and each bucket's (count, checksum) compared; only the rows of buckets that
+// differ are then read and matched key by key. One pass over each side for the buckets, one more
+// for the rows of the differing ones; memory is the bucket table, never the table's rows.
+import type pg from 'pg'
+import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { encoderFor, isRejection, rowHash, rowHashSql, canonicalSql } from './canonical'
+import { qq } from './names'
+import { encodeRuled, type RulesByKey } from './reject-rules'
+import type { RowCodec } from './row-codec'
+import type { RowDifference } from './bisect'
+import type { ColumnPlan, TablePlan } from './types'
+
+/** About this many rows per bucket; the bucket count is a power of two, at most MAX_BUCKETS. */
+const ROWS_PER_BUCKET = 64
+const MAX_BUCKETS = 1 << 16
+/** Differing buckets whose rows are read (each holds about ROWS_PER_BUCKET rows per side). */
+const MAX_LEAF_BUCKETS = 64
+
+/** The columns rows are matched by: the primary key, else the first UNIQUE; null if none. */
+export function matchColumns(t: TablePlan): number[] | null {
+  const names = t.primaryKey?.columns ?? t.uniques[0]?.columns
+  if (!names?.length) return null
+  const idx = names.map((n) => t.columns.findIndex((c) => c.target === n))
+  return idx.every((i) => i >= 0) ? idx : null
+}
+
+interface SideRow {
+  display: string
+  hash: bigint
+}
+
+export async function bisectByKeyHash(
+  db: SqliteDb,
+  client: pg.ClientBase,
+  schema: string,
+  t: TablePlan,
+  codec: RowCodec,
+  match: number[],
+  skip: Set<string>,
+  maxRows: number,
+  rules: RulesByKey,
+): Promise<{ differences: RowDifference[]; note: string }> {
+  const cols = match.map((i) => t.columns[i]!)
+  const encoders = cols.map((c) => encoderFor(c))
+  const T = qq(schema, t.target)
+  const sourceRows = Number(
+    db
+      .prepare(`SELECT count(*) FROM ${quoteIdent(t.source)}`)
+      .pluck()
+      .safeIntegers(true)
+      .get(),
+  )
+  const targetRows = Number(
+    (await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${T}`)).rows[0]!.n,
+  )
+  let buckets = 1
+  while (buckets < MAX_BUCKETS && buckets * ROWS_PER_BUCKET < Math.max(sourceRows, targetRows))
+    buckets *= 2
+  const B = BigInt(buckets)
+  const bucketOf = (h: bigint): number => Number(((h % B) + B) % B)
+
+  const all = db
+    .prepare(`SELECT ${codec.selectList} FROM ${quoteIdent(t.source)}`)
+    .raw(true)
+    .safeIntegers(true)
+  /** Each source row in the reject log's terms skipped; the rest as (key hash, row hash, display). */
+  const eachSource = function* (): Generator<{ kh: bigint; row: SideRow }> {
+    for (const row of all.iterate() as IterableIterator<unknown[]>) {
+      const r = encodeRuled(db, t, codec, row, rules)
+      if (skip.has(r.key)) continue
+      const canon = cols.map((_, j) => encoders[j]!(row[codec.keyWidth + match[j]!]))
+      const texts = canon.map((c) => (c === null || isRejection(c) ? null : c))
+      yield {
+        kh: rowHash(texts),
+        // A row that cannot be encoded is not in the target: a hash no target row has.
+        row: { display: display(cols, texts), hash: r.rejects ? -1n : r.hash },
+      }
+    }
+  }
+
+  // 1. (count, checksum) per bucket on both sides.
+  const count = new Array<number>(buckets).fill(0)
+  const sum = new Array<bigint>(buckets).fill(0n)
+  for (const { kh, row } of eachSource()) {
+    const b = bucketOf(kh)
+    count[b]!++
+    sum[b]! += row.hash
+  }
+  const keyHash = rowHashSql(cols)
+  const bucketSql = `(((${keyHash}) % ${buckets}) + ${buckets}) % ${buckets}`
+  const tg = await client.query<{ b: number; n: string; s: string }>(
+    `SELECT ${bucketSql} AS b, count(*)::text AS n, sum(${rowHashSql(t.columns)}::numeric)::text AS s FROM ${T} GROUP BY 1`,
+  )
+  const tCount = new Map(tg.rows.map((r) => [Number(r.b), { n: Number(r.n), s: BigInt(r.s) }]))
+  const differing: number[] = []
+  for (let b = 0; b < buckets && differing.length < MAX_LEAF_BUCKETS; b++) {
+    const x = tCount.get(b) ?? { n: 0, s: 0n }
+    if (x.n !== count[b] || x.s !== sum[b]) differing.push(b)
+  }
+  if (!differing.length)
+    return { differences: [], note: `${buckets} key-hash bucket(s) compared: none differs` }
+
+  // 2. The rows of the differing buckets, matched by key.
+  const wanted = new Set(differing)
+  const src = new Map<string, SideRow[]>()
+  for (const { kh, row } of eachSource()) {
+    if (!wanted.has(bucketOf(kh))) continue
+    const k = kh.toString()
+    const list = src.get(k)
+    if (list) list.push(row)
+    else src.set(k, [row])
+  }
+  const displayCols = cols.map((c, j) => `${canonicalSql(c)}::text AS k${j}`).join(', ')
+  const tr = await client.query<Record<string, string | null>>(
+    `SELECT ${keyHash}::text AS kh, ${rowHashSql(t.columns)}::text AS h, ${displayCols} FROM ${T} WHERE ${bucketSql} = ANY($1::int[])`,
+    [differing],
+  )
+  const dst = new Map<string, SideRow[]>()
+  for (const r of tr.rows) {
+    const texts = cols.map((_, j) => r[`k${j}`] ?? null)
+    const row = { display: display(cols, texts), hash: BigInt(r.h!) }
+    const list = dst.get(r.kh!)
+    if (list) list.push(row)
+    else dst.set(r.kh!, [row])
+  }
+  const differences: RowDifference[] = []
+  for (const k of new Set([...src.keys(), ...dst.keys()])) {
+    const a = (src.get(k) ?? []).sort(byHash)
+    const b = (dst.get(k) ?? []).sort(byHash)
+    const shown = (a[0] ?? b[0])!.display
+    if (!b.length) differences.push({ key: shown, kind: 'missing-in-target' })
+    else if (!a.length) differences.push({ key: shown, kind: 'extra-in-target' })
+    else if (a.length !== b.length || a.some((x, i) => x.hash !== b[i]!.hash))
+      differences.push({ key: shown, kind: 'different' })
+  }
+  differences.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+  const capped = differing.length >= MAX_LEAF_BUCKETS
+  return {
+    differences: differences.slice(0, maxRows),
+    note: `rows matched by ${cols.map((c) => c.target).join(', ')}: ${buckets} key-hash bucket(s) compared, ${differing.length} differ${capped ? ` (the first ${MAX_LEAF_BUCKETS} read)` : ''}${differences.length > maxRows ? `; the first ${maxRows} of ${differences.length} rows shown` : ''}`,
+  }
+}
+
+const byHash = (x: SideRow, y: SideRow): number => (x.hash < y.hash ? -1 : x.hash > y.hash ? 1 : 0)
+
+const UNQUOTED = new Set<ColumnPlan['type']>(['bigint', 'double precision', 'numeric', 'boolean'])
+
+/** `agent_id='a'`, `(b=2, a='x')`: the key columns by their canonical text. */
+function display(cols: Pick<ColumnPlan, 'target' | 'type'>[], texts: (string | null)[]): string {
+  const parts = cols.map((c, j) => {
+    const v = texts[j] ?? null
+    if (v !== null && UNQUOTED.has(c.type)) return `${c.target}=${v}`
+    const text =
+      v === null ? 'NULL' : `'${(v.length > 60 ? `${v.slice(0, 60)}…` : v).replace(/'/g, "''")}'`
+    return `${c.target}=${text}`
+  })
+  return parts.length === 1 ? parts[0]! : `(${parts.join(', ')})`
+}
