@@ -4,7 +4,15 @@
 // never a crash, never a silent U+FFFD. And a symlink to a canary file outside the workspace: the
 // canary's unique content appears nowhere — not in memory.db, the backup, the journal, PostgreSQL.
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -225,5 +233,43 @@ describe('bad files and a symlink out of the workspace', () => {
       'not followed; canary found nowhere',
     )
     score.badInput('filesystem', 'symlink to a folder outside the workspace', 'not followed')
+  })
+})
+
+// state.db itself a link to a database outside the workspace: the backup can keep only the link,
+// so a change through it could never be undone. Every step that would read or change it refuses,
+// naming the link; the database behind it keeps every byte.
+describe('a workspace database that is a link out of the workspace', () => {
+  const ltmp = tempDir('ferry-faults-linkdb-')
+  const lws = join(ltmp.dir, 'ws')
+  const outside = join(ltmp.dir, 'elsewhere', 'state.db')
+  afterAll(() => ltmp.cleanup())
+
+  it('is neither read nor changed by any step; each refuses with LINK_OUT_OF_WORKSPACE', async () => {
+    await createDemoWorkspace(lws, { events: 300 })
+    mkdirSync(join(ltmp.dir, 'elsewhere'))
+    renameSync(join(lws, '.claude', 'state.db'), outside)
+    symlinkSync(outside, join(lws, '.claude', 'state.db'))
+    const before = readFileSync(outside)
+    for (const step of [
+      'pre.document-schema',
+      'p1.fk-indexes',
+      'p1.snapshot-store',
+      'p1.migration-framework',
+    ]) {
+      const r = ferry.run(['run', step, '-w', lws, '--json'])
+      expect(r.code, `${step}: ${r.stdout.slice(0, 500)}`).not.toBe(0)
+      const error = r.json.steps[0].error
+      expect(error.code, step).toBe('LINK_OUT_OF_WORKSPACE')
+      expect(error.message, step).toContain('.claude/state.db is a symbolic link to')
+      expect(error.hint, step).toMatch(/Move the database to this path/)
+      expect(r.stdout + r.stderr, step).not.toMatch(/\n\s+at .+:\d+:\d+/)
+    }
+    expect(readFileSync(outside).equals(before)).toBe(true)
+    score.badInput(
+      'filesystem',
+      'state.db a symlink to a database outside the workspace',
+      'refused by every step; unchanged',
+    )
   })
 })

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 import { existsSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
+import { refuseLinkOut } from '../fs/link-out'
 import { fsyncDir } from '../fs/atomic'
 import type { WorkspacePaths } from '../workspace/resolve'
 
@@ -150,6 +151,7 @@ export function openMemoryDb(paths: WorkspacePaths, encoding = 'UTF-8'): OpenedM
   const firstBuild = !existsSync(final)
   const file = firstBuild ? join(paths.claudeDir, BUILDING_NAME) : final
   const resumed = firstBuild && existsSync(file)
+  refuseLinkOut(file)
   let db: MemoryDb
   try {
     db = new Database(file)

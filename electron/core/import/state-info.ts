@@ -3,7 +3,7 @@
 import { fromTable } from '../sqlite/integrity'
 import { existsSync } from 'node:fs'
 import type Database from 'better-sqlite3'
-import { openSqliteReadOnly } from '../sqlite/open'
+import { openWorkspaceDbReadOnly } from '../sqlite/open'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { readStateSchema, type StateSchema } from './state-copy'
 
@@ -22,12 +22,12 @@ export function openState(paths: WorkspacePaths, listed: boolean): OpenState {
   let src: Database.Database
   let second: Database.Database
   try {
-    src = openSqliteReadOnly(paths.stateDb)
+    src = openWorkspaceDbReadOnly(paths.stateDb)
   } catch (err) {
     return { ...none, error: (err as Error).message }
   }
   try {
-    second = openSqliteReadOnly(paths.stateDb)
+    second = openWorkspaceDbReadOnly(paths.stateDb)
   } catch (err) {
     src.close()
     return { ...none, error: (err as Error).message }

@@ -4,6 +4,7 @@
 // finish its write first instead of failing either side.
 import Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
+import { refuseLinkOut } from '../fs/link-out'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import type { SqliteDb } from '../sqlite/open'
@@ -23,6 +24,7 @@ export const BUSY_TIMEOUT_MS = 10_000
 
 /** Opens a user's database for Ferry's additive writes. */
 export function openSqliteForWrite(path: string): SqliteDb {
+  refuseLinkOut(path)
   let db: SqliteDb
   try {
     db = new Database(path, { fileMustExist: true })

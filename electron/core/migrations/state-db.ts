@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
-import { openSqliteReadOnly, type SqliteDb } from '../sqlite/open'
+import { openWorkspaceDbReadOnly, type SqliteDb } from '../sqlite/open'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { loadMigrationFolder, type MigrationFile } from './files'
 import { planMigrations, versionLabel, type MigrationPlan, type MigrationProblem } from './plan'
@@ -46,7 +46,7 @@ export function readStateMigrations(paths: WorkspacePaths, db?: SqliteDb): State
   requireStateDb(paths)
   const dir = stateMigrationsDir(paths)
   const folder = loadMigrationFolder(dir, paths.root)
-  const own = db ?? openSqliteReadOnly(paths.stateDb)
+  const own = db ?? openWorkspaceDbReadOnly(paths.stateDb)
   try {
     const applied = readLedger(own)
     const ledger =

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
+import { refuseLinkOut } from '../fs/link-out'
 import type { SqliteDb } from '../sqlite/open'
 
 export const SNAPSHOT_TABLE = 'memory_snapshots'
@@ -36,6 +37,7 @@ export interface SnapshotTable {
 
 /** Opens state.db for the store's writes: foreign keys off (real workspaces never enforce them). */
 export function openStateDbForWrite(path: string): SqliteDb {
+  refuseLinkOut(path)
   let db: SqliteDb
   try {
     db = new Database(path, { fileMustExist: true })

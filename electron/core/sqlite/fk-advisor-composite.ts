@@ -12,7 +12,7 @@ import type { WorkloadQuery } from '../workload/queries'
 import { decodeParams, sampleTimes, summarise } from '../workload/run'
 import { coveredBy, indexSql, type TableShape } from './fk-advisor'
 import { describeTable, listTables } from './introspect'
-import { openSqliteReadOnly, quoteIdent, type SqliteDb } from './open'
+import { openWorkspaceDbReadOnly, quoteIdent, type SqliteDb } from './open'
 
 export interface CompositeCandidate {
   index: string
@@ -147,7 +147,7 @@ export async function measureCompositeProposals(
   const dir = join(paths.ferryDir, 'scratch')
   mkdirSync(dir, { recursive: true })
   const scratch = join(dir, `state-${randomUUID()}.db`)
-  const src = openSqliteReadOnly(paths.stateDb)
+  const src = openWorkspaceDbReadOnly(paths.stateDb)
   try {
     await src.backup(scratch)
   } finally {

@@ -17,7 +17,7 @@ import type { WorkspacePaths } from '../workspace/resolve'
 import { adviseFkIndexes, type FkCovered, type FkReason } from './fk-advisor'
 import { explainPlan, probeFor, round3, timeQuery, type Probe } from './fk-advisor-measure'
 import { FK_MIGRATION_SLUG, parseFkMigration, renderFkMigration } from './fk-advisor-migration'
-import { openSqliteReadOnly, type SqliteDb } from './open'
+import { openWorkspaceDbReadOnly, type SqliteDb } from './open'
 
 export interface FkIndexEvidenceRow {
   table: string
@@ -114,7 +114,7 @@ export async function runFkIndexesStep(
   requireStateDb(paths)
   const database = relative(paths.root, paths.stateDb)
   const dir = stateMigrationsDir(paths)
-  let ro = openSqliteReadOnly(paths.stateDb)
+  let ro = openWorkspaceDbReadOnly(paths.stateDb)
   let state = readStateMigrations(paths, ro)
   const appliedFk = state.plan.items.find(
     (i) => i.name === FK_MIGRATION_SLUG && i.recordedChecksum !== null,
@@ -250,7 +250,7 @@ export async function runFkIndexesStep(
       'Run "ferry migrations status" to see why.',
     )
 
-  ro = openSqliteReadOnly(paths.stateDb)
+  ro = openWorkspaceDbReadOnly(paths.stateDb)
   let after: Map<string, { plan: string; medianMs: number }>
   try {
     const present = new Set(

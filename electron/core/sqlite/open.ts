@@ -2,6 +2,7 @@
 // caller asks, so 2^63-1 stays exact (RELIABILITY.md rule 6).
 import Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
+import { refuseLinkOut } from '../fs/link-out'
 
 export type SqliteDb = Database.Database
 
@@ -46,6 +47,15 @@ export function openSqliteReadOnly(path: string): SqliteDb {
     )
   }
   return db
+}
+
+/**
+ * A database of the workspace (state.db, memory.db), read-only: refused when it is a link out of
+ * the workspace (fs/link-out.ts). A file the user names on the command line opens as named.
+ */
+export function openWorkspaceDbReadOnly(path: string): SqliteDb {
+  refuseLinkOut(path)
+  return openSqliteReadOnly(path)
 }
 
 /** SQLite identifier quoting: double quotes, embedded quotes doubled. */

@@ -24,7 +24,7 @@ import { workspacePaths, type WorkspacePaths } from '../workspace/resolve'
 import { compositeCandidates } from './fk-advisor-composite'
 import { explainPlan, round3 } from './fk-advisor-measure'
 import { requireStateDb } from './fk-advisor-step'
-import { openSqliteReadOnly, type SqliteDb } from './open'
+import { openWorkspaceDbReadOnly, type SqliteDb } from './open'
 import {
   proposalsOf,
   renderWorkloadIndexMigration,
@@ -119,7 +119,7 @@ async function timeAll(
   label: string,
 ): Promise<Map<string, { p95: number; plan: string }>> {
   const out = new Map<string, { p95: number; plan: string }>()
-  const db = openSqliteReadOnly(paths.stateDb)
+  const db = openWorkspaceDbReadOnly(paths.stateDb)
   try {
     const queries = accepted.flatMap((a) => a.proposals.map((p) => p.query))
     for (const [i, name] of [...new Set(queries)].entries()) {
@@ -173,7 +173,7 @@ export async function acceptWorkloadIndexes(
       'Apply or remove them first: ferry migrations status.',
     )
   }
-  const ro = openSqliteReadOnly(paths.stateDb)
+  const ro = openWorkspaceDbReadOnly(paths.stateDb)
   try {
     checkStillProposed(ro, accepted)
   } finally {

@@ -6,8 +6,15 @@ import { FerryError } from '../../../shared/contract/envelope'
 import { writeFileAtomic } from '../fs/atomic'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled, type JobContext } from '../jobs/job'
-import { countRows, databaseFacts, describeTable, listTables, type SchemaInfo, type TableInfo } from '../sqlite/introspect'
-import { openSqliteReadOnly } from '../sqlite/open'
+import {
+  countRows,
+  databaseFacts,
+  describeTable,
+  listTables,
+  type SchemaInfo,
+  type TableInfo,
+} from '../sqlite/introspect'
+import { openWorkspaceDbReadOnly } from '../sqlite/open'
 import { addProfileFunctions, profileTable, type ProfiledTable } from '../sqlite/profile'
 import { renderProfileMarkdown } from '../sqlite/profile-markdown'
 import type { Finding } from '../sqlite/profile-types'
@@ -23,7 +30,13 @@ export interface DocumentSchemaEvidence extends Record<string, unknown> {
   document: string
   documentSha256: string
   json: string
-  tables: { name: string; rows: number | null; columns: number; indexes: number; foreignKeys: number }[]
+  tables: {
+    name: string
+    rows: number | null
+    columns: number
+    indexes: number
+    foreignKeys: number
+  }[]
   views: number
   triggers: number
   sqliteVersion: string
@@ -33,7 +46,11 @@ export interface DocumentSchemaEvidence extends Record<string, unknown> {
   profiledRows: number
 }
 
-export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now: () => Date = () => new Date()): Promise<DocumentSchemaEvidence> {
+export async function documentSchema(
+  paths: WorkspacePaths,
+  ctx: JobContext,
+  now: () => Date = () => new Date(),
+): Promise<DocumentSchemaEvidence> {
   if (!existsSync(paths.stateDb)) {
     throw new FerryError(
       'STATE_DB_MISSING',
@@ -41,8 +58,12 @@ export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now
       'This step documents .claude/state.db; check that the workspace is the right folder.',
     )
   }
-  const db = openSqliteReadOnly(paths.stateDb)
-  let schema: Omit<SchemaInfo, 'tables'> & { tables: ProfiledTable[]; findings: Finding[]; profileMs: number }
+  const db = openWorkspaceDbReadOnly(paths.stateDb)
+  let schema: Omit<SchemaInfo, 'tables'> & {
+    tables: ProfiledTable[]
+    findings: Finding[]
+    profileMs: number
+  }
   try {
     const rows = listTables(db)
     const tables: TableInfo[] = []
@@ -74,22 +95,40 @@ export async function documentSchema(paths: WorkspacePaths, ctx: JobContext, now
       const r = await profileTable(db, fns, t, byName, { tick })
       profiled.push(r.table)
       findings.push(...r.findings)
-      ctx.log('debug', `Profiled ${t.name} (${r.table.profile.rowsScanned} rows) in ${r.table.profile.ms} ms`)
+      ctx.log(
+        'debug',
+        `Profiled ${t.name} (${r.table.profile.rowsScanned} rows) in ${r.table.profile.ms} ms`,
+      )
       await tick(r.table.profile.rowsScanned)
     }
-    schema = { ...databaseFacts(db), tables: profiled, findings, profileMs: Date.now() - profileStarted }
+    schema = {
+      ...databaseFacts(db),
+      tables: profiled,
+      findings,
+      profileMs: Date.now() - profileStarted,
+    }
   } finally {
     db.close()
   }
   throwIfCancelled(ctx.signal)
   ensureFerryDir(paths)
-  const md = renderSchemaMarkdown(relative(paths.root, paths.stateDb), schema, now().toISOString()) + renderProfileMarkdown(schema.tables, schema.findings)
+  const md =
+    renderSchemaMarkdown(relative(paths.root, paths.stateDb), schema, now().toISOString()) +
+    renderProfileMarkdown(schema.tables, schema.findings)
   const docPath = join(paths.ferryDir, 'schema.md')
   const jsonPath = join(paths.ferryDir, 'schema.json')
   writeFileAtomic(docPath, md)
   writeFileAtomic(jsonPath, JSON.stringify(schema, null, 2))
-  ctx.progress(schema.tables.length * 2, schema.tables.length * 2, 'tables', 'Schema document written')
-  ctx.log('info', `Documented ${schema.tables.length} tables of state.db in ${relative(paths.root, docPath)}`)
+  ctx.progress(
+    schema.tables.length * 2,
+    schema.tables.length * 2,
+    'tables',
+    'Schema document written',
+  )
+  ctx.log(
+    'info',
+    `Documented ${schema.tables.length} tables of state.db in ${relative(paths.root, docPath)}`,
+  )
   return {
     source: paths.stateDb,
     sourceBytes: statSync(paths.stateDb).size,

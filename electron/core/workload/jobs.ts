@@ -8,7 +8,7 @@ import { relative } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { JobContext, JobFn } from '../jobs/job'
 import { measureCompositeProposals, type CompositeProposal } from '../sqlite/fk-advisor-composite'
-import { openSqliteReadOnly } from '../sqlite/open'
+import { openWorkspaceDbReadOnly } from '../sqlite/open'
 import { ensureFerryDir, workspacePaths, type WorkspacePaths } from '../workspace/resolve'
 import { WORKLOAD } from './queries'
 import { compareRuns, type ComparisonRow } from './compare'
@@ -37,7 +37,7 @@ async function runOnStateDb(
   params?: ReadonlyMap<string, unknown[][]>,
   now: () => Date = () => new Date(),
 ): Promise<WorkloadRun> {
-  const db = openSqliteReadOnly(paths.stateDb)
+  const db = openWorkspaceDbReadOnly(paths.stateDb)
   try {
     const at = now().toISOString()
     const results = await runWorkload(db, WORKLOAD, {
@@ -175,7 +175,7 @@ export async function runTestCurrentStep(
   const rows = compareRuns(baseline.results, run.results)
 
   ctx.progress(0, null, 'checks', 'PRAGMA integrity_check')
-  const ro = openSqliteReadOnly(paths.stateDb)
+  const ro = openWorkspaceDbReadOnly(paths.stateDb)
   let integrity: string
   try {
     // Falls back to reading every table when the schema names an application-defined collation.

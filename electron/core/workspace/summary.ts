@@ -3,12 +3,15 @@
 import { lstatSync, opendirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileCounts, SourceStatus, WorkspaceSummary } from '../../../shared/contract/types'
-import { openSqliteReadOnly } from '../sqlite/open'
+import { openWorkspaceDbReadOnly } from '../sqlite/open'
 import type { WorkspacePaths } from './resolve'
 
 const MAX_DEPTH = 64
 
-function countFiles(dir: string, skip: (name: string, depth: number) => boolean = () => false): FileCounts {
+function countFiles(
+  dir: string,
+  skip: (name: string, depth: number) => boolean = () => false,
+): FileCounts {
   const out: FileCounts = { files: 0, bytes: 0 }
   const walk = (d: string, depth: number): void => {
     if (depth > MAX_DEPTH) return
@@ -60,10 +63,12 @@ export function sourceStatus(paths: WorkspacePaths): SourceStatus {
   }
   if (exists && !error) {
     try {
-      const db = openSqliteReadOnly(paths.stateDb)
+      const db = openWorkspaceDbReadOnly(paths.stateDb)
       try {
         const row = db
-          .prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+          .prepare(
+            "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+          )
           .get() as { n: number }
         tables = Number(row.n)
       } finally {
@@ -78,10 +83,18 @@ export function sourceStatus(paths: WorkspacePaths): SourceStatus {
     context: countFiles(join(paths.claudeDir, 'context')),
     logs: countFiles(join(paths.claudeDir, 'logs')),
     config: countFiles(join(paths.claudeDir, 'config')),
-    other: countFiles(paths.claudeDir, (name, depth) => depth === 0 && (AREAS.has(name) || STATE_FILES.has(name))),
+    other: countFiles(
+      paths.claudeDir,
+      (name, depth) => depth === 0 && (AREAS.has(name) || STATE_FILES.has(name)),
+    ),
   }
 }
 
 export function workspaceSummary(paths: WorkspacePaths): WorkspaceSummary {
-  return { root: paths.root, claudeDir: paths.claudeDir, ferryDir: paths.ferryDir, source: sourceStatus(paths) }
+  return {
+    root: paths.root,
+    claudeDir: paths.claudeDir,
+    ferryDir: paths.ferryDir,
+    source: sourceStatus(paths),
+  }
 }
