@@ -54,12 +54,17 @@ function typeSpec(v: string, prev: Record<string, string> = {}): Record<string, 
     checkOverrideType(type, `${table}.${column}`)
     return { ...prev, [`${table}.${column}`]: type }
   } catch (err) {
-    throw new InvalidArgumentError(`${(err as Error).message}${(err as FerryError).hint ? ` — ${(err as FerryError).hint}` : ''}`)
+    throw new InvalidArgumentError(
+      `${(err as Error).message}${(err as FerryError).hint ? ` — ${(err as FerryError).hint}` : ''}`,
+    )
   }
 }
 
 /** --constraint name=stop|skip-constraint|not-valid, repeatable. */
-function choiceSpec(v: string, prev: Record<string, ViolationChoice> = {}): Record<string, ViolationChoice> {
+function choiceSpec(
+  v: string,
+  prev: Record<string, ViolationChoice> = {},
+): Record<string, ViolationChoice> {
   const eq = v.lastIndexOf('=')
   const choice = v.slice(eq + 1)
   if (eq <= 0 || !(VIOLATION_CHOICES as readonly string[]).includes(choice))
@@ -75,7 +80,9 @@ function mapSpec(
   const colon = v.indexOf(':')
   const eq = v.indexOf('=', colon + 1)
   if (colon <= 0 || eq <= colon + 1)
-    throw new InvalidArgumentError('--map must be constraint:value=allowed, e.g. valid_agent_status:zombie=crashed')
+    throw new InvalidArgumentError(
+      '--map must be constraint:value=allowed, e.g. valid_agent_status:zombie=crashed',
+    )
   const name = v.slice(0, colon)
   return { ...prev, [name]: { ...prev[name], [v.slice(colon + 1, eq)]: v.slice(eq + 1) } }
 }
@@ -117,7 +124,12 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
     )
     .requiredOption('--target <postgres-url>', TARGET_HELP)
     .option('--schema <name>', 'target schema (created; default: the file name)', schemaName)
-    .option('--workers <n>', 'tables (and parts of large tables) loaded in parallel', count('--workers', 1, 64), 2)
+    .option(
+      '--workers <n>',
+      'tables (and parts of large tables) loaded in parallel',
+      count('--workers', 1, 64),
+      2,
+    )
     .option('--batch-rows <n>', 'rows per committed batch', count('--batch-rows', 1, 1_000_000))
     .option(
       '--threads <mode>',
@@ -142,7 +154,7 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
     )
     .option(
       '--map <constraint:value=allowed>',
-      'map a CHECK list\'s violating value to an allowed one (repeatable); the constraint is then created valid and the report lists the mapped rows',
+      "map a CHECK list's violating value to an allowed one (repeatable); the constraint is then created valid and the report lists the mapped rows",
       mapSpec,
     )
     .option(
@@ -155,12 +167,22 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
       'choose a column type (repeatable): bigint, double precision, numeric, numeric(p,s), boolean, timestamptz, date, jsonb, bytea, text',
       typeSpec,
     )
-    .option('--delta', 'after a completed load: copy only rows added or changed since the last run (delta sync)')
+    .option(
+      '--delta',
+      'after a completed load: copy only rows added or changed since the last run (delta sync)',
+    )
     .option('--dry-run', 'with --delta: only report the lag per table (rows not yet copied)')
-    .option('--delta-deletes', 'with --delta: also delete on the target the rows deleted in SQLite (default: report them)')
+    .option(
+      '--delta-deletes',
+      'with --delta: also delete on the target the rows deleted in SQLite (default: report them)',
+    )
     .option('--json', 'print one JSON object on stdout')
     .action(async (file: string, o: Opts) =>
-      setCode(o.delta || o.dryRun || o.deltaDeletes ? await deltaCommand(file, o) : await migrateCommand(file, o)),
+      setCode(
+        o.delta || o.dryRun || o.deltaDeletes
+          ? await deltaCommand(file, o)
+          : await migrateCommand(file, o),
+      ),
     )
 
   program
@@ -182,10 +204,13 @@ export function registerPgMigrateCommands(program: Command, setCode: (code: numb
 function sourceFile(file: string): string {
   const abs = path.resolve(file)
   if (!existsSync(abs) || !statSync(abs).isFile()) {
+    const folder = existsSync(abs) && statSync(abs).isDirectory()
     throw new FerryError(
       'SOURCE_NOT_FOUND',
-      `No SQLite file at ${abs}`,
-      'Pass the path of a SQLite database file.',
+      folder ? `${abs} is a folder, not a SQLite file` : `No SQLite file at ${abs}`,
+      folder
+        ? 'Pass the path of the database file in it (for a workspace: .claude/memory.db or .claude/state.db).'
+        : 'Pass the path of a SQLite database file.',
     )
   }
   return abs
@@ -262,7 +287,11 @@ async function migrateCommand(file: string, o: Opts): Promise<number> {
 
 async function deltaCommand(file: string, o: Opts): Promise<number> {
   if (!o.delta)
-    throw new FerryError('USAGE', '--dry-run and --delta-deletes apply to delta sync only', 'Add --delta.')
+    throw new FerryError(
+      'USAGE',
+      '--dry-run and --delta-deletes apply to delta sync only',
+      'Add --delta.',
+    )
   const abs = sourceFile(file)
   validatePostgresUrl(o.target!)
   const schema = o.schema ?? defaultSchema(abs)
@@ -274,7 +303,12 @@ async function deltaCommand(file: string, o: Opts): Promise<number> {
     applyDeletes: o.deltaDeletes === true,
     batchRows: o.batchRows,
   }
-  const r = (await runWithProgress('delta', 'pgmigrate:delta', params, o.json === true)) as DeltaResult
+  const r = (await runWithProgress(
+    'delta',
+    'pgmigrate:delta',
+    params,
+    o.json === true,
+  )) as DeltaResult
   // --dry-run --json: the lag only (what the Migration screen shows per table).
   if (o.json) printJson(r.dryRun ? { ok: true, schema, lag: r.lag } : { ok: true, ...r })
   else process.stdout.write(describeDelta(r) + '\n')

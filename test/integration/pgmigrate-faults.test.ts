@@ -184,6 +184,14 @@ describe('migrate-sqlite under kill -9 and concurrent runs', () => {
     },
   )
 
+  it('says a folder is not a SQLite file, and which file to pass', () => {
+    const r = ferry(['migrate-sqlite', tmp.dir, '--target', PG_URL, '--json'])
+    expect(r.code).toBe(1)
+    expect(r.json).toMatchObject({ ok: false, error: { code: 'SOURCE_NOT_FOUND' } })
+    expect(r.json.error.message).toBe(`${tmp.dir} is a folder, not a SQLite file`)
+    expect(r.json.error.hint).toContain('.claude/memory.db')
+  })
+
   it('refuses a second run on the same schema while the first holds the lock, without printing the password', async () => {
     const schema = newSchema('busy')
     const url = new URL(PG_URL)
