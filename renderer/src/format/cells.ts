@@ -18,7 +18,12 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 
 /** A timestamp's local time, or null when the text is not one. Values without a zone are UTC. */
 export function localTime(raw: string): string | null {
-  if (!TIMESTAMP.test(raw)) return null
+  const m = TIMESTAMP.exec(raw)
+  if (!m) return null
+  // Fractions finer than a millisecond do not fit a JavaScript Date: the raw text is shown
+  // instead of a local time that would drop them (two distinct values would look the same).
+  const digits = m[2] ? m[2].length - 1 : 0
+  if (digits > 3) return null
   let iso = raw.replace(' ', 'T')
   if (/[+-]\d{2}$/.test(iso)) iso += ':00'
   else if (!/(Z|[+-]\d{2}:?\d{2})$/.test(iso)) iso += 'Z'
@@ -31,6 +36,8 @@ export function localTime(raw: string): string | null {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    // As many fraction digits as the value has (10:00:00.5 and 10:00:00 are different values).
+    ...(digits ? { fractionalSecondDigits: digits as 1 | 2 | 3 } : {}),
   })
 }
 

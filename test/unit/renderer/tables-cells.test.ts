@@ -38,6 +38,15 @@ describe('grid cells', () => {
     expect(localTime('2024-01-01T10:00:00Z')).not.toBeNull()
     expect(localTime('2024-01-01 10:00:00+00')).not.toBeNull()
     expect(localTime('not a time')).toBeNull()
+    // The fraction is part of the value: kept to the millisecond, and finer ones shown raw.
+    expect(localTime('2024-01-01T10:00:00.123Z')).toMatch(/00[.,]123/)
+    expect(localTime('2024-01-01T10:00:00.5Z')).toMatch(/00[.,]5/)
+    expect(localTime('2024-01-01T10:00:00Z')).not.toMatch(/00[.,]\d/)
+    expect(localTime('2024-01-01T10:00:00.123456Z')).toBeNull()
+    expect(cellView('2024-01-01T10:00:00.123456Z')).toMatchObject({
+      kind: 'text',
+      text: '2024-01-01T10:00:00.123456Z',
+    })
     expect(cellView('2024-01-01T10:00:00Z')).toMatchObject({
       kind: 'time',
       title: '2024-01-01T10:00:00Z',
