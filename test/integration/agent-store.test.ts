@@ -43,14 +43,46 @@ describe.each(backends)('agent store on %s', (name, open) => {
       await b.ensureAgent('pm')
       const payload = { n: 1, s: 'ünïcødé ✓', nested: { list: [1, 2.5, null, true], empty: {} } }
       const at = '2026-11-29T10:11:12.345Z'
-      const { eventId } = await a.recordEvent({ type: 'tool.call', level: 'warn', message: 'x "quoted"', payload, createdAt: at })
+      const { eventId } = await a.recordEvent({
+        type: 'tool.call',
+        level: 'warn',
+        message: 'x "quoted"',
+        payload,
+        createdAt: at,
+      })
       const events = await a.readEvents({ type: 'tool.call' })
-      expect(events).toEqual([{ eventId, agentId: A, type: 'tool.call', level: 'warn', message: 'x "quoted"', payload, createdAt: at }])
+      expect(events).toEqual([
+        {
+          eventId,
+          agentId: A,
+          type: 'tool.call',
+          level: 'warn',
+          message: 'x "quoted"',
+          payload,
+          createdAt: at,
+        },
+      ])
 
-      const { messageId } = await a.sendMessage({ to: B, type: 'request', subject: 'hi', body: 'line1\nline2', payload: [1, 'two'] })
+      const { messageId } = await a.sendMessage({
+        to: B,
+        type: 'request',
+        subject: 'hi',
+        body: 'line1\nline2',
+        payload: [1, 'two'],
+      })
       const inbox = await b.readMessages({ unreadOnly: true })
       expect(inbox).toHaveLength(1)
-      expect(inbox[0]).toMatchObject({ messageId, from: A, to: B, type: 'request', subject: 'hi', body: 'line1\nline2', payload: [1, 'two'], isRead: false, readAt: null })
+      expect(inbox[0]).toMatchObject({
+        messageId,
+        from: A,
+        to: B,
+        type: 'request',
+        subject: 'hi',
+        body: 'line1\nline2',
+        payload: [1, 'two'],
+        isRead: false,
+        readAt: null,
+      })
       await b.markRead(messageId)
       expect(await b.readMessages({ unreadOnly: true })).toEqual([])
       const read = (await b.readMessages())[0]!
@@ -58,7 +90,13 @@ describe.each(backends)('agent store on %s', (name, open) => {
       expect(read.readAt).toMatch(/^\d{4}-\d\d-\d\dT/)
 
       const { taskId: parent } = await a.createTask({ title: 'parent' })
-      const { taskId } = await a.createTask({ title: 'child', description: 'd', priority: 1, parentTaskId: parent, payload: { k: 'v' } })
+      const { taskId } = await a.createTask({
+        title: 'child',
+        description: 'd',
+        priority: 1,
+        parentTaskId: parent,
+        payload: { k: 'v' },
+      })
       await a.updateTask(taskId, { status: 'done', completedAt: at, payload: { k: 'w', n: [] } })
       expect(await a.getTask(taskId)).toMatchObject({
         taskId,
@@ -73,7 +111,10 @@ describe.each(backends)('agent store on %s', (name, open) => {
       })
       expect(await a.getTask(-1)).toBeNull()
 
-      const { sessionId } = await a.openSession({ title: 'ctx', metadata: { model: 'm', window: 200000 } })
+      const { sessionId } = await a.openSession({
+        title: 'ctx',
+        metadata: { model: 'm', window: 200000 },
+      })
       await a.closeSession(sessionId, { summary: 'done it', tokenCount: 1234 })
       expect(await a.getSession(sessionId)).toMatchObject({
         sessionId,
@@ -87,9 +128,22 @@ describe.each(backends)('agent store on %s', (name, open) => {
 
       // Canonical jsonb text, so a jsonb content column keeps it byte for byte too.
       const content = '{"a": 1, "b": [1, 2], "text": "snap ✓"}'
-      const { snapshotId } = await a.saveSnapshot({ sessionId, type: 'full', content, pinned: true })
+      const { snapshotId } = await a.saveSnapshot({
+        sessionId,
+        type: 'full',
+        content,
+        pinned: true,
+      })
       const snap = (await a.loadSnapshot(snapshotId))!
-      expect(snap).toMatchObject({ snapshotId, sessionId, type: 'full', content, pinned: true, location: 'inline', exact: true })
+      expect(snap).toMatchObject({
+        snapshotId,
+        sessionId,
+        type: 'full',
+        content,
+        pinned: true,
+        location: 'inline',
+        exact: true,
+      })
       expect(snap.checksum).toBe(createHash('sha256').update(content).digest('hex'))
       expect(snap.contentSize).toBe(Buffer.byteLength(content))
 
@@ -115,6 +169,39 @@ describe.each(backends)('agent store on %s', (name, open) => {
       expect(two).toEqual(one)
       expect(a.stats().deduplicated).toBe(1)
       expect((await a.readEvents({ type: 'dup' })).map((e) => e.eventId)).toEqual([one.eventId])
+    } finally {
+      await a.close()
+    }
+  })
+
+  it('refuses text neither backend could store the same (NUL, a lone surrogate), writing nothing', async () => {
+    const a = await open(A)
+    try {
+      await a.ensureAgent('pm')
+      const before = (await a.readEvents({ limit: 1000 })).length
+      await expect(a.recordEvent({ type: 'bad', message: 'before\u0000after' })).rejects.toThrow(
+        /NUL character \(U\+0000\), which PostgreSQL text cannot store/,
+      )
+      await expect(
+        a.recordEvent({ type: 'bad', payload: { nested: ['ok', 'half \ud800 pair'] } }),
+      ).rejects.toThrow(/payload\.nested\.1 holds a lone UTF-16 surrogate/)
+      await expect(a.sendMessage({ to: null, type: 'note', body: 'x\u0000' })).rejects.toThrow(
+        /NUL character/,
+      )
+      await expect(a.setConfig('k\udc00', 'v')).rejects.toThrow(/lone UTF-16 surrogate/)
+      expect((await a.readEvents({ limit: 1000 })).length).toBe(before)
+      // A well-formed pair (an emoji) and a backslash-zero text are ordinary text.
+      const ok = await a.recordEvent({
+        type: 'ok',
+        message: '😀 \\0 \\u0000',
+        payload: { e: '😀' },
+      })
+      const [back] = await a.readEvents({ type: 'ok' })
+      expect(back).toMatchObject({
+        eventId: ok.eventId,
+        message: '😀 \\0 \\u0000',
+        payload: { e: '😀' },
+      })
     } finally {
       await a.close()
     }
@@ -156,7 +243,9 @@ describe('agent store writes', () => {
       await a.ensureAgent('pm')
       const { eventId } = await a.recordEvent({ type: 'ledgered', key: 'k1' })
       const rows = await admin(fx.url, (c) =>
-        c.query(`SELECT "row_id" FROM "agent_memory"."ferry_agent_writes" WHERE "idem_key" = 'rt-ledger:events:k1'`),
+        c.query(
+          `SELECT "row_id" FROM "agent_memory"."ferry_agent_writes" WHERE "idem_key" = 'rt-ledger:events:k1'`,
+        ),
       )
       expect(rows.rows).toEqual([{ row_id: String(eventId) }])
     } finally {

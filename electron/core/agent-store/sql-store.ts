@@ -9,6 +9,7 @@ import { readSessionSummary } from './session-summary'
 import { toMessage, toSession, toTask, upsertConfig } from './rows'
 import { withRetry, type RetryOptions } from './retry'
 import {
+  ConfigInput,
   EventInput,
   LEDGER_TABLE,
   MessageInput,
@@ -48,7 +49,9 @@ export class SqlAgentStore implements AgentStore {
 
   stats(): StoreStats {
     const w = this.d.lockStats?.()
-    return w ? { ...this.counters, lockWaits: w.waits, maxLockWaitMs: Math.round(w.maxMs * 1000) / 1000 } : { ...this.counters }
+    return w
+      ? { ...this.counters, lockWaits: w.waits, maxLockWaitMs: Math.round(w.maxMs * 1000) / 1000 }
+      : { ...this.counters }
   }
 
   private retry<T>(fn: () => Promise<T>): Promise<T> {
@@ -63,7 +66,12 @@ export class SqlAgentStore implements AgentStore {
    * One ledgered write: claims `idem`, runs `apply` (which returns the row's id), records the id.
    * When the key was already claimed, returns the id stored then without applying anything.
    */
-  private write(table: string, op: string, idem: string, apply: (x: Exec) => Promise<string>): Promise<string> {
+  private write(
+    table: string,
+    op: string,
+    idem: string,
+    apply: (x: Exec) => Promise<string>,
+  ): Promise<string> {
     return this.retry(() =>
       this.d.tx(async (x) => {
         const claimed = await x.run(
@@ -71,12 +79,18 @@ export class SqlAgentStore implements AgentStore {
           [idem, this.agentId, table, op, new Date().toISOString()],
         )
         if (claimed === 0) {
-          const rows = await x.all(`SELECT "row_id" FROM ${this.d.t(LEDGER_TABLE)} WHERE "idem_key" = ?`, [idem])
+          const rows = await x.all(
+            `SELECT "row_id" FROM ${this.d.t(LEDGER_TABLE)} WHERE "idem_key" = ?`,
+            [idem],
+          )
           this.counters.deduplicated++
           return String(rows[0]?.row_id ?? '')
         }
         const id = await apply(x)
-        await x.run(`UPDATE ${this.d.t(LEDGER_TABLE)} SET "row_id" = ? WHERE "idem_key" = ?`, [id, idem])
+        await x.run(`UPDATE ${this.d.t(LEDGER_TABLE)} SET "row_id" = ? WHERE "idem_key" = ?`, [
+          id,
+          idem,
+        ])
         await x.run(`UPDATE ${this.d.t('agents')} SET "last_activity" = ? WHERE "agent_id" = ?`, [
           new Date().toISOString(),
           this.agentId,
@@ -86,7 +100,12 @@ export class SqlAgentStore implements AgentStore {
     )
   }
 
-  private async insertReturning(x: Exec, table: string, idCol: string, cols: Record<string, unknown>): Promise<string> {
+  private async insertReturning(
+    x: Exec,
+    table: string,
+    idCol: string,
+    cols: Record<string, unknown>,
+  ): Promise<string> {
     const names = Object.keys(cols)
     const rows = await x.all(
       `INSERT INTO ${this.d.t(table)} (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')}) RETURNING "${idCol}" AS "id"`,
@@ -125,7 +144,8 @@ export class SqlAgentStore implements AgentStore {
   async readEvents(opts: { type?: string; limit?: number } = {}): Promise<AgentEvent[]> {
     const limit = Math.max(1, Math.min(1000, opts.limit ?? 50))
     const byType = opts.type === undefined ? '' : ' AND "event_type" = ?'
-    const params: unknown[] = opts.type === undefined ? [this.agentId, limit] : [this.agentId, opts.type, limit]
+    const params: unknown[] =
+      opts.type === undefined ? [this.agentId, limit] : [this.agentId, opts.type, limit]
     const rows = await this.retry(() =>
       this.d.read(
         `SELECT "event_id", "agent_id", "event_type", "level", "message", "created_at", ${this.d.json('payload')} FROM ${this.d.t('events')} WHERE "agent_id" = ?${byType} ORDER BY "created_at" DESC, "event_id" DESC LIMIT ?`,
@@ -145,17 +165,21 @@ export class SqlAgentStore implements AgentStore {
 
   async sendMessage(input: MessageInput): Promise<{ messageId: number }> {
     const m = MessageInput.parse(input)
-    const id = await this.write('agent_messages', 'insert', this.idem('agent_messages', m.key), (x) =>
-      this.insertReturning(x, 'agent_messages', 'message_id', {
-        from_agent: this.agentId,
-        to_agent: m.to,
-        message_type: m.type,
-        subject: m.subject,
-        body: m.body,
-        payload: toJsonText(m.payload),
-        is_read: 0,
-        created_at: new Date().toISOString(),
-      }),
+    const id = await this.write(
+      'agent_messages',
+      'insert',
+      this.idem('agent_messages', m.key),
+      (x) =>
+        this.insertReturning(x, 'agent_messages', 'message_id', {
+          from_agent: this.agentId,
+          to_agent: m.to,
+          message_type: m.type,
+          subject: m.subject,
+          body: m.body,
+          payload: toJsonText(m.payload),
+          is_read: 0,
+          created_at: new Date().toISOString(),
+        }),
     )
     return { messageId: Number(id) }
   }
@@ -174,15 +198,18 @@ export class SqlAgentStore implements AgentStore {
   }
 
   async markRead(messageId: number, opts: WriteOpts = {}): Promise<void> {
-    await this.write('agent_messages', 'update', this.idem('agent_messages', opts.key), async (x) => {
-      await x.run(`UPDATE ${this.d.t('agent_messages')} SET "is_read" = ?, "read_at" = ? WHERE "message_id" = ? AND "is_read" = ?`, [
-        1,
-        new Date().toISOString(),
-        messageId,
-        0,
-      ])
-      return String(messageId)
-    })
+    await this.write(
+      'agent_messages',
+      'update',
+      this.idem('agent_messages', opts.key),
+      async (x) => {
+        await x.run(
+          `UPDATE ${this.d.t('agent_messages')} SET "is_read" = ?, "read_at" = ? WHERE "message_id" = ? AND "is_read" = ?`,
+          [1, new Date().toISOString(), messageId, 0],
+        )
+        return String(messageId)
+      },
+    )
   }
 
   async createTask(input: TaskInput): Promise<{ taskId: number }> {
@@ -224,7 +251,10 @@ export class SqlAgentStore implements AgentStore {
 
   async getTask(taskId: number): Promise<Task | null> {
     const rows = await this.retry(() =>
-      this.d.read(`SELECT ${TASK_COLS}, ${this.d.json('payload')} FROM ${this.d.t('tasks')} WHERE "task_id" = ?`, [taskId]),
+      this.d.read(
+        `SELECT ${TASK_COLS}, ${this.d.json('payload')} FROM ${this.d.t('tasks')} WHERE "task_id" = ?`,
+        [taskId],
+      ),
     )
     return rows[0] ? toTask(rows[0]) : null
   }
@@ -232,17 +262,26 @@ export class SqlAgentStore implements AgentStore {
   async openSession(input: SessionInput = {}): Promise<{ sessionId: string }> {
     const s = SessionInput.parse(input)
     const sessionId = s.sessionId ?? randomUUID()
-    const id = await this.write('context_sessions', 'insert', this.idem('context_sessions', `open:${sessionId}`), async (x) => {
-      await x.run(
-        `INSERT INTO ${this.d.t('context_sessions')} ("session_id", "agent_id", "title", "status", "token_count", "started_at", "metadata") VALUES (?, ?, ?, 'active', 0, ?, ?) ON CONFLICT ("session_id") DO NOTHING`,
-        [sessionId, this.agentId, s.title, new Date().toISOString(), toJsonText(s.metadata)],
-      )
-      return sessionId
-    })
+    const id = await this.write(
+      'context_sessions',
+      'insert',
+      this.idem('context_sessions', `open:${sessionId}`),
+      async (x) => {
+        await x.run(
+          `INSERT INTO ${this.d.t('context_sessions')} ("session_id", "agent_id", "title", "status", "token_count", "started_at", "metadata") VALUES (?, ?, ?, 'active', 0, ?, ?) ON CONFLICT ("session_id") DO NOTHING`,
+          [sessionId, this.agentId, s.title, new Date().toISOString(), toJsonText(s.metadata)],
+        )
+        return sessionId
+      },
+    )
     return { sessionId: id }
   }
 
-  async closeSession(sessionId: string, input: SessionClose = {}, opts: WriteOpts = {}): Promise<void> {
+  async closeSession(
+    sessionId: string,
+    input: SessionClose = {},
+    opts: WriteOpts = {},
+  ): Promise<void> {
     const c = SessionClose.parse(input)
     const sets: [string, unknown][] = [
       ['status', c.status],
@@ -250,13 +289,18 @@ export class SqlAgentStore implements AgentStore {
     ]
     if (c.summary !== undefined) sets.push(['summary', c.summary])
     if (c.tokenCount !== undefined) sets.push(['token_count', c.tokenCount])
-    await this.write('context_sessions', 'update', this.idem('context_sessions', opts.key), async (x) => {
-      await x.run(
-        `UPDATE ${this.d.t('context_sessions')} SET ${sets.map(([col]) => `"${col}" = ?`).join(', ')} WHERE "session_id" = ?`,
-        [...sets.map(([, v]) => v), sessionId],
-      )
-      return sessionId
-    })
+    await this.write(
+      'context_sessions',
+      'update',
+      this.idem('context_sessions', opts.key),
+      async (x) => {
+        await x.run(
+          `UPDATE ${this.d.t('context_sessions')} SET ${sets.map(([col]) => `"${col}" = ?`).join(', ')} WHERE "session_id" = ?`,
+          [...sets.map(([, v]) => v), sessionId],
+        )
+        return sessionId
+      },
+    )
   }
 
   async getSession(sessionId: string): Promise<Session | null> {
@@ -277,16 +321,20 @@ export class SqlAgentStore implements AgentStore {
   async saveSnapshot(input: SnapshotInput): Promise<{ snapshotId: number }> {
     const s = SnapshotInput.parse(input)
     const bytes = Buffer.from(s.content, 'utf8')
-    const id = await this.write('memory_snapshots', 'insert', this.idem('memory_snapshots', s.key), (x) =>
-      this.insertReturning(x, 'memory_snapshots', 'snapshot_id', {
-        session_id: s.sessionId,
-        snapshot_type: s.type,
-        content: s.content,
-        content_size: bytes.length,
-        checksum: createHash('sha256').update(bytes).digest('hex'),
-        is_pinned: s.pinned ? 1 : 0,
-        created_at: new Date().toISOString(),
-      }),
+    const id = await this.write(
+      'memory_snapshots',
+      'insert',
+      this.idem('memory_snapshots', s.key),
+      (x) =>
+        this.insertReturning(x, 'memory_snapshots', 'snapshot_id', {
+          session_id: s.sessionId,
+          snapshot_type: s.type,
+          content: s.content,
+          content_size: bytes.length,
+          checksum: createHash('sha256').update(bytes).digest('hex'),
+          is_pinned: s.pinned ? 1 : 0,
+          created_at: new Date().toISOString(),
+        }),
     )
     return { snapshotId: Number(id) }
   }
@@ -305,7 +353,12 @@ export class SqlAgentStore implements AgentStore {
     return rows[0] ? strOrNull(rows[0].config_value) : null
   }
 
-  async setConfig(key: string, value: string | null, opts: { secret?: boolean } & WriteOpts = {}): Promise<void> {
+  async setConfig(
+    key: string,
+    value: string | null,
+    opts: { secret?: boolean } & WriteOpts = {},
+  ): Promise<void> {
+    ConfigInput.parse({ key, value, secret: opts.secret ?? false })
     await this.write('configurations', 'upsert', this.idem('configurations', opts.key), (x) =>
       upsertConfig(this.d, x, this.agentId, key, value, opts.secret ?? false),
     )

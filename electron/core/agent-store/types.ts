@@ -9,15 +9,58 @@ export type Backend = (typeof BACKENDS)[number]
 export const BackendSchema = z.enum(BACKENDS)
 export type StoreBackend = Exclude<Backend, 'files'>
 
+/**
+ * Why a string cannot be stored the same on both backends, or null: PostgreSQL text refuses NUL,
+ * and a lone UTF-16 surrogate has no UTF-8 form (either driver would write U+FFFD instead).
+ * Refused at the API, so a write never lands on one side and fails or changes on the other.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+export function textProblem(s: string): string | null {
+  if (s.includes('\u0000'))
+    return 'holds a NUL character (U+0000), which PostgreSQL text cannot store'
+  if (LONE_SURROGATE.test(s))
+    return 'holds a lone UTF-16 surrogate, which has no UTF-8 form (it would be stored as U+FFFD)'
+  return null
+}
+
+/** The same check on every string (and key) inside a JSON-able payload; the path of the first. */
+export function payloadProblem(v: unknown, path = 'payload', depth = 0): string | null {
+  if (typeof v === 'string') {
+    const p = textProblem(v)
+    return p ? `${path} ${p}` : null
+  }
+  if (v === null || typeof v !== 'object' || depth > 200) return null
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const kp = textProblem(k)
+    if (kp) return `a key in ${path} ${kp}`
+    const inner = payloadProblem(x, `${path}.${k}`, depth + 1)
+    if (inner) return inner
+  }
+  return null
+}
+
+/** A string both backends store exactly (textProblem). */
+const Text = () =>
+  z.string().superRefine((s, ctx) => {
+    const p = textProblem(s)
+    if (p) ctx.addIssue({ code: 'custom', message: p })
+  })
+const Payload = () =>
+  z.unknown().superRefine((v, ctx) => {
+    const p = payloadProblem(v)
+    if (p) ctx.addIssue({ code: 'custom', message: p })
+  })
+
 /** Any write may carry `key`: the same key written twice (a retry, a re-run) is stored once. */
-const Key = z.string().min(1).max(200).optional()
-const Iso = z.string().min(1).max(64)
+const Key = Text().min(1).max(200).optional()
+const Iso = Text().min(1).max(64)
 
 export const EventInput = z.object({
-  type: z.string().min(1),
-  level: z.string().min(1).default('info'),
-  message: z.string().nullable().default(null),
-  payload: z.unknown().optional(),
+  type: Text().min(1),
+  level: Text().min(1).default('info'),
+  message: Text().nullable().default(null),
+  payload: Payload().optional(),
   createdAt: Iso.optional(),
   key: Key,
 })
@@ -34,11 +77,11 @@ export interface AgentEvent {
 }
 
 export const MessageInput = z.object({
-  to: z.string().min(1).nullable(),
-  type: z.string().min(1),
-  subject: z.string().nullable().default(null),
-  body: z.string(),
-  payload: z.unknown().optional(),
+  to: Text().min(1).nullable(),
+  type: Text().min(1),
+  subject: Text().nullable().default(null),
+  body: Text(),
+  payload: Payload().optional(),
   key: Key,
 })
 export type MessageInput = z.input<typeof MessageInput>
@@ -57,23 +100,23 @@ export interface Message {
 }
 
 export const TaskInput = z.object({
-  title: z.string().min(1),
-  description: z.string().nullable().default(null),
-  status: z.string().min(1).default('pending'),
+  title: Text().min(1),
+  description: Text().nullable().default(null),
+  status: Text().min(1).default('pending'),
   priority: z.number().int().default(3),
   parentTaskId: z.number().int().nullable().default(null),
-  payload: z.unknown().optional(),
+  payload: Payload().optional(),
   key: Key,
 })
 export type TaskInput = z.input<typeof TaskInput>
 
 export const TaskPatch = z
   .object({
-    title: z.string().min(1),
-    description: z.string().nullable(),
-    status: z.string().min(1),
+    title: Text().min(1),
+    description: Text().nullable(),
+    status: Text().min(1),
     priority: z.number().int(),
-    payload: z.unknown(),
+    payload: Payload(),
     completedAt: Iso.nullable(),
   })
   .partial()
@@ -95,16 +138,16 @@ export interface Task {
 
 export const SessionInput = z.object({
   /** Client-chosen id (a UUID when omitted): opening the same id twice opens it once. */
-  sessionId: z.string().min(1).max(200).optional(),
-  title: z.string().nullable().default(null),
-  metadata: z.unknown().optional(),
+  sessionId: Text().min(1).max(200).optional(),
+  title: Text().nullable().default(null),
+  metadata: Payload().optional(),
 })
 export type SessionInput = z.input<typeof SessionInput>
 
 export const SessionClose = z.object({
-  summary: z.string().nullable().optional(),
+  summary: Text().nullable().optional(),
   tokenCount: z.number().int().nonnegative().optional(),
-  status: z.string().min(1).default('closed'),
+  status: Text().min(1).default('closed'),
 })
 export type SessionClose = z.input<typeof SessionClose>
 
@@ -132,9 +175,9 @@ export interface SessionSummary {
 }
 
 export const SnapshotInput = z.object({
-  sessionId: z.string().min(1),
-  type: z.string().min(1),
-  content: z.string(),
+  sessionId: Text().min(1),
+  type: Text().min(1),
+  content: Text(),
   pinned: z.boolean().default(false),
   key: Key,
 })
@@ -159,8 +202,8 @@ export interface Snapshot {
 }
 
 export const ConfigInput = z.object({
-  key: z.string().min(1).max(500),
-  value: z.string().nullable(),
+  key: Text().min(1).max(500),
+  value: Text().nullable(),
   secret: z.boolean().default(false),
 })
 
@@ -205,7 +248,11 @@ export interface AgentStore {
   saveSnapshot(s: SnapshotInput): Promise<{ snapshotId: number }>
   loadSnapshot(snapshotId: number): Promise<Snapshot | null>
   getConfig(key: string): Promise<string | null>
-  setConfig(key: string, value: string | null, opts?: { secret?: boolean } & WriteOpts): Promise<void>
+  setConfig(
+    key: string,
+    value: string | null,
+    opts?: { secret?: boolean } & WriteOpts,
+  ): Promise<void>
   stats(): StoreStats
   close(): Promise<void>
 }
@@ -225,4 +272,5 @@ export const BACKEND_FLAG_KEY = 'ferry.agent_store.backend'
 /** The table (in memory.db and in agent_memory) recording every write's idempotency key. */
 export const LEDGER_TABLE = 'ferry_agent_writes'
 
-export const toJsonText = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v))
+export const toJsonText = (v: unknown): string | null =>
+  v === undefined ? null : JSON.stringify(v)
