@@ -159,7 +159,9 @@ describe('migrate-sqlite on the demo workspace state.db', () => {
       [schema, 'idx_agents_status_activity'],
     )
     expect(idx[0]?.def).toContain('(status, last_activity)')
-    const notValid = r.constraints.filter((c) => c.status === 'not-valid' && c.kind === 'foreign-key')
+    const notValid = r.constraints.filter(
+      (c) => c.status === 'not-valid' && c.kind === 'foreign-key',
+    )
     expect(notValid.length).toBeGreaterThan(0)
     for (const c of notValid) expect(c.detail).toMatch(/^\d+ row\(s\) reference a missing/)
     const fks = await query<{ n: string; v: boolean }>(
@@ -294,7 +296,7 @@ describe('done when: ferry migrate-sqlite WS/.claude/memory.db --schema s1 --jso
     expect(await pgType(s1, 'tasks', 'payload')).toBe('text')
     // What a person reads in the terminal names it too.
     expect(describeMigration(out)).toContain(
-      `tasks.payload stays text, not jsonb: 1 value is not a valid JSON object or array (${row})`,
+      `tasks.payload stays text, not jsonb: 1 value is not a valid JSON object or array, or one jsonb would change (a duplicate key, \\u0000) (${row})`,
     )
     expect(out.rejects.total).toBe(0)
   })

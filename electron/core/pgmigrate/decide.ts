@@ -147,7 +147,11 @@ export function decideType(
       return { ...d, type: 'timestamptz' }
     }
     if (jsonLike || s.json * 2 >= nonNull)
-      reject('jsonb', nonNull - s.json, 'not a valid JSON object or array')
+      reject(
+        'jsonb',
+        nonNull - s.json,
+        'not a valid JSON object or array, or one jsonb would change (a duplicate key, \\u0000)',
+      )
     if (timeLike || s.timestamps * 2 >= nonNull)
       reject(
         'timestamptz',

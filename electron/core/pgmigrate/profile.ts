@@ -8,6 +8,7 @@ import { keySelectSql, keyText, keyWidth } from './keys'
 import { epochText, isoTimestampText } from './scalars'
 import type { TableKey } from './types'
 import { keyDisplay } from '../../../shared/contract/row-key'
+import { canonicalJsonb } from './json-canon'
 
 export interface ColumnStats {
   nulls: number
@@ -15,7 +16,10 @@ export interface ColumnStats {
   reals: number
   texts: number
   blobs: number
-  /** Text values that are valid JSON objects or arrays (SQLite's json_valid + json_type). */
+  /**
+   * Text values that are JSON objects or arrays jsonb stores unchanged (SQLite's json_valid and
+   * json_type, then json-canon: no duplicate key, no \u0000, exponents numeric accepts).
+   */
   json: number
   /** Text values that are ISO-8601 timestamps PostgreSQL stores unchanged (scalars.ts). */
   timestamps: number
@@ -42,6 +46,12 @@ export function registerProfileFunctions(db: SqliteDb): void {
   db.function('ferry_is_epoch', { deterministic: true, safeIntegers: true }, (v: unknown) =>
     epochText(v) !== null ? 1 : 0,
   )
+  // JSON that jsonb would refuse or change beyond its spelling (a duplicate key keeps only its
+  // last value, \u0000, an exponent numeric refuses) is not JSON for the jsonb candidate: the
+  // column keeps text, rather than sending such rows to the reject log (the loader's own test).
+  db.function('ferry_jsonb_ok', { deterministic: true }, (v: unknown) =>
+    typeof v === 'string' && canonicalJsonb(v).ok ? 1 : 0,
+  )
 }
 
 /**
@@ -51,8 +61,10 @@ export function registerProfileFunctions(db: SqliteDb): void {
 export const binary = (name: string): string => `${quoteIdent(name)} COLLATE BINARY`
 
 const T = (c: string) => `typeof(${c})`
-const IS_JSON = (c: string) =>
-  `CASE WHEN ${T(c)} = 'text' AND json_valid(${c}) THEN json_type(${c}) IN ('object', 'array') ELSE 0 END`
+/** A text value that is a JSON object or array jsonb stores without change (ferry_jsonb_ok). */
+const JSON_OK = (c: string) =>
+  `CASE WHEN json_valid(${c}) THEN (CASE WHEN json_type(${c}) IN ('object', 'array') THEN ferry_jsonb_ok(${c}) = 1 ELSE 0 END) ELSE 0 END`
+const IS_JSON = (c: string) => `CASE WHEN ${T(c)} = 'text' THEN ${JSON_OK(c)} ELSE 0 END`
 const TS_GLOB = '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'
 const IS_TS = (c: string) =>
   `CASE WHEN ${T(c)} = 'text' AND ${c} GLOB '${TS_GLOB}' THEN ferry_is_iso_ts(${c}) ELSE 0 END`
@@ -121,7 +133,7 @@ function packedSql(
   const exprs = columns.flatMap((name) => {
     const c = binary(name)
     const b = bounds.get(name)
-    const json = `CASE WHEN json_valid(${c}) THEN json_type(${c}) IN ('object', 'array') ELSE 0 END`
+    const json = JSON_OK(c)
     const ts = `CASE WHEN ${c} GLOB '${TS_GLOB}' THEN ferry_is_iso_ts(${c}) = 1 ELSE 0 END`
     return [
       `count(${c})`,
