@@ -60,7 +60,9 @@ describe('migrate-sqlite on the quirks SQLite allows', () => {
   beforeAll(async () => {
     createDb()
     before = sha256File(file)
-    r = await migrate(file, schema, { batchRows: 1000 })
+    // Doc chosen jsonb: by its values it would stay text (row 5's \u0000 blocks jsonb, see
+    // pgmigrate-json-blockers); chosen, the row jsonb refuses goes to the reject log.
+    r = await migrate(file, schema, { batchRows: 1000, types: { 'MixedCase.Doc': 'jsonb' } })
   })
   afterAll(async () => {
     await dropSchema(schema)
