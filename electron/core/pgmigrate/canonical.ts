@@ -162,8 +162,21 @@ export function canonicalSql(col: Pick<ColumnPlan, 'type' | 'target'>): string {
 
 /** SQL of one target row's hash (the same value as rowHash() of its source row). */
 export function rowHashSql(columns: Pick<ColumnPlan, 'type' | 'target'>[]): string {
-  const row = `concat_ws(',', ${columns.map((c) => `quote_nullable(${canonicalSql(c)})`).join(', ')})`
+  const fields = columns.map((c) => `quote_nullable(${canonicalSql(c)})`)
+  // A function takes at most 100 arguments (FUNC_MAX_ARGS): a wider table's fields are joined
+  // in groups, then the groups — the same text, as no field is ever NULL (quote_nullable).
+  const row = joinFields(fields)
   return `('x' || left(md5(${row}), 16))::bit(64)::bigint`
+}
+
+const MAX_ARGS = 99
+
+function joinFields(fields: string[]): string {
+  if (fields.length <= MAX_ARGS) return `concat_ws(',', ${fields.join(', ')})`
+  const groups: string[] = []
+  for (let i = 0; i < fields.length; i += MAX_ARGS)
+    groups.push(joinFields(fields.slice(i, i + MAX_ARGS)))
+  return joinFields(groups)
 }
 
 /** SQL computing (rows, checksum) of a target table, or of the rows matching `where`. */

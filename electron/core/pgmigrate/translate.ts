@@ -27,7 +27,17 @@ import {
 } from './profile'
 import { planKeysAndIndexes, schemaFindings } from './translate-keys'
 import { decideVirtual } from './virtual-tables'
-import type { ColumnPlan, Finding, MigrationPlan, NameChange, TableKey, TablePlan } from './types'
+import type {
+  ColumnPlan,
+  Finding,
+  MigrationPlan,
+  NameChange,
+  PgType,
+  TableKey,
+  TablePlan,
+} from './types'
+import { keySelectSql, keyText, keyWidth } from './keys'
+import { keyDisplay } from '../../../shared/contract/row-key'
 
 /** PostgreSQL's limit on columns in one table (MaxHeapAttributeNumber). */
 const PG_MAX_COLUMNS = 1600
@@ -156,6 +166,7 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     const ctx = { names, notCarried, policy, overrides, profiles: opts.profiles }
     tables.push(planTable(db, info, target, seq.get(info.name) ?? null, ctx))
   })
+  refuseRowsTooWide(db, tables)
   const agentStore = ['agents', 'tasks', 'events', 'agent_messages'].every((n) =>
     tables.some((t) => t.source === n),
   )
@@ -175,6 +186,59 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
     options: { identifiers: policy, onViolation: 'not-valid' },
     views,
     ...(collations.length ? { collations } : {}),
+  }
+}
+
+/** PostgreSQL keeps a row on one 8 kB page: after the page and tuple headers, at most this much. */
+const PG_MAX_ROW_BYTES = 8160
+/** Bytes and alignment of the fixed-width types (variable-width values can move out of line). */
+const FIXED_WIDTH: Partial<Record<PgType, number>> = {
+  bigint: 8,
+  'double precision': 8,
+  timestamptz: 8,
+  date: 4,
+  boolean: 1,
+}
+
+/** A row's bytes on a PostgreSQL page counting only its set fixed-width values (with alignment). */
+function fixedRowBytes(t: TablePlan, isSet: (i: number) => boolean): number {
+  // The tuple header (23 bytes), with a null bitmap only when a value is NULL, aligned to 8.
+  const anyNull = t.columns.some((_, i) => !isSet(i))
+  let bytes = Math.ceil((23 + (anyNull ? Math.ceil(t.columns.length / 8) : 0)) / 8) * 8
+  t.columns.forEach((c, i) => {
+    const w = FIXED_WIDTH[c.type]
+    if (w && isSet(i)) bytes = Math.ceil(bytes / w) * w + w
+  })
+  return bytes
+}
+
+/**
+ * A table whose set fixed-width values alone exceed a PostgreSQL row (a thousand bigint columns):
+ * such a row fails the load with "row is too big" (54000), after other tables were written.
+ * Only a table that could hold such a row (all its fixed-width columns set) is read, once; a
+ * row that is too wide refuses the migration here, before anything is written, naming it.
+ */
+export function refuseRowsTooWide(db: SqliteDb, tables: TablePlan[]): void {
+  for (const t of tables) {
+    if (fixedRowBytes(t, () => true) <= PG_MAX_ROW_BYTES) continue
+    const sql = `SELECT ${keySelectSql(t.key)}, ${t.columns.map((c) => `${quoteIdent(c.source)} IS NOT NULL`).join(', ')} FROM ${quoteIdent(t.source)}`
+    const w = keyWidth(t.key)
+    let worst: { bytes: number; key: string } | null = null
+    let count = 0
+    for (const row of db.prepare(sql).raw(true).safeIntegers(true).iterate() as IterableIterator<
+      unknown[]
+    >) {
+      const bytes = fixedRowBytes(t, (i) => row[w + i] === 1n)
+      if (bytes <= PG_MAX_ROW_BYTES) continue
+      count++
+      if (!worst || bytes > worst.bytes) worst = { bytes, key: keyText(t.key, row.slice(0, w)) }
+    }
+    if (!worst) continue
+    throw new FerryError(
+      'ROW_TOO_WIDE',
+      `Table "${t.source}" cannot be loaded: ${count.toLocaleString('en-US')} row(s) hold more fixed-width values (bigint, double precision, timestamptz, date, boolean) than a PostgreSQL row can: ${worst.bytes.toLocaleString('en-US')} bytes at key ${keyDisplay(worst.key)}, the limit is ${PG_MAX_ROW_BYTES.toLocaleString('en-US')}`,
+      'Nothing was written to PostgreSQL. In a copy of the database, move some of its columns into a second table keyed by the same id, then migrate that copy.',
+    )
   }
 }
 
