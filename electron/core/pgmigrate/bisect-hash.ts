@@ -13,7 +13,8 @@ import { qq } from './names'
 import { encodeRuled, type RulesByKey } from './reject-rules'
 import type { RowCodec } from './row-codec'
 import type { RowDifference } from './bisect'
-import type { ColumnPlan, TablePlan } from './types'
+import { displayKey } from './compare-values'
+import type { TablePlan } from './types'
 
 /** About this many rows per bucket; the bucket count is a power of two, at most MAX_BUCKETS. */
 const ROWS_PER_BUCKET = 64
@@ -78,7 +79,7 @@ export async function bisectByKeyHash(
       yield {
         kh: rowHash(texts),
         // A row that cannot be encoded is not in the target: a hash no target row has.
-        row: { display: display(cols, texts), hash: r.rejects ? -1n : r.hash },
+        row: { display: displayKey(cols, texts), hash: r.rejects ? -1n : r.hash },
       }
     }
   }
@@ -123,7 +124,7 @@ export async function bisectByKeyHash(
   const dst = new Map<string, SideRow[]>()
   for (const r of tr.rows) {
     const texts = cols.map((_, j) => r[`k${j}`] ?? null)
-    const row = { display: display(cols, texts), hash: BigInt(r.h!) }
+    const row = { display: displayKey(cols, texts), hash: BigInt(r.h!) }
     const list = dst.get(r.kh!)
     if (list) list.push(row)
     else dst.set(r.kh!, [row])
@@ -147,17 +148,3 @@ export async function bisectByKeyHash(
 }
 
 const byHash = (x: SideRow, y: SideRow): number => (x.hash < y.hash ? -1 : x.hash > y.hash ? 1 : 0)
-
-const UNQUOTED = new Set<ColumnPlan['type']>(['bigint', 'double precision', 'numeric', 'boolean'])
-
-/** `agent_id='a'`, `(b=2, a='x')`: the key columns by their canonical text. */
-function display(cols: Pick<ColumnPlan, 'target' | 'type'>[], texts: (string | null)[]): string {
-  const parts = cols.map((c, j) => {
-    const v = texts[j] ?? null
-    if (v !== null && UNQUOTED.has(c.type)) return `${c.target}=${v}`
-    const text =
-      v === null ? 'NULL' : `'${(v.length > 60 ? `${v.slice(0, 60)}…` : v).replace(/'/g, "''")}'`
-    return `${c.target}=${text}`
-  })
-  return parts.length === 1 ? parts[0]! : `(${parts.join(', ')})`
-}

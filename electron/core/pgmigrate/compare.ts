@@ -10,6 +10,8 @@ import { canonicalSql, encoderFor, isRejection } from './canonical'
 import { keySelectSql } from './keys'
 import { q, qq } from './names'
 import type { MigrationPlan } from './types'
+import { matchColumns } from './bisect-hash'
+import { compareByValues } from './compare-values'
 
 export interface CompareInput {
   table: string
@@ -37,6 +39,9 @@ export async function compareRows(
   const columns = t.columns.map((c) => ({ source: c.source, target: c.target, type: c.typeSql }))
   const id = t.columns.find((c) => c.identity)
   const keyed = t.key.kind === 'rowid' && id !== undefined
+  // No identity column: rows matched by the primary key's (or a UNIQUE's) values instead.
+  const match = keyed ? null : matchColumns(t)
+  if (match) return compareByValues(db, client, schema, t, match, input, bisectKeys, rejected)
   const limit = input.limit ?? 100
   const encoders = t.columns.map((c) => encoderFor(c))
   const keyExpr = keySelectSql(t.key)

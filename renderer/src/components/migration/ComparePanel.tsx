@@ -51,8 +51,8 @@ export function ComparePanel({ tables, data, busy, onLoad }: Props) {
       </div>
       {data && !data.keyed ? (
         <p className="muted">
-          This table has no INTEGER PRIMARY KEY: its rows cannot be matched by key in the target;
-          the source side is shown.
+          This table has no primary key nor UNIQUE columns: its rows cannot be matched by key in the
+          target; the source side is shown.
         </p>
       ) : null}
       {data ? (
