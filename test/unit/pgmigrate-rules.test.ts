@@ -210,6 +210,11 @@ describe('names, defaults and COPY text', () => {
     expect(translateDefault('CURRENT_TIMESTAMP', 'timestamptz').sql).toBe('CURRENT_TIMESTAMP')
     expect(translateDefault("(datetime('now'))", 'text').sql).toContain("'YYYY-MM-DD HH24:MI:SS'")
     expect(translateDefault('1', 'boolean').sql).toBe('true')
+    // Hex integer literals, as SQLite reads them (64-bit two's complement).
+    expect(translateDefault('0x10', 'bigint').sql).toBe('16')
+    expect(translateDefault('(-0x10)', 'bigint').sql).toBe('-16')
+    expect(translateDefault('0xFFFFFFFFFFFFFFFF', 'bigint').sql).toBe('-1')
+    expect(translateDefault('0x7fffffffffffffff', 'bigint').sql).toBe('9223372036854775807')
     expect(translateDefault("X'00FF'", 'bytea').sql).toBe("decode('00ff', 'hex')")
     // A date column: SQLite's date('now') is the UTC date (CURRENT_DATE is the session's).
     for (const d of ["date('now')", 'CURRENT_DATE', "strftime('%Y-%m-%d', 'now')"])

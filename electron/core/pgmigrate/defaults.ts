@@ -32,6 +32,12 @@ export function parseSqliteDefault(raw: string): Parsed | null {
   if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) {
     return { kind: 'number', text: s.replace(/^\+/, ''), integer: /^[+-]?\d+$/.test(s) }
   }
+  // A hex integer literal (0x10), read as SQLite reads it: 64-bit two's complement.
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]{1,16})$/.exec(s)
+  if (hex) {
+    const v = BigInt.asIntN(64, BigInt(`0x${hex[2]}`))
+    return { kind: 'number', text: (hex[1] === '-' ? -v : v).toString(), integer: true }
+  }
   const str = /^'((?:[^']|'')*)'$/s.exec(s)
   if (str) return { kind: 'string', value: (str[1] ?? '').replace(/''/g, "'") }
   const blob = /^[xX]'([0-9a-fA-F]*)'$/.exec(s)
