@@ -287,3 +287,75 @@ function compareJsonbKeys(a: string, b: string): number {
   const bb = Buffer.from(b, 'utf8')
   return ba.length - bb.length || Buffer.compare(ba, bb)
 }
+
+/**
+ * Whether jsonb keeps this JSON (no duplicate key, no \u0000) — the profile's question, asked of
+ * every JSON object or array SQLite's json_valid accepted, so it is answered without building
+ * the canonical text: a scan of the strings and the object keys. Anything rarer (an escaped key,
+ * a \uD800-\uDFFF escape, a number with an exponent, deep nesting) is left to canonicalJsonb.
+ */
+export function jsonbKeeps(src: string): boolean {
+  const fast = scanJsonb(src)
+  return fast ?? canonicalJsonb(src).ok
+}
+
+/** true / false when the scan can tell; undefined to ask canonicalJsonb. */
+function scanJsonb(s: string): boolean | undefined {
+  // Per open object: its keys so far (null for an array) and whether a key comes next.
+  const keys: (string[] | null)[] = []
+  const expectKey: boolean[] = []
+  const n = s.length
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 34) {
+      // A string: find its end, checking escapes.
+      let j = i + 1
+      let escaped = false
+      for (;;) {
+        if (j >= n) return undefined
+        const d = s.charCodeAt(j)
+        if (d === 34) break
+        if (d === 92) {
+          escaped = true
+          if (s.charCodeAt(j + 1) === 117) {
+            const h = s.slice(j + 2, j + 6).toLowerCase()
+            if (h === '0000') return false
+            if (h >= 'd800' && h <= 'dfff') return undefined
+            j += 6
+          } else j += 2
+        } else j++
+      }
+      const top = keys.length - 1
+      if (top >= 0 && expectKey[top]) {
+        if (escaped) return undefined
+        const k = s.slice(i + 1, j)
+        const list = keys[top]!
+        if (list.includes(k)) return false
+        list.push(k)
+        expectKey[top] = false
+        if (list.length > 64) return undefined // a Set would be needed: leave it to the parser
+      }
+      i = j
+    } else if (c === 123) {
+      if (keys.length > 900) return undefined
+      keys.push([])
+      expectKey.push(true)
+    } else if (c === 91) {
+      if (keys.length > 900) return undefined
+      keys.push(null)
+      expectKey.push(false)
+    } else if (c === 125 || c === 93) {
+      keys.pop()
+      expectKey.pop()
+    } else if (c === 44) {
+      const top = keys.length - 1
+      if (top >= 0 && keys[top] !== null) expectKey[top] = true
+    } else if (c === 101 || c === 69) {
+      // An exponent (true/false/null have no 'e' or 'E' outside strings … but "true" and
+      // "false" do: only a digit before it makes it a number's exponent).
+      const prev = s.charCodeAt(i - 1)
+      if (prev >= 48 && prev <= 57) return undefined
+    }
+  }
+  return true
+}

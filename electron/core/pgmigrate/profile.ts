@@ -8,7 +8,7 @@ import { keySelectSql, keyText, keyWidth } from './keys'
 import { epochText, isoTimestampText } from './scalars'
 import type { TableKey } from './types'
 import { keyDisplay } from '../../../shared/contract/row-key'
-import { canonicalJsonb } from './json-canon'
+import { jsonbKeeps } from './json-canon'
 
 export interface ColumnStats {
   nulls: number
@@ -50,7 +50,7 @@ export function registerProfileFunctions(db: SqliteDb): void {
   // last value, \u0000, an exponent numeric refuses) is not JSON for the jsonb candidate: the
   // column keeps text, rather than sending such rows to the reject log (the loader's own test).
   db.function('ferry_jsonb_ok', { deterministic: true }, (v: unknown) =>
-    typeof v === 'string' && canonicalJsonb(v).ok ? 1 : 0,
+    typeof v === 'string' && jsonbKeeps(v) ? 1 : 0,
   )
 }
 
