@@ -3,7 +3,8 @@
 // ('[{"t":"A"},{"i":"2"}]', types kept: 1 and '1' are different keys in SQLite) — exact, but not
 // for reading. keyDisplay gives SQL literals instead: 'A', (2, 'x'), x'00ff', NULL.
 
-type Tagged = { i: string } | { r: number } | { t: string } | { b: string } | null
+/** One key value with its SQLite storage class kept (keys.ts writes keys as a JSON array of these). */
+export type Tagged = { i: string } | { r: number } | { t: string } | { b: string } | null
 
 const MAX_TEXT = 60
 

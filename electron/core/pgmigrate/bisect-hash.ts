@@ -15,6 +15,9 @@ import type { RowCodec } from './row-codec'
 import type { RowDifference } from './bisect'
 import { displayKey } from './compare-values'
 import type { TablePlan } from './types'
+import { keyText } from './keys'
+
+type Texts = (string | null)[]
 
 /** About this many rows per bucket; the bucket count is a power of two, at most MAX_BUCKETS. */
 const ROWS_PER_BUCKET = 64
@@ -69,19 +72,21 @@ export async function bisectByKeyHash(
     .prepare(`SELECT ${codec.selectList} FROM ${quoteIdent(t.source)}`)
     .raw(true)
     .safeIntegers(true)
-  /** Each source row in the reject log's terms skipped; the rest as (key hash, row hash, display). */
-  const eachSource = function* (): Generator<{ kh: bigint; row: SideRow }> {
+  /** Each source row not in the reject log: its key columns' canonical texts and their hash. */
+  const eachSource = function* (): Generator<{ kh: bigint; row: unknown[]; texts: Texts }> {
     for (const row of all.iterate() as IterableIterator<unknown[]>) {
-      const r = encodeRuled(db, t, codec, row, rules)
-      if (skip.has(r.key)) continue
-      const canon = cols.map((_, j) => encoders[j]!(row[codec.keyWidth + match[j]!]))
-      const texts = canon.map((c) => (c === null || isRejection(c) ? null : c))
-      yield {
-        kh: rowHash(texts),
-        // A row that cannot be encoded is not in the target: a hash no target row has.
-        row: { display: displayKey(cols, texts), hash: r.rejects ? -1n : r.hash },
-      }
+      if (skip.has(keyText(t.key, row.slice(0, codec.keyWidth)))) continue
+      const texts = cols.map((_, j) => {
+        const c = encoders[j]!(row[codec.keyWidth + match[j]!])
+        return c === null || isRejection(c) ? null : c
+      })
+      yield { kh: rowHash(texts), row, texts }
     }
+  }
+  /** The row's hash, only where it is needed (a row that cannot be encoded: a hash no target row has). */
+  const hashOf = (row: unknown[]): bigint => {
+    const r = encodeRuled(db, t, codec, row, rules)
+    return r.rejects ? -1n : r.hash
   }
 
   // 1. (count, checksum) per bucket on both sides.
@@ -90,7 +95,7 @@ export async function bisectByKeyHash(
   for (const { kh, row } of eachSource()) {
     const b = bucketOf(kh)
     count[b]!++
-    sum[b]! += row.hash
+    sum[b]! += hashOf(row)
   }
   const keyHash = rowHashSql(cols)
   const bucketSql = `(((${keyHash}) % ${buckets}) + ${buckets}) % ${buckets}`
@@ -109,12 +114,13 @@ export async function bisectByKeyHash(
   // 2. The rows of the differing buckets, matched by key.
   const wanted = new Set(differing)
   const src = new Map<string, SideRow[]>()
-  for (const { kh, row } of eachSource()) {
+  for (const { kh, row, texts } of eachSource()) {
     if (!wanted.has(bucketOf(kh))) continue
     const k = kh.toString()
+    const side = { display: displayKey(cols, texts), hash: hashOf(row) }
     const list = src.get(k)
-    if (list) list.push(row)
-    else src.set(k, [row])
+    if (list) list.push(side)
+    else src.set(k, [side])
   }
   const displayCols = cols.map((c, j) => `${canonicalSql(c)}::text AS k${j}`).join(', ')
   const tr = await client.query<Record<string, string | null>>(

@@ -54,9 +54,7 @@ export async function compareByValues(
       })
     srcRows = []
     const byKey = db
-      .prepare(
-        `${select} WHERE ${t.key.kind === 'rowid' ? `${t.key.expr} = ?` : `(${keySelectSql(t.key)}) = (${t.key.columns.map(() => '?').join(', ')})`}`,
-      )
+      .prepare(`${select} WHERE ${keyCmpSql(t.key, '=')}`)
       .raw(true)
       .safeIntegers(true)
     for (const k of loaderKeys.slice(0, limit)) {

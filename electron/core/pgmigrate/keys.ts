@@ -3,8 +3,7 @@
 // values as tagged JSON (types kept: 1 and '1' are different keys in SQLite).
 import { quoteIdent } from '../sqlite/open'
 import type { TableKey } from './types'
-
-type Tagged = { i: string } | { r: number } | { t: string } | { b: string } | null
+import type { Tagged } from '../../../shared/contract/row-key'
 
 export function keySelectSql(key: TableKey): string {
   return key.kind === 'rowid' ? key.expr : key.columns.map(quoteIdent).join(', ')
@@ -29,8 +28,8 @@ export function keyRangeSql(key: TableKey): string {
     : `(${cols}) >= (${ph}) AND (${cols}) <= (${ph})`
 }
 
-/** `key <op> (?…)`: one bound of a key range (a split table's part, loader.ts). */
-export function keyCmpSql(key: TableKey, op: '>' | '>=' | '<'): string {
+/** `key <op> (?…)`: one bound of a key range (a split table's part, loader.ts), or one row (=). */
+export function keyCmpSql(key: TableKey, op: '>' | '>=' | '<' | '='): string {
   const cols = keySelectSql(key)
   const ph = Array.from({ length: keyWidth(key) }, () => '?').join(', ')
   return key.kind === 'rowid' ? `${cols} ${op} ?` : `(${cols}) ${op} (${ph})`

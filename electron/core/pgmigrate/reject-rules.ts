@@ -7,7 +7,7 @@ import type pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import { RejectRule as RejectRuleSchema, type RejectRule } from '../../../shared/contract/migration'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
-import { keySelectSql } from './keys'
+import { keyCmpSql } from './keys'
 import { qq } from './names'
 import type { EncodedRow, RowCodec } from './row-codec'
 import type { ColumnPlan, TablePlan } from './types'
@@ -156,11 +156,7 @@ function applyRule(
 }
 
 function rawBytes(db: SqliteDb, t: TablePlan, col: ColumnPlan, keyVals: unknown[]): Buffer | null {
-  const keyCols = keySelectSql(t.key)
-  const where =
-    t.key.kind === 'rowid'
-      ? `${keyCols} = ?`
-      : `(${keyCols}) = (${t.key.columns.map(() => '?').join(', ')})`
+  const where = keyCmpSql(t.key, '=')
   const r = db
     .prepare(
       `SELECT CAST(${quoteIdent(col.source)} AS BLOB) FROM ${quoteIdent(t.source)} WHERE ${where}`,

@@ -19,7 +19,7 @@ import type {
 } from '../../../shared/contract/migration'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { encodeWithRules, rulesByColumn } from './reject-rules'
-import { keySelectSql, keyValues } from './keys'
+import { keyCmpSql, keyValues } from './keys'
 import { rejectQueueDdl } from './ledger'
 import { q, qq } from './names'
 import { makeRowCodec } from './row-codec'
@@ -128,10 +128,9 @@ export async function retryRejects(
   const ruled = rulesByColumn(t, rules)
   for (const sql of rejectQueueDdl(schema, 'IF NOT EXISTS ')) await client.query(sql)
   const codec = makeRowCodec(db, t)
-  const keyCols = keySelectSql(t.key)
   const one = db
     .prepare(
-      `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${t.key.kind === 'rowid' ? `${keyCols} = ?` : `(${keyCols}) = (${t.key.columns.map(() => '?').join(', ')})`}`,
+      `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${keyCmpSql(t.key, '=')}`,
     )
     .raw(true)
     .safeIntegers(true)

@@ -13,7 +13,7 @@ import {
   rowTextHash,
   type Canon,
 } from './canonical'
-import { keyText, keyWidth, keySelectSql } from './keys'
+import { keyCmpSql, keyText, keyWidth, keySelectSql } from './keys'
 import { float8Text, quoteNullable } from './scalars'
 import type { RejectRow } from './ledger'
 import type { TablePlan } from './types'
@@ -58,10 +58,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   const encoding = textEncoding(db)
   // The pre-flight's map choice (types.ts ColumnPlan.valueMap), by column index.
   const maps = plan.columns.map((c) => (c.valueMap ? new Map(Object.entries(c.valueMap)) : null))
-  const keyEq =
-    plan.key.kind === 'rowid'
-      ? `${plan.key.expr} = ?`
-      : `(${keySelectSql(plan.key)}) = (${plan.key.columns.map(() => '?').join(', ')})`
+  const keyEq = keyCmpSql(plan.key, '=')
 
   const rawBytes = (i: number, keyVals: unknown[]): Buffer | null => {
     let st = rawStmts.get(i)
