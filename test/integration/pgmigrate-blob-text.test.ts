@@ -8,13 +8,16 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { dropSchema, migrate, qi, query, schemaName, sha256File } from './pgmigrate-support'
+import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
+import { PG_URL, dropSchema, migrate, qi, query, schemaName, sha256File } from './pgmigrate-support'
 import { tempDir } from '../support/paths'
 
 const t = tempDir('ferry-blobtext-')
 const schema = schemaName('blobtext')
+const schema2 = schemaName('blobhex')
 afterAll(async () => {
   await dropSchema(schema)
+  await dropSchema(schema2)
   t.cleanup()
 })
 
@@ -76,6 +79,69 @@ describe('a column declared BLOB holding text', () => {
       [schema],
     )
     expect(clean).toEqual(texts.slice(0, 2).map((raw) => ({ data_type: 'text', raw })))
+    expect(sha256File(file)).toBe(before)
+  })
+
+  // Blobs bound for bytea are read as SQLite's hex() of them (row-codec.ts); the value's own place
+  // holds NULL then. Every path that needs the value itself must see the blob, not that NULL.
+  it('reads blobs through SQLite hex(): exact bytes, reject rows and bisection still see the blob', async () => {
+    const file = join(t.dir, 'blobs.db')
+    const db = new Database(file)
+    db.exec(`CREATE TABLE b (id INTEGER PRIMARY KEY, data BLOB, note TEXT);
+      CREATE TABLE k (key BLOB PRIMARY KEY, v TEXT) WITHOUT ROWID;`)
+    const big = Buffer.alloc(17 * 1024 * 1024, 0xab) // over SQL_HEX_MAX: read as a Buffer
+    const ins = db.prepare('INSERT INTO b VALUES (?, ?, ?)')
+    ins.run(1, Buffer.from([0x00, 0xff, 0x10]), 'small')
+    ins.run(2, Buffer.alloc(0), 'empty blob')
+    ins.run(3, null, 'null')
+    ins.run(4, big, 'big')
+    ins.run(5, Buffer.from([0xca, 0xfe]), 'nul\0here')
+    ins.run(6, 'caf\u00e9', 'text in a blob column')
+    const kIns = db.prepare('INSERT INTO k VALUES (?, ?)')
+    for (let i = 0; i < 50; i++) kIns.run(Buffer.from([i, 0, 255 - i]), `v${i}`)
+    db.close()
+    const before = sha256File(file)
+
+    const r = await migrate(file, schema2, { workers: 1 })
+    expect(r.tables.find((x) => x.table === 'b')).toMatchObject({ loadedRows: 5, rejectedRows: 1 })
+    expect(r.validation?.tables.every((x) => x.equal)).toBe(true)
+    const rows = await query<{ id: string; hex: string | null; n: number | null }>(
+      `SELECT id::text, CASE WHEN length(data) < 100 THEN encode(data, 'hex') END AS hex, length(data) AS n FROM ${qi(schema2, 'b')} ORDER BY id`,
+    )
+    expect(rows).toEqual([
+      { id: '1', hex: '00ff10', n: 3 },
+      { id: '2', hex: '', n: 0 },
+      { id: '3', hex: null, n: null },
+      { id: '4', hex: null, n: big.length },
+      { id: '6', hex: Buffer.from('caf\u00e9').toString('hex'), n: 5 },
+    ])
+    const [same] = await query<{ ok: boolean }>(
+      `SELECT data = decode(repeat('ab', ${big.length}), 'hex') AS ok FROM ${qi(schema2, 'b')} WHERE id = 4`,
+    )
+    expect(same!.ok).toBe(true)
+    // The rejected row (NUL in note) keeps its blob in the reject log's row, not the NULL.
+    const [rej] = await query<{ key: string; column_name: string; row_json: string }>(
+      `SELECT key, column_name, row_json FROM ${qi(schema2, 'ferry_rejects')}`,
+    )
+    expect(rej).toMatchObject({ key: '5', column_name: 'note' })
+    expect(JSON.parse(rej!.row_json)).toMatchObject({
+      id: { integer: '5' },
+      data: { blobHex: 'cafe' },
+    })
+
+    // A changed target row of the blob-keyed table is found and named by its key's bytes.
+    await query(`UPDATE ${qi(schema2, 'k')} SET v = 'changed' WHERE key = '\\x0700f8'::bytea`)
+    const v = await validateSqliteRun({
+      file,
+      url: PG_URL,
+      schema: schema2,
+      workers: 1,
+      signal: new AbortController().signal,
+    })
+    const k = v.validation.tables.find((x) => x.table === 'k')!
+    expect(k.equal).toBe(false)
+    expect(k.differences?.map((d) => d.key)).toEqual(["key='0700f8'"])
+    expect(v.validation.tables.find((x) => x.table === 'b')!.equal).toBe(true)
     expect(sha256File(file)).toBe(before)
   })
 })

@@ -76,8 +76,9 @@ export async function bisectByKeyHash(
   const eachSource = function* (): Generator<{ kh: bigint; row: unknown[]; texts: Texts }> {
     for (const row of all.iterate() as IterableIterator<unknown[]>) {
       if (skip.has(keyText(t.key, row.slice(0, codec.keyWidth)))) continue
+      const values = codec.natural(row)
       const texts = cols.map((_, j) => {
-        const c = encoders[j]!(row[codec.keyWidth + match[j]!])
+        const c = encoders[j]!(values[codec.keyWidth + match[j]!])
         return c === null || isRejection(c) ? null : c
       })
       yield { kh: rowHash(texts), row, texts }

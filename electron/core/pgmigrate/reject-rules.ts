@@ -51,7 +51,7 @@ export function encodeWithRules(
   mode: 'hash' | 'both',
 ): EncodedRow | { column: string; error: string } {
   const kw = codec.keyWidth
-  const out = row.slice()
+  const out = codec.natural(row).slice()
   for (const [i, rule] of ruled) {
     const v = applyRule(db, t, i, rule, out[kw + i], row.slice(0, kw))
     if ('error' in v) return { column: rule.column, error: v.error }

@@ -31,9 +31,14 @@ export interface EncodedRow {
 export type ForcedRejects = Map<string, { column: string | null; reason: string }>
 
 export interface RowCodec {
-  /** The SELECT list: key columns first, then the table's columns in plan order. */
+  /**
+   * The SELECT list: key columns first, then the table's columns in plan order, then SQLite's hex
+   * of each bytea column's blob (a blob's own place then holds NULL: see natural()).
+   */
   selectList: string
   keyWidth: number
+  /** A selected row as the plain SQLite values: keys, then the columns (blobs as Buffers). */
+  natural(row: unknown[]): unknown[]
   /** `ruled`: columns whose value a recorded reject rule set (not re-read from SQLite as bytes). */
   encode(
     row: unknown[],
@@ -59,6 +64,26 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   // The pre-flight's map choice (types.ts ColumnPlan.valueMap), by column index.
   const maps = plan.columns.map((c) => (c.valueMap ? new Map(Object.entries(c.valueMap)) : null))
   const keyEq = keyCmpSql(plan.key, '=')
+  // A blob bound for bytea is read as SQLite's hex() of it: made in C, with no Buffer per value
+  // (better-sqlite3's costliest value) nor a hex conversion here. Beyond SQL_HEX_MAX the blob
+  // comes as a Buffer, as before (a huge one is quarantined by tooLarge, not failed in SQLite).
+  const n = plan.columns.length
+  const hexAt = new Array<number>(n).fill(-1)
+  const hexSelect: string[] = []
+  plan.columns.forEach((c, i) => {
+    if (c.type !== 'bytea') return
+    hexAt[i] = kw + n + hexSelect.length
+    hexSelect.push(`CASE WHEN ${sqlHexable(c.source)} THEN lower(hex(${quoteIdent(c.source)})) END`)
+  })
+  const natural = (row: unknown[]): unknown[] => {
+    if (row.length === kw + n) return row
+    const out = row.slice(0, kw + n)
+    for (let i = 0; i < n; i++) {
+      const h = hexAt[i]! >= 0 ? row[hexAt[i]!] : null
+      if (typeof h === 'string') out[kw + i] = Buffer.from(h, 'hex')
+    }
+    return out
+  }
 
   const rawBytes = (i: number, keyVals: unknown[]): Buffer | null => {
     let st = rawStmts.get(i)
@@ -75,6 +100,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   }
 
   const encode: RowCodec['encode'] = (row, mode, forced, ruled) => {
+    const hexed = row.length > kw + n
     const keyVals = row.slice(0, kw)
     const key = keyText(plan.key, keyVals)
     const force = forced?.get(key)
@@ -86,7 +112,10 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
       if (map && typeof v === 'string') v = map.get(v) ?? v
       let c: Canon
       clean[i] = plain[i]!
-      if (typeof v === 'string' && isText[i] && !TEXT_SPECIAL.test(v)) {
+      const hex = hexed && hexAt[i]! >= 0 ? row[hexAt[i]!] : null
+      if (typeof hex === 'string' && !ruled?.has(i)) {
+        c = hex
+      } else if (typeof v === 'string' && isText[i] && !TEXT_SPECIAL.test(v)) {
         // The common text value, in one scan: no U+FFFD, no NUL, nothing to escape or quote.
         c = v
         clean[i] = true
@@ -104,6 +133,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
       } else c = encoders[i]!(v)
       if (force && force.column === plan.columns[i]!.target) c = { reason: force.reason }
       if (isRejection(c)) {
+        if (typeof hex === 'string') v = Buffer.from(hex, 'hex')
         const raw = raws?.get(i)
         ;(rejects ??= []).push({
           key,
@@ -124,7 +154,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
         { key, column: null, reason: force.reason, storage: null, rawHex: null, rowJson: '' },
       ]
     if (rejects) {
-      const json = rowJson(plan, row.slice(kw), raws)
+      const json = rowJson(plan, natural(row).slice(kw), raws)
       for (const r of rejects) r.rowJson = json
       return { key, line: null, hash: 0n, rejects }
     }
@@ -154,20 +184,34 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   }
 
   return {
-    selectList: [keySelectSql(plan.key), ...plan.columns.map((c) => quoteIdent(c.source))].join(
-      ', ',
-    ),
+    selectList: [
+      keySelectSql(plan.key),
+      ...plan.columns.map((c) =>
+        c.type === 'bytea'
+          ? `CASE WHEN ${sqlHexable(c.source)} THEN NULL ELSE ${quoteIdent(c.source)} END`
+          : quoteIdent(c.source),
+      ),
+      ...hexSelect,
+    ].join(', '),
     keyWidth: kw,
+    natural,
     encode(row, mode, forced, ruled) {
       try {
         return encode(row, mode, forced, ruled)
       } catch (err) {
         if (!isTooLong(err)) throw err
-        return tooLarge(plan, row, kw)
+        return tooLarge(plan, natural(row), kw)
       }
     },
   }
 }
+
+/** Blobs up to this size are hexed by SQLite (row-codec's hexSelect). */
+const SQL_HEX_MAX = 16 * 1024 * 1024
+
+/** typeof() and length() of a blob read only the record header, not the value. */
+const sqlHexable = (column: string): string =>
+  `typeof(${quoteIdent(column)}) = 'blob' AND length(${quoteIdent(column)}) <= ${SQL_HEX_MAX}`
 
 /** V8 cannot make a string this long: a value's hex, its escaped text or its COPY line. */
 const isTooLong = (err: unknown): boolean =>
