@@ -2,7 +2,7 @@
 // so validation is only as good as their agreement. Here every JS formatter is checked against
 // the real server on edge cases: jsonb_out, float8out, numeric, timestamptz, quote_nullable, md5.
 import { describe, expect, it } from 'vitest'
-import { rowHash } from '../../electron/core/pgmigrate/canonical'
+import { rowHash, rowHashSql } from '../../electron/core/pgmigrate/canonical'
 import { canonicalJsonb } from '../../electron/core/pgmigrate/json-canon'
 import {
   float8Text,
@@ -182,5 +182,22 @@ describe('canonical encoding agrees with PostgreSQL', () => {
       fields,
     )
     expect(rowHash(fields).toString()).toBe(h!.h)
+    // SHA-256 of the text's UTF-8 (plans record which digest they use: TablePlan.rowHash).
+    const [h2] = await query<{ h: string }>(
+      `SELECT ('x' || encode(substr(sha256(convert_to(concat_ws(',', ${fields.map((_, i) => `quote_nullable($${i + 1}::text)`).join(', ')}), 'UTF8')), 1, 8), 'hex'))::bit(64)::bigint::text AS h`,
+      fields,
+    )
+    expect(rowHash(fields, 'sha256').toString()).toBe(h2!.h)
+    expect(h2!.h).not.toBe(h!.h)
+    // rowHashSql computes the same values from a table's columns.
+    const cols = fields.map((_, i) => ({ target: `c${i}`, type: 'text' as const }))
+    const values = `(VALUES (${fields.map((_, i) => `$${i + 1}::text`).join(', ')})) AS v(${cols.map((c) => c.target).join(', ')})`
+    for (const algo of ['md5', 'sha256'] as const) {
+      const [r] = await query<{ h: string }>(
+        `SELECT ${rowHashSql(cols, algo)}::text AS h FROM ${values}`,
+        fields,
+      )
+      expect(r!.h, algo).toBe(rowHash(fields, algo).toString())
+    }
   })
 })

@@ -81,7 +81,7 @@ export async function bisectByKeyHash(
         const c = encoders[j]!(values[codec.keyWidth + match[j]!])
         return c === null || isRejection(c) ? null : c
       })
-      yield { kh: rowHash(texts), row, texts }
+      yield { kh: rowHash(texts, t.rowHash), row, texts }
     }
   }
   /** The row's hash, only where it is needed (a row that cannot be encoded: a hash no target row has). */
@@ -98,10 +98,10 @@ export async function bisectByKeyHash(
     count[b]!++
     sum[b]! += hashOf(row)
   }
-  const keyHash = rowHashSql(cols)
+  const keyHash = rowHashSql(cols, t.rowHash)
   const bucketSql = `(((${keyHash}) % ${buckets}) + ${buckets}) % ${buckets}`
   const tg = await client.query<{ b: number; n: string; s: string }>(
-    `SELECT ${bucketSql} AS b, count(*)::text AS n, sum(${rowHashSql(t.columns)}::numeric)::text AS s FROM ${T} GROUP BY 1`,
+    `SELECT ${bucketSql} AS b, count(*)::text AS n, sum(${rowHashSql(t.columns, t.rowHash)}::numeric)::text AS s FROM ${T} GROUP BY 1`,
   )
   const tCount = new Map(tg.rows.map((r) => [Number(r.b), { n: Number(r.n), s: BigInt(r.s) }]))
   const differing: number[] = []
@@ -125,7 +125,7 @@ export async function bisectByKeyHash(
   }
   const displayCols = cols.map((c, j) => `${canonicalSql(c)}::text AS k${j}`).join(', ')
   const tr = await client.query<Record<string, string | null>>(
-    `SELECT ${keyHash}::text AS kh, ${rowHashSql(t.columns)}::text AS h, ${displayCols} FROM ${T} WHERE ${bucketSql} = ANY($1::int[])`,
+    `SELECT ${keyHash}::text AS kh, ${rowHashSql(t.columns, t.rowHash)}::text AS h, ${displayCols} FROM ${T} WHERE ${bucketSql} = ANY($1::int[])`,
     [differing],
   )
   const dst = new Map<string, SideRow[]>()

@@ -76,7 +76,7 @@ export async function bisectTable(
   const target = async (lo: bigint, hi: bigint) =>
     (
       await client.query<{ rows: string; checksum: string }>(
-        checksumSql(T, t.columns, `${col} BETWEEN $1 AND $2`),
+        checksumSql(T, t.columns, `${col} BETWEEN $1 AND $2`, t.rowHash),
         [lo.toString(), hi.toString()],
       )
     ).rows[0]!
@@ -84,7 +84,7 @@ export async function bisectTable(
     new Map(
       (
         await client.query<{ k: string; h: string }>(
-          `SELECT ${col}::text AS k, ${rowHashSql(t.columns)}::text AS h FROM ${T} WHERE ${col} BETWEEN $1 AND $2`,
+          `SELECT ${col}::text AS k, ${rowHashSql(t.columns, t.rowHash)}::text AS h FROM ${T} WHERE ${col} BETWEEN $1 AND $2`,
           [lo.toString(), hi.toString()],
         )
       ).rows.map((r) => [r.k, BigInt(r.h)]),

@@ -6,13 +6,15 @@ import type { MigrationPlan, NameChange } from './types'
 
 /** Words PostgreSQL reserves (a column named like this must always be quoted). */
 const RESERVED = new Set(
-  ('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
+  (
+    'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
     'current_catalog current_date current_role current_time current_timestamp current_user default deferrable ' +
     'desc distinct do else end except false fetch for foreign from grant group having in initially intersect ' +
     'into lateral leading limit localtime localtimestamp not null offset on only or order placing primary ' +
     'references returning select session_user some symmetric table then to trailing true union unique user ' +
     'using variadic when where window with authorization binary collation concurrently cross freeze full ilike ' +
-    'inner is isnull join left like natural notnull outer overlaps right similar tablesample verbose').split(' '),
+    'inner is isnull join left like natural notnull outer overlaps right similar tablesample verbose'
+  ).split(' '),
 )
 
 export interface CasePreview {
@@ -22,12 +24,17 @@ export interface CasePreview {
   /** Target names an application must always double-quote (upper case, spaces, reserved words). */
   mustQuote: { kind: 'table' | 'column'; table: string | null; name: string; why: string }[]
   /** How many identifiers the other policy would change, and the first of them. */
-  otherPolicy: { policy: IdentifierPolicy; changes: number; sample: { source: string; target: string }[] }
+  otherPolicy: {
+    policy: IdentifierPolicy
+    changes: number
+    sample: { source: string; target: string }[]
+  }
 }
 
 function quoteReason(name: string): string | null {
   if (RESERVED.has(name)) return 'reserved word'
-  if (name !== name.toLowerCase()) return 'upper-case letters (an unquoted name folds to lower case)'
+  if (name !== name.toLowerCase())
+    return 'upper-case letters (an unquoted name folds to lower case)'
   if (!/^[a-z_][a-z0-9_$]*$/.test(name)) return 'characters outside a-z, 0-9, _'
   return null
 }
@@ -37,11 +44,17 @@ export function casePreview(plan: MigrationPlan): CasePreview {
   const mustQuote: CasePreview['mustQuote'] = []
   const other: IdentifierPolicy = policy === 'preserve' ? 'lower' : 'preserve'
   const otherChanges: { source: string; target: string }[] = []
-  const consider = (kind: 'table' | 'column', table: string | null, source: string, target: string): void => {
+  const consider = (
+    kind: 'table' | 'column',
+    table: string | null,
+    source: string,
+    target: string,
+  ): void => {
     const why = quoteReason(target)
     if (why) mustQuote.push({ kind, table, name: target, why })
     const alt = applyPolicy(source, other)
-    if (alt !== target) otherChanges.push({ source: table ? `${table}.${source}` : source, target: alt })
+    if (alt !== target)
+      otherChanges.push({ source: table ? `${table}.${source}` : source, target: alt })
   }
   for (const t of plan.tables) {
     consider('table', null, t.source, t.target)

@@ -36,11 +36,18 @@ export function deltaHandlers(deps: DeltaApiDeps): Pick<Handlers, 'migration.lag
           applyDeletes: false,
           signal: new AbortController().signal,
         })
-        return { schema: AGENT_MEMORY_SCHEMA, available: true, note: null, tables: r.lag, computedAt }
+        return {
+          schema: AGENT_MEMORY_SCHEMA,
+          available: true,
+          note: null,
+          tables: r.lag,
+          computedAt,
+        }
       } catch (err) {
         const e = err as { code?: string; message?: string }
         // Before a completed load there is no lag to speak of; anything else is a real error.
-        if (e.code === 'NOT_LOADED' || e.code === 'NOT_MIGRATED') return none(e.message ?? String(err))
+        if (e.code === 'NOT_LOADED' || e.code === 'NOT_MIGRATED')
+          return none(e.message ?? String(err))
         throw err
       }
     },

@@ -35,7 +35,14 @@ export async function upsertChanged(
   client: pg.ClientBase,
   schema: string,
   t: TablePlan,
-  p: { run: number; hwm: string; column: string; prev: string | null; batchRows: number; signal: AbortSignal },
+  p: {
+    run: number
+    hwm: string
+    column: string
+    prev: string | null
+    batchRows: number
+    signal: AbortSignal
+  },
 ): Promise<ChangedResult> {
   const codec = makeRowCodec(db, t)
   const done = await lastDeltaBatch(client, schema, p.run, t.source, 'changed')
@@ -49,8 +56,14 @@ export async function upsertChanged(
   const [moved, movedParams] = movedSql(p.column, p.prev, '>=')
   const base = `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${keyUpToSql(t)} AND ${moved}`
   const order = ` ORDER BY ${keySelectSql(t.key)} LIMIT ?`
-  const firstSt = db.prepare(base + order).raw(true).safeIntegers(true)
-  const nextSt = db.prepare(`${base} AND ${keyPastSql(t)}${order}`).raw(true).safeIntegers(true)
+  const firstSt = db
+    .prepare(base + order)
+    .raw(true)
+    .safeIntegers(true)
+  const nextSt = db
+    .prepare(`${base} AND ${keyPastSql(t)}${order}`)
+    .raw(true)
+    .safeIntegers(true)
   const hwmVals = keyValues(t.key, p.hwm)
 
   const cols = t.columns.map((c) => q(c.target)).join(', ')
@@ -68,7 +81,10 @@ export async function upsertChanged(
 
   for (;;) {
     throwIfCancelled(p.signal)
-    const params = after === null ? [...hwmVals, ...movedParams] : [...hwmVals, ...movedParams, ...keyValues(t.key, after)]
+    const params =
+      after === null
+        ? [...hwmVals, ...movedParams]
+        : [...hwmVals, ...movedParams, ...keyValues(t.key, after)]
     const rows = (after === null ? firstSt : nextSt).all(...params, p.batchRows) as unknown[][]
     if (!rows.length) break
     let text = ''
@@ -145,8 +161,15 @@ export async function findDeleted(
   const pk = t.primaryKey?.columns ?? []
   const col = t.columns.find((c) => pk.length === 1 && c.target === pk[0])
   if (!col || (col.type !== 'bigint' && col.type !== 'text'))
-    return { count: 0, keys: [], applied: 0, note: 'rows were deleted in SQLite, but only a single integer or text primary key can be listed; a full recopy removes them' }
-  const exists = db.prepare(`SELECT 1 FROM ${quoteIdent(t.source)} WHERE ${quoteIdent(col.source)} = ?`).pluck()
+    return {
+      count: 0,
+      keys: [],
+      applied: 0,
+      note: 'rows were deleted in SQLite, but only a single integer or text primary key can be listed; a full recopy removes them',
+    }
+  const exists = db
+    .prepare(`SELECT 1 FROM ${quoteIdent(t.source)} WHERE ${quoteIdent(col.source)} = ?`)
+    .pluck()
   const missing: string[] = []
   let after: string | null = null
   for (;;) {

@@ -83,7 +83,13 @@ export function deltaCapability(
 }
 
 const count = (db: SqliteDb, sql: string, params: unknown[]): number =>
-  Number(db.prepare(sql).pluck().safeIntegers(true).get(...params) as bigint)
+  Number(
+    db
+      .prepare(sql)
+      .pluck()
+      .safeIntegers(true)
+      .get(...params) as bigint,
+  )
 
 export async function tableLag(
   db: SqliteDb,

@@ -143,10 +143,10 @@ export async function insertDeltaRun(
   marks: Marks,
 ): Promise<void> {
   for (const sql of deltaDdl(schema)) await client.query(sql)
-  await client.query(
-    `INSERT INTO ${qq(schema, 'ferry_delta_runs')} (run, marks) VALUES ($1, $2)`,
-    [run, JSON.stringify(marks)],
-  )
+  await client.query(`INSERT INTO ${qq(schema, 'ferry_delta_runs')} (run, marks) VALUES ($1, $2)`, [
+    run,
+    JSON.stringify(marks),
+  ])
 }
 
 export async function finishDeltaRun(
@@ -171,7 +171,11 @@ export interface DeltaBatch {
   applied: number
 }
 
-export async function insertDeltaBatch(client: pg.ClientBase, schema: string, b: DeltaBatch): Promise<void> {
+export async function insertDeltaBatch(
+  client: pg.ClientBase,
+  schema: string,
+  b: DeltaBatch,
+): Promise<void> {
   await client.query(
     `INSERT INTO ${qq(schema, 'ferry_delta_ledger')} (run, table_name, phase, batch, key_from, key_to, rows, applied) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [b.run, b.table, b.phase, b.batch, b.keyFrom, b.keyTo, b.rows, b.applied],

@@ -38,7 +38,10 @@ export async function deltaStepIfLoaded(
   ctx: JobContext,
 ): Promise<Record<string, unknown> | null> {
   if (!(await loadComplete(url, schema))) return null
-  ctx.log('info', `The load into "${schema}" is complete: copying only what changed since (delta sync)`)
+  ctx.log(
+    'info',
+    `The load into "${schema}" is complete: copying only what changed since (delta sync)`,
+  )
   const delta = await deltaSync({
     file,
     url,

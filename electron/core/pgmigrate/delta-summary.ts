@@ -8,7 +8,9 @@ export function describeDelta(r: DeltaResult): string {
   const w = Math.min(40, Math.max(5, ...r.lag.map((t) => t.table.length)))
   if (r.dryRun) {
     const lag = r.lag.reduce((n, t) => n + t.lag, 0)
-    out.push(`Lag of schema "${r.target.schema}" on ${r.target.url} behind ${r.source.file}: ${nf.format(lag)} row(s) not yet copied`)
+    out.push(
+      `Lag of schema "${r.target.schema}" on ${r.target.url} behind ${r.source.file}: ${nf.format(lag)} row(s) not yet copied`,
+    )
   } else {
     out.push(
       `${r.resumed ? 'Resumed and finished' : 'Finished'} delta run ${r.run} ${r.source.file} → schema "${r.target.schema}" on ${r.target.url}: ${nf.format(r.copied)} row(s) copied in ${(r.ms / 1000).toFixed(1)} s`,
@@ -16,18 +18,29 @@ export function describeDelta(r: DeltaResult): string {
     for (const t of r.tables) {
       const parts = [`${nf.format(t.newRows)} new (${t.newBatches} batch(es))`]
       if (t.status === 'ok')
-        parts.push(`${nf.format(t.changedApplied)} changed via ${t.timeColumn} (${nf.format(t.changedRows)} examined, ${t.changedBatches} batch(es))`)
-      if (t.changedRejected.length) parts.push(`${t.changedRejected.length} changed row(s) refused: ${t.changedRejected.slice(0, 5).join(', ')}`)
-      if (t.deleted.count) parts.push(`${t.deleted.count} deleted in SQLite${t.deleted.applied ? `, ${t.deleted.applied} deleted on the target` : ' (kept; --delta-deletes deletes them)'}`)
+        parts.push(
+          `${nf.format(t.changedApplied)} changed via ${t.timeColumn} (${nf.format(t.changedRows)} examined, ${t.changedBatches} batch(es))`,
+        )
+      if (t.changedRejected.length)
+        parts.push(
+          `${t.changedRejected.length} changed row(s) refused: ${t.changedRejected.slice(0, 5).join(', ')}`,
+        )
+      if (t.deleted.count)
+        parts.push(
+          `${t.deleted.count} deleted in SQLite${t.deleted.applied ? `, ${t.deleted.applied} deleted on the target` : ' (kept; --delta-deletes deletes them)'}`,
+        )
       if (t.deleted.note) parts.push(t.deleted.note)
       out.push(`    ${t.table.padEnd(w)} ${parts.join('; ')}`)
     }
   }
   out.push('  Lag now (rows not yet copied):')
   for (const t of r.lag) {
-    const how = t.status === 'ok' ? `time column ${t.timeColumn}` : `full recopy needed: ${t.reason}`
+    const how =
+      t.status === 'ok' ? `time column ${t.timeColumn}` : `full recopy needed: ${t.reason}`
     const del = t.deletedRows ? `, ${nf.format(t.deletedRows)} deleted in SQLite` : ''
-    out.push(`    ${t.table.padEnd(w)} ${nf.format(t.lag).padStart(10)}  (${nf.format(t.newRows)} new, ${t.changedRows === null ? '? changed' : `${nf.format(t.changedRows)} changed`}${del}; ${how})`)
+    out.push(
+      `    ${t.table.padEnd(w)} ${nf.format(t.lag).padStart(10)}  (${nf.format(t.newRows)} new, ${t.changedRows === null ? '? changed' : `${nf.format(t.changedRows)} changed`}${del}; ${how})`,
+    )
   }
   return out.join('\n')
 }

@@ -95,12 +95,30 @@ export async function deltaSync(opts: DeltaOptions): Promise<DeltaResult> {
         const prev = runs.finished?.marks ?? null
         if (opts.dryRun) {
           const lag = await lagOf(db, client, opts.schema, run.plan, prev)
-          return { ...base, dryRun: true, run: null, resumed: false, lag, tables: [], copied: 0, ms: Date.now() - t0 }
+          return {
+            ...base,
+            dryRun: true,
+            run: null,
+            resumed: false,
+            lag,
+            tables: [],
+            copied: 0,
+            ms: Date.now() - t0,
+          }
         }
         const r = await deltaLocked(db, client, run.plan, runs, opts)
         const lag = await lagOf(db, client, opts.schema, run.plan, r.marks)
         const copied = r.tables.reduce((n, t) => n + t.newRows + t.changedApplied, 0)
-        return { ...base, dryRun: false, run: r.run, resumed: r.resumed, lag, tables: r.tables, copied, ms: Date.now() - t0 }
+        return {
+          ...base,
+          dryRun: false,
+          run: r.run,
+          resumed: r.resumed,
+          lag,
+          tables: r.tables,
+          copied,
+          ms: Date.now() - t0,
+        }
       } finally {
         if (!opts.dryRun) await unlockSchema(client, opts.schema)
       }
@@ -165,7 +183,10 @@ async function deltaLocked(
     opts.onProgress?.({ done: i++, total: plan.tables.length, table: t.source })
     const m = marks[t.source]!
     // The capability as this run started (a resumed run keeps it: prev undefined = no watermark).
-    const cap = deltaCapability(t, m.prev === undefined ? null : { [t.source]: { ...m, watermark: m.prev } })
+    const cap = deltaCapability(
+      t,
+      m.prev === undefined ? null : { [t.source]: { ...m, watermark: m.prev } },
+    )
     const changed =
       cap.status === 'ok' && m.hwm !== null
         ? await upsertChanged(db, client, opts.schema, t, {
@@ -191,10 +212,17 @@ async function deltaLocked(
     const lag = await tableLag(db, client, opts.schema, t, null)
     const deleted =
       lag.deletedRows > 0
-        ? await findDeleted(db, client, opts.schema, t, { run: runNo, apply: opts.applyDeletes, signal: opts.signal })
+        ? await findDeleted(db, client, opts.schema, t, {
+            run: runNo,
+            apply: opts.applyDeletes,
+            signal: opts.signal,
+          })
         : { count: 0, keys: [], applied: 0, note: null }
     if (deleted.count > 0 && !opts.applyDeletes)
-      opts.log?.('warn', `${deleted.count} row(s) of "${t.source}" were deleted in SQLite; kept on the target (pass --delta-deletes to delete them)`)
+      opts.log?.(
+        'warn',
+        `${deleted.count} row(s) of "${t.source}" were deleted in SQLite; kept on the target (pass --delta-deletes to delete them)`,
+      )
     tables.push({
       table: t.source,
       target: t.target,

@@ -65,7 +65,13 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
   'step:p3.schema': (params, ctx) => {
     const p = StepTarget.parse(params)
     const paths = workspacePaths(p.root)
-    return schemaStep(paths, p.targetUrl, AGENT_MEMORY_SCHEMA, readSchemaOptions(paths, p.options), ctx)
+    return schemaStep(
+      paths,
+      p.targetUrl,
+      AGENT_MEMORY_SCHEMA,
+      readSchemaOptions(paths, p.options),
+      ctx,
+    )
   },
   'step:p3.migrate': (params, ctx) => {
     const p = StepTarget.parse(params)

@@ -6,7 +6,11 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Handlers } from '../../../shared/contract/dispatcher'
-import { fromRequest, type SchemaOptions, type SchemaOptionsView } from '../../../shared/contract/schema-options'
+import {
+  fromRequest,
+  type SchemaOptions,
+  type SchemaOptionsView,
+} from '../../../shared/contract/schema-options'
 import { writeFileAtomic } from '../fs/atomic'
 import { memoryDbPath } from '../import/memory-db'
 import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
@@ -40,17 +44,25 @@ function checkTypes(paths: WorkspacePaths, types: Record<string, string>): Recor
     )
   const db = openSqliteReadOnly(file)
   try {
-    const infos = listTables(db).map((r) => ({ ...describeTable(db, r), rowCount: null, countError: null }) as TableInfo)
+    const infos = listTables(db).map(
+      (r) => ({ ...describeTable(db, r), rowCount: null, countError: null }) as TableInfo,
+    )
     // Keyed as the user wrote them (the step resolves them the same way), with the normalised type.
     return Object.fromEntries(
-      Object.entries(types).map(([ref, t]) => [ref, [...checkOverrides(infos, { [ref]: t }).values()][0]!]),
+      Object.entries(types).map(([ref, t]) => [
+        ref,
+        [...checkOverrides(infos, { [ref]: t }).values()][0]!,
+      ]),
     )
   } finally {
     db.close()
   }
 }
 
-export function saveSchemaOptions(paths: WorkspacePaths, options: SchemaOptions): SchemaOptionsView {
+export function saveSchemaOptions(
+  paths: WorkspacePaths,
+  options: SchemaOptions,
+): SchemaOptionsView {
   const types = checkTypes(paths, options.types)
   const next: SchemaOptions = { ...options, types }
   mkdirSync(path.dirname(path.join(paths.root, OPTIONS_FILE)), { recursive: true })
@@ -58,7 +70,9 @@ export function saveSchemaOptions(paths: WorkspacePaths, options: SchemaOptions)
   return view(paths)
 }
 
-export function optionsHandlers(deps: OptionsApiDeps): Pick<Handlers, 'schema.options' | 'schema.setOptions'> {
+export function optionsHandlers(
+  deps: OptionsApiDeps,
+): Pick<Handlers, 'schema.options' | 'schema.setOptions'> {
   return {
     'schema.options': () => view(deps.paths()),
     'schema.setOptions': (input) => {

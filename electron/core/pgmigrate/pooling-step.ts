@@ -31,7 +31,9 @@ interface Check {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-async function slots(url: string): Promise<{ maxConnections: number; reserved: number; inUse: number; free: number }> {
+async function slots(
+  url: string,
+): Promise<{ maxConnections: number; reserved: number; inUse: number; free: number }> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
   c.on('error', () => undefined)
   await c.connect()
@@ -40,7 +42,12 @@ async function slots(url: string): Promise<{ maxConnections: number; reserved: n
       "SELECT current_setting('max_connections')::int AS max, current_setting('superuser_reserved_connections')::int AS reserved, (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS used",
     )
     const row = r.rows[0]!
-    return { maxConnections: row.max, reserved: row.reserved, inUse: row.used, free: row.max - row.reserved - row.used }
+    return {
+      maxConnections: row.max,
+      reserved: row.reserved,
+      inUse: row.used,
+      free: row.max - row.reserved - row.used,
+    }
   } finally {
     await c.end().catch(() => undefined)
   }
@@ -71,7 +78,9 @@ export async function verifyPool(url: string, config: PoolConfig, ctx?: Pick<Job
     let peakTotal = 0
     const pids = new Set<number>()
     const runs = Array.from({ length: n }, () =>
-      tp.pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.15)').then((r) => pids.add(r.rows[0]!.pid)),
+      tp.pool
+        .query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.15)')
+        .then((r) => pids.add(r.rows[0]!.pid)),
     )
     const watch = setInterval(() => {
       peakWaiting = Math.max(peakWaiting, tp.pool.waitingCount)
@@ -87,12 +96,18 @@ export async function verifyPool(url: string, config: PoolConfig, ctx?: Pick<Job
     })
     const afterLoad = tp.stats()
     // Terminate the idle clients' backends from outside: each emits 'error' on the pool.
-    const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: config.connectionTimeoutMillis })
+    const admin = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: config.connectionTimeoutMillis,
+    })
     admin.on('error', () => undefined)
     await admin.connect()
     let terminated = 0
     try {
-      const r = await admin.query<{ ok: boolean }>('SELECT pg_terminate_backend(pid) AS ok FROM unnest($1::int[]) AS pid', [[...pids]])
+      const r = await admin.query<{ ok: boolean }>(
+        'SELECT pg_terminate_backend(pid) AS ok FROM unnest($1::int[]) AS pid',
+        [[...pids]],
+      )
       terminated = r.rows.filter((x) => x.ok).length
     } finally {
       await admin.end().catch(() => undefined)
@@ -106,13 +121,23 @@ export async function verifyPool(url: string, config: PoolConfig, ctx?: Pick<Job
       detail: `${terminated} idle backend(s) terminated with pg_terminate_backend: ${handled} pool error(s) handled, no crash, the next query ran on a fresh client`,
     })
     const pingMs = await tp.ping()
-    return { checks, afterLoad, peak: { total: peakTotal, waiting: peakWaiting }, idleFailure: { terminated, handled }, final: { ...tp.stats(), pingMs } }
+    return {
+      checks,
+      afterLoad,
+      peak: { total: peakTotal, waiting: peakWaiting },
+      idleFailure: { terminated, handled },
+      final: { ...tp.stats(), pingMs },
+    }
   } finally {
     await tp.end()
   }
 }
 
-export async function poolingStep(paths: WorkspacePaths, url: string, ctx: JobContext): Promise<Record<string, unknown>> {
+export async function poolingStep(
+  paths: WorkspacePaths,
+  url: string,
+  ctx: JobContext,
+): Promise<Record<string, unknown>> {
   ctx.progress(0, 3, 'checks', 'sizing the pool')
   const sl = await slots(url)
   const config: PoolConfig = { ...DEFAULT_POOL, max: poolSize(sl.free) }
@@ -128,7 +153,11 @@ export async function poolingStep(paths: WorkspacePaths, url: string, ctx: JobCo
     target: redactUrl(url),
     config,
     configFile: POOL_FILE,
-    sizing: { ...sl, chosen: config.max, rule: 'a quarter of the free connection slots, between 2 and 10' },
+    sizing: {
+      ...sl,
+      chosen: config.max,
+      rule: 'a quarter of the free connection slots, between 2 and 10',
+    },
     checks: v.checks,
     stats: { afterLoad: v.afterLoad, peak: v.peak, final: v.final },
     idleFailure: v.idleFailure,

@@ -76,7 +76,9 @@ export async function prodChecksStep(url: string, ctx: JobContext): Promise<Prod
 }
 
 /** The same checks for the Settings screen's "Check" button: every result, none thrown. */
-export async function collectProdChecks(url: string): Promise<{ target: string; ok: boolean; checks: ProdCheck[] }> {
+export async function collectProdChecks(
+  url: string,
+): Promise<{ target: string; ok: boolean; checks: ProdCheck[] }> {
   const all = await serverFacts(url)
   const slots = all.serverVersionNum >= 100000 ? await connectionSlots(url) : null
   const checks = evaluate(all, slots)

@@ -64,6 +64,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
   // The pre-flight's map choice (types.ts ColumnPlan.valueMap), by column index.
   const maps = plan.columns.map((c) => (c.valueMap ? new Map(Object.entries(c.valueMap)) : null))
   const keyEq = keyCmpSql(plan.key, '=')
+  const algo = plan.rowHash ?? 'md5'
   // A blob bound for bytea is read as SQLite's hex() of it: made in C, with no Buffer per value
   // (better-sqlite3's costliest value) nor a hex conversion here. Beyond SQL_HEX_MAX the blob
   // comes as a Buffer, as before (a huge one is quarantined by tooLarge, not failed in SQLite).
@@ -178,7 +179,7 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
     return {
       key,
       line: wantLine ? line + '\n' : null,
-      hash: wantHash ? rowTextHash(text) : 0n,
+      hash: wantHash ? rowTextHash(text, algo) : 0n,
       rejects: null,
     }
   }

@@ -71,7 +71,11 @@ export async function markRun(
 }
 
 /** The first `limit` relations of a schema as "name (kind)", for the refusal's schema diff. */
-export async function relationList(client: pg.ClientBase, schema: string, limit = 10): Promise<string[]> {
+export async function relationList(
+  client: pg.ClientBase,
+  schema: string,
+  limit = 10,
+): Promise<string[]> {
   const r = await client.query<{ d: string }>(
     `SELECT format('%I (%s)', c.relname, CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' ELSE 'table' END) AS d
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -8,7 +8,11 @@ import { SchemaOptionsSchema, type SchemaOptions } from '../../../shared/contrac
 import { FerryError } from '../../../shared/contract/envelope'
 import type { WorkspacePaths } from '../workspace/resolve'
 
-export { SchemaOptionsSchema, VIOLATION_CHOICES, ViolationChoiceSchema } from '../../../shared/contract/schema-options'
+export {
+  SchemaOptionsSchema,
+  VIOLATION_CHOICES,
+  ViolationChoiceSchema,
+} from '../../../shared/contract/schema-options'
 export type { SchemaOptions } from '../../../shared/contract/schema-options'
 
 /** Relative to the workspace root. */

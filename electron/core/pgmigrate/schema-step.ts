@@ -90,10 +90,18 @@ async function prepareLocked(
     throw differentSource(o.schema, o.url, path.basename(run.sourcePath))
   if (run && (run.loadedAt !== null || (await loadedRows(c, o.schema)))) {
     // Data is in: the schema is what it is; changing it now would mean dropping loaded rows.
-    o.log?.('info', `Schema "${o.schema}" already holds loaded data; reporting its schema as applied`)
-    return evidence(db, run.plan, o, source, { action: 'present (data already loaded)', checksum: null })
+    o.log?.(
+      'info',
+      `Schema "${o.schema}" already holds loaded data; reporting its schema as applied`,
+    )
+    return evidence(db, run.plan, o, source, {
+      action: 'present (data already loaded)',
+      checksum: null,
+    })
   }
-  const applied = (await pgReadLedger(c, o.schema)).find((m) => m.version === SCHEMA_MIGRATION.version)
+  const applied = (await pgReadLedger(c, o.schema)).find(
+    (m) => m.version === SCHEMA_MIGRATION.version,
+  )
   if (!run && !applied) {
     const n = await relationsIn(c, o.schema)
     if (n > 0) throw notOurs(o.schema, o.url, n)
@@ -101,7 +109,10 @@ async function prepareLocked(
 
   // Large tables are profiled on threads (profile-threads.ts); on failure translateSchema does it.
   const threads = Math.max(1, Math.min(4, availableParallelism()))
-  const profiles = threads > 1 ? await profileLargeTables(o.file, db, { threads }).catch(() => undefined) : undefined
+  const profiles =
+    threads > 1
+      ? await profileLargeTables(o.file, db, { threads }).catch(() => undefined)
+      : undefined
   const plan = translateSchema(db, {
     schema: o.schema,
     identifiers: o.options.identifiers,
@@ -113,31 +124,39 @@ async function prepareLocked(
     reserved: [
       {
         name: 'schema_migrations',
-        why: 'the name of this schema\'s migrations ledger (PostgreSQL migrations of the target), so the SQLite ledger copied from state.db is loaded under another name',
+        why: "the name of this schema's migrations ledger (PostgreSQL migrations of the target), so the SQLite ledger copied from state.db is loaded under another name",
       },
     ],
   })
   // The split of large tables is part of the stored plan (parts.ts), as p3.migrate's workers will use it.
   splitLargeTables(db, plan, { workers: threads })
   // The pre-flight runs before anything is written: a 'stop' choice with violations throws here.
-  applyPreflight(plan, runPreflight(db, plan, {
+  applyPreflight(
+    plan,
+    runPreflight(db, plan, {
       onViolation: o.options.onViolation,
       choices: o.options.choices,
       maps: o.options.maps,
-    }))
+    }),
+  )
   const up = migrationUpSql(plan, source)
   const down = migrationDownSql(plan)
   const checksum = migrationChecksum(up)
 
   let action = 'applied'
-  const folder = (): ReturnType<typeof loadMigrationFolder> => loadMigrationFolder(o.migrationsDir, o.root)
+  const folder = (): ReturnType<typeof loadMigrationFolder> =>
+    loadMigrationFolder(o.migrationsDir, o.root)
   if (applied && applied.checksum === checksum && run) {
     // Same tables; the post-load choices (pre-flight decisions) may differ: nothing is loaded, so
     // the stored plan is simply replaced.
     const changed = JSON.stringify(run.plan) !== JSON.stringify(plan)
     if (changed)
-      await c.query(`UPDATE ${qq(o.schema, 'ferry_run')} SET plan = $1 WHERE id = 1`, [JSON.stringify(plan)])
-    action = changed ? 'present (tables unchanged; post-load choices updated)' : 'present (unchanged)'
+      await c.query(`UPDATE ${qq(o.schema, 'ferry_run')} SET plan = $1 WHERE id = 1`, [
+        JSON.stringify(plan),
+      ])
+    action = changed
+      ? 'present (tables unchanged; post-load choices updated)'
+      : 'present (unchanged)'
   } else {
     if (applied) {
       // Nothing loaded yet: undo the earlier translation (its down script drops its tables) and replace it.
@@ -174,9 +193,12 @@ function evidence(
   m: { action: string; checksum: string | null },
 ): Record<string, unknown> {
   const sqliteSql = new Map(
-    (db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string | null }[]).map(
-      (r) => [r.name, r.sql],
-    ),
+    (
+      db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as {
+        name: string
+        sql: string | null
+      }[]
+    ).map((r) => [r.name, r.sql]),
   )
   const columns = columnReport(plan)
   const agents = plan.tables.find((t) => t.source === 'agents')
@@ -197,15 +219,22 @@ function evidence(
     tables: tableDiffs(plan, sqliteSql),
     enhancements: plan.agentStore
       ? {
-          checks: (agents?.checks ?? []).filter((x) => x.origin === 'plan').map((x) => ({ name: x.name, sql: x.sql, action: x.action ?? 'create' })),
-          indexes: (agents?.indexes ?? []).filter((x) => x.name.startsWith('idx_agents_')).map((x) => ({ name: x.name, method: x.method, columns: x.columns })),
-          configurationType: agents?.columns.find((x) => x.source === 'configuration')?.type ?? null,
+          checks: (agents?.checks ?? [])
+            .filter((x) => x.origin === 'plan')
+            .map((x) => ({ name: x.name, sql: x.sql, action: x.action ?? 'create' })),
+          indexes: (agents?.indexes ?? [])
+            .filter((x) => x.name.startsWith('idx_agents_'))
+            .map((x) => ({ name: x.name, method: x.method, columns: x.columns })),
+          configurationType:
+            agents?.columns.find((x) => x.source === 'configuration')?.type ?? null,
         }
       : null,
     types: {
       typed: columns.filter((x) => x.type !== 'text').length,
       total: columns.length,
-      overridden: columns.filter((x) => x.notes.some((n) => n.startsWith('type chosen by the user'))),
+      overridden: columns.filter((x) =>
+        x.notes.some((n) => n.startsWith('type chosen by the user')),
+      ),
       blocked: columns.filter((x) => x.rejectedCandidates.length > 0),
       columns,
     },
@@ -244,7 +273,10 @@ export async function schemaStep(
   })
   const violated = (e.violations as unknown[]).length
   if (violated)
-    ctx.log('warn', `Pre-flight: ${violated} constraint(s) have violating rows (see the evidence's violations); choice: ${options.onViolation}`)
+    ctx.log(
+      'warn',
+      `Pre-flight: ${violated} constraint(s) have violating rows (see the evidence's violations); choice: ${options.onViolation}`,
+    )
   ctx.progress(1, 1, 'steps', 'schema applied')
   return e
 }

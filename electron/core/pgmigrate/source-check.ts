@@ -20,7 +20,12 @@ export function checkSourceIntegrity(db: SqliteDb, file: string): IntegrityResul
         'An agent or another tool is writing to it. Let it finish or stop it, then run the same command again; nothing was written to the target.',
       )
     }
-    result = { problems: [(err as Error).message], method: 'pragma', appCollations: [], unreadable: [] }
+    result = {
+      problems: [(err as Error).message],
+      method: 'pragma',
+      appCollations: [],
+      unreadable: [],
+    }
   }
   if (result.problems.length) {
     throw new FerryError(

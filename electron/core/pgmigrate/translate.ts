@@ -7,6 +7,7 @@ import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
+import { preferredRowHash } from './canonical'
 import { canonicalJsonb } from './json-canon'
 import { applyPolicy, nameReason, NameAllocator, pgName, type IdentifierPolicy } from './names'
 import {
@@ -522,5 +523,6 @@ function planTable(
     foreignKeys: [],
     autoincrementSeq: autoSeq,
     rows,
+    rowHash: preferredRowHash(),
   }
 }

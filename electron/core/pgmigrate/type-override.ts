@@ -47,17 +47,24 @@ export function checkOverrideType(raw: string, where: string): string {
 }
 
 /** Checks every choice against the source schema; the map is keyed `table\0column` (source names). */
-export function checkOverrides(infos: TableInfo[], types: Record<string, string>): Map<string, string> {
+export function checkOverrides(
+  infos: TableInfo[],
+  types: Record<string, string>,
+): Map<string, string> {
   const out = new Map<string, string>()
   for (const [ref, raw] of Object.entries(types)) {
     const { table, column } = parseTypeSpec(`${ref}=${raw}`)
     const info =
-      infos.find((t) => t.name === table) ?? infos.find((t) => t.name.toLowerCase() === table.toLowerCase())
+      infos.find((t) => t.name === table) ??
+      infos.find((t) => t.name.toLowerCase() === table.toLowerCase())
     if (!info)
       throw new FerryError(
         'BAD_TYPE_OVERRIDE',
         `--type ${ref}: the database has no table "${table}"`,
-        `Tables: ${infos.map((t) => t.name).slice(0, 30).join(', ')}.`,
+        `Tables: ${infos
+          .map((t) => t.name)
+          .slice(0, 30)
+          .join(', ')}.`,
       )
     const col =
       info.columns.find((c) => c.name === column) ??
@@ -86,15 +93,24 @@ export function applyTypeOverride(
   const m = /^numeric\((\d+),(\d+)\)$/.exec(wanted)
   const type = (m ? 'numeric' : wanted) as PgType
   const bounds = m ? { precision: Number(m[1]), scale: Number(m[2]) } : undefined
-  const from = decided.type === 'numeric' && decided.precision !== null ? `numeric(${decided.precision},${decided.scale ?? 0})` : decided.type
+  const from =
+    decided.type === 'numeric' && decided.precision !== null
+      ? `numeric(${decided.precision},${decided.scale ?? 0})`
+      : decided.type
   const pred = BLOCKS[type]!(binary(column), bounds)
   const blocking = Number(
-    db.prepare(`SELECT count(*) FROM ${quoteIdent(table)} WHERE ${pred}`).pluck().safeIntegers(true).get() as bigint,
+    db
+      .prepare(`SELECT count(*) FROM ${quoteIdent(table)} WHERE ${pred}`)
+      .pluck()
+      .safeIntegers(true)
+      .get() as bigint,
   )
   const notes = [`type chosen by the user (Ferry's choice from the values: ${from})`]
   if (blocking > 0) {
     const s = sampleBlockers(db, table, key, primaryKey, column, type, bounds)
-    notes.push(`${blocking} value(s) do not fit ${wanted} and will go to the reject log (${s.labels.join('; ')})`)
+    notes.push(
+      `${blocking} value(s) do not fit ${wanted} and will go to the reject log (${s.labels.join('; ')})`,
+    )
   }
   return {
     type,

@@ -2,6 +2,7 @@
 // schema and the profiled values, stored on the target (ferry_run.plan) and reused by re-runs and
 // by validation, so a resumed load never re-decides a type under rows it already wrote.
 
+import type { RowHashAlgo } from './canonical'
 import type { PreflightResult } from './preflight'
 
 export type PgType =
@@ -135,6 +136,8 @@ export interface TablePlan {
    * side by side (parts.ts). Absent: one part (and in plans of older runs).
    */
   parts?: string[]
+  /** The digest of its row hashes (canonical.ts); absent in plans of older runs: MD5. */
+  rowHash?: RowHashAlgo
 }
 
 export interface Finding {

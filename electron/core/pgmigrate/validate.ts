@@ -89,7 +89,7 @@ async function validateTable(
     // Rows a recorded reject rule fixed and loaded are compared as the rule made them.
     const rules = await recordedRulesByKey(client, opts.schema, t)
     const target = client.query<{ rows: string; checksum: string }>(
-      checksumSql(qq(opts.schema, t.target), t.columns),
+      checksumSql(qq(opts.schema, t.target), t.columns, '', t.rowHash),
     )
     target.catch(() => undefined)
     const source =
