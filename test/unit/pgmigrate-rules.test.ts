@@ -125,6 +125,15 @@ describe('type decisions from the values present', () => {
     expect(decideType('blob', stats({ texts: 4, json: 4 }), null).type).toBe('text')
     // Numbers are not bytes: the column keeps the older rules.
     expect(decideType('BLOB', stats({ texts: 2, ints: 1 }), null).type).toBe('text')
+    // Numbers among blobs: the type that rejects fewer rows — bytea unless the numbers outnumber
+    // the blobs and text (text would reject every blob).
+    const bytes = decideType('BLOB', stats({ blobs: 2, texts: 1, ints: 1 }), null)
+    expect(bytes).toMatchObject({ type: 'bytea', forecastRejects: 1 })
+    expect(bytes.notes.join(' ')).toContain('1 number among 3 blob or text values')
+    expect(decideType('BLOB', stats({ blobs: 1, ints: 5, reals: 1 }), null)).toMatchObject({
+      type: 'text',
+      forecastRejects: 1,
+    })
     // Not declared BLOB: the text stays text, the blobs go to the reject log.
     expect(decideType('TEXT', stats({ texts: 2, blobs: 1 }), null)).toMatchObject({
       type: 'text',

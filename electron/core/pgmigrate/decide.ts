@@ -104,6 +104,15 @@ export function decideType(
   }
   if (s.blobs > 0) {
     if (s.blobs === nonNull) return { ...d, type: 'bytea' }
+    // Declared BLOB, numbers among the bytes: whichever type sends fewer rows to the reject log —
+    // bytea (every blob and text kept, the numbers rejected) unless the numbers outnumber them.
+    if (blobDecl && s.ints + s.reals <= s.blobs + s.texts) {
+      d.forecastRejects = s.ints + s.reals
+      d.notes.push(
+        `declared BLOB: ${plural(s.ints + s.reals, 'number')} among ${plural(s.blobs + s.texts, 'blob or text value')}: bytea keeps the others, those rows go to the reject log (--type table.column=text keeps the numbers and rejects the blobs instead)`,
+      )
+      return { ...d, type: 'bytea' }
+    }
     d.forecastRejects = s.blobs
     // bytea would take text too (as its UTF-8 bytes), but not numbers; a column not declared
     // BLOB keeps its text readable, and the blobs wait in the reject log.
