@@ -140,6 +140,10 @@ describe('type decisions from the values present', () => {
       forecastRejects: 1,
       rejected: [],
     })
+    // A STRICT table's ANY column: numbers next to the blobs are said to become text too.
+    const any = decideType('ANY', stats({ texts: 1, ints: 1, reals: 1, blobs: 1 }), null)
+    expect(any).toMatchObject({ type: 'text', forecastRejects: 1 })
+    expect(any.notes.join(' ')).toContain('2 numbers among text values: written as their text form')
     expect(encoderFor({ type: 'bytea', precision: null, scale: null })('é\0')).toBe('c3a900')
     expect(encoderFor({ type: 'bytea', precision: null, scale: null })(1n)).toMatchObject({
       reason: expect.stringContaining('bytea'),

@@ -120,6 +120,7 @@ export function decideType(
     d.notes.push(
       `${plural(s.blobs, 'blob value')} in a column of other values: those rows go to the reject log${s.ints + s.reals ? '' : ' (--type table.column=bytea keeps every value, text as its UTF-8 bytes)'}`,
     )
+    if (s.ints + s.reals > 0) d.notes.push(numbersAsText(s.ints + s.reals))
     return d
   }
   if (s.texts === 0) {
@@ -187,13 +188,12 @@ export function decideType(
       s.texts + notZeroOne,
       notZeroOne ? 'text or numbers other than 0 and 1' : 'text',
     )
-  if (s.ints + s.reals > 0) {
-    d.notes.push(
-      `${plural(s.ints + s.reals, 'number')} among text values: written as their text form (integers exactly, reals as PostgreSQL prints a double)`,
-    )
-  }
+  if (s.ints + s.reals > 0) d.notes.push(numbersAsText(s.ints + s.reals))
   return d
 }
+
+const numbersAsText = (n: number): string =>
+  `${plural(n, 'number')} among text values: written as their text form (integers exactly, reals as PostgreSQL prints a double)`
 
 function emptyType(
   aff: Affinity,
