@@ -32,6 +32,8 @@ function createDb(): void {
       created_iso TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
       hhmm TEXT DEFAULT (strftime('%H:%M', 'now')),
       local_time TEXT DEFAULT (datetime('now', 'localtime')),
+      ttl INTEGER DEFAULT (7 * 24 * 3600),
+      slug TEXT DEFAULT (upper('n') || '/' || 'a'),
       shout TEXT GENERATED ALWAYS AS (upper(email)) VIRTUAL,
       score INTEGER AS (length(email) * 2) STORED,
       CONSTRAINT typed CHECK (typeof(balance) IN ('real', 'integer'))
@@ -134,6 +136,9 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(d.created_iso).toBe('CURRENT_TIMESTAMP') // every value is ISO text: timestamptz
     expect(d.hhmm).toBe(`to_char((CURRENT_TIMESTAMP AT TIME ZONE 'UTC'::text), 'HH24:MI'::text)`)
     expect(d.local_time).toBeNull()
+    // Constant expressions: SQLite's value for them (a row that omits the column gets the same).
+    expect(d.ttl).toBe('604800')
+    expect(d.slug).toBe(`'N/a'::text`)
     expect(finding('default', 'local_time')?.detail).toContain("datetime('now', 'localtime')")
     const [row] = await query<{ e: string; iso: string }>(
       `INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('new@example.com') RETURNING id::text AS e, hhmm AS iso`,

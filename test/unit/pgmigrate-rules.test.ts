@@ -229,6 +229,22 @@ describe('names, defaults and COPY text', () => {
     expect(translateDefault('0xFFFFFFFFFFFFFFFF', 'bigint').sql).toBe('-1')
     expect(translateDefault('0x7fffffffffffffff', 'bigint').sql).toBe('9223372036854775807')
     expect(translateDefault("X'00FF'", 'bytea').sql).toBe("decode('00ff', 'hex')")
+    // A constant expression: the value SQLite gives every row that omits the column.
+    expect(translateDefault('(1+2)', 'bigint').sql).toBe('3')
+    expect(translateDefault('(1/2)', 'bigint').sql).toBe('0') // integer division, as in SQLite
+    expect(translateDefault('(10 * 60)', 'text').sql).toBe("'600'")
+    expect(translateDefault("(lower('ABC') || 'é')", 'text').sql).toBe("'abcé'")
+    expect(translateDefault('(0.1 + 0.2)', 'double precision').sql).toBe('0.30000000000000004')
+    expect(translateDefault("(json_object('b', 1, 'a', 2))", 'jsonb').sql).toBe(
+      `'{"a": 2, "b": 1}'`,
+    )
+    // Not deterministic, not evaluable, or a value PostgreSQL would refuse: reported.
+    for (const raw of ['(random())', '(nosuch(1))', "(x'00' || 'a')", "(CAST(x'ff' AS TEXT))"])
+      expect(translateDefault(raw, 'text'), raw).toMatchObject({
+        sql: null,
+        problem: expect.stringContaining(`DEFAULT ${raw} not carried over`),
+      })
+    expect(translateDefault('(1e308 * 10)', 'double precision').sql).toBeNull()
     // A date column: SQLite's date('now') is the UTC date (CURRENT_DATE is the session's).
     for (const d of ["date('now')", 'CURRENT_DATE', "strftime('%Y-%m-%d', 'now')"])
       expect(translateDefault(d, 'date').sql).toBe("(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::date")
@@ -239,7 +255,8 @@ describe('names, defaults and COPY text', () => {
     for (const bad of ['2023-02-29', '2024-01-01 10:00', '2024-1-1', 20240101n])
       expect(date(bad)).toMatchObject({ reason: expect.any(String) })
     expect(translateDefault('\'{"b":1, "a":2}\'', 'jsonb').sql).toBe('\'{"a": 2, "b": 1}\'')
-    expect(translateDefault("(lower('X'))", 'text')).toMatchObject({
+    expect(translateDefault("(lower('X'))", 'text')).toMatchObject({ sql: "'x'", problem: null })
+    expect(translateDefault('(abs(random()))', 'bigint')).toMatchObject({
       sql: null,
       problem: expect.stringContaining('not carried over'),
     })

@@ -1,9 +1,10 @@
 // SQLite DEFAULT expressions → PostgreSQL, for the target column's chosen type. Literals and the
 // current-time functions translate (SQLite's CURRENT_TIMESTAMP is UTC text 'YYYY-MM-DD HH:MM:SS',
 // so a text column keeps getting that exact form); anything else is reported, never dropped.
+import Database from 'better-sqlite3'
 import pg from 'pg'
 import { canonicalJsonb } from './json-canon'
-import { isIsoDate, isoTimestampText } from './scalars'
+import { float8Text, isIsoDate, isoTimestampText } from './scalars'
 import type { PgType } from './types'
 
 type Parsed =
@@ -101,12 +102,13 @@ const NOW_TEXT: Record<'timestamp' | 'date' | 'time', string> = {
 
 export function translateDefault(raw: string | null, type: PgType): DefaultTranslation {
   if (raw === null) return { sql: null, problem: null }
-  const p = parseSqliteDefault(raw)
+  const p = parseSqliteDefault(raw) ?? constantDefault(raw)
   const no = (why: string): DefaultTranslation => ({
     sql: null,
     problem: `DEFAULT ${raw} not carried over: ${why}`,
   })
-  if (!p) return no('not a literal or a current-time function Ferry translates')
+  if (!p)
+    return no('not a literal, a constant expression or a current-time function Ferry translates')
   if (p.kind === 'null') return { sql: null, problem: null }
   const lit = (s: string): DefaultTranslation => ({ sql: pg.escapeLiteral(s), problem: null })
   switch (p.kind) {
@@ -182,5 +184,42 @@ export function translateDefault(raw: string | null, type: PgType): DefaultTrans
           problem: null,
         }
       return no(`the current ${p.part} is not a ${type} value`)
+  }
+}
+
+let scratch: Database.Database | null = null
+
+/**
+ * A constant DEFAULT expression — (1+2), (lower('ABC')), (10 * 60) — as the value SQLite gives
+ * every row that omits the column, computed by SQLite itself in a scratch in-memory database
+ * (never the source). Only a deterministic expression: SQLite refuses random(), 'now' and the
+ * like in a generated column, and those stay reported. Null when SQLite cannot evaluate it (an
+ * application's function, say).
+ */
+function constantDefault(raw: string): Parsed | null {
+  try {
+    scratch ??= new Database(':memory:')
+    scratch.prepare('DROP TABLE IF EXISTS d').run()
+    // No declared type: no affinity, so the value keeps the storage class the expression gives.
+    scratch.prepare(`CREATE TABLE d (k INTEGER PRIMARY KEY, v AS (${raw}))`).run()
+    scratch.prepare('INSERT INTO d (k) VALUES (1)').run()
+    const [v, bytes] = scratch
+      .prepare('SELECT v, CAST(v AS BLOB) FROM d')
+      .raw(true)
+      .safeIntegers(true)
+      .get() as [unknown, Buffer | null]
+    if (v === null || v === undefined) return { kind: 'null' }
+    if (typeof v === 'bigint') return { kind: 'number', text: v.toString(), integer: true }
+    if (typeof v === 'number')
+      return Number.isFinite(v) ? { kind: 'number', text: float8Text(v), integer: false } : null
+    // Text PostgreSQL would refuse (NUL) or that is not UTF-8 (read back as U+FFFD): reported.
+    if (typeof v === 'string')
+      return v.includes('\0') || !bytes?.equals(Buffer.from(v, 'utf8'))
+        ? null
+        : { kind: 'string', value: v }
+    if (Buffer.isBuffer(v)) return { kind: 'blob', hex: v.toString('hex') }
+    return null
+  } catch {
+    return null
   }
 }
