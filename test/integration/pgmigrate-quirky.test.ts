@@ -23,7 +23,7 @@ function createDb(): void {
   db.pragma('foreign_keys = OFF')
   db.exec(`
     CREATE TABLE "order" ("group" INTEGER PRIMARY KEY AUTOINCREMENT, "Select" TEXT NOT NULL DEFAULT 'it''s', created TEXT DEFAULT CURRENT_TIMESTAMP,
-                          due DATETIME DEFAULT (datetime('now')), weird TEXT DEFAULT (lower('X')));
+                          due DATETIME DEFAULT (datetime('now')), weird TEXT DEFAULT (hex(randomblob(4))));
     CREATE TABLE "MixedCase" ("Id" INTEGER PRIMARY KEY, "Note" TEXT, "Data" BLOB, "Big" INTEGER, "Mixed" INTEGER, "Flag" BOOLEAN, "Doc" TEXT);
     CREATE TABLE "${LONG_TABLE}" ("${LONG_COLUMN}" TEXT, v REAL);
     CREATE TABLE huge (id INTEGER PRIMARY KEY, n INTEGER);
