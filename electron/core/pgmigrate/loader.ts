@@ -69,6 +69,34 @@ export interface TableLoadResult {
 
 const CHUNK_BYTES = 256 * 1024
 const MAX_RETRIES = 100
+/** Chunks kept for reuse between batches (4 MiB): a batch of larger rows allocates the rest. */
+const POOLED_CHUNKS = 16
+
+/**
+ * The COPY text chunks of one table's load. A chunk handed to the stream may still be held by the
+ * socket until its bytes are written, so it is reused only once its batch's COPY has completed
+ * (PostgreSQL has then read every byte). Without reuse, each 256 KiB chunk became garbage outside
+ * the JavaScript heap, which V8 collects late: the load's peak memory was ~10 MB higher (measured
+ * on the 1M-event workspace with 2 threads: 291–301 MB without, 282–288 MB with).
+ */
+class ChunkPool {
+  private readonly free: Buffer[] = []
+  private readonly lent: Buffer[] = []
+  take(): Buffer {
+    const b = this.free.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES)
+    this.lent.push(b)
+    return b
+  }
+  /** The batch's COPY completed: its chunks are free again. */
+  reclaim(): void {
+    for (const b of this.lent) if (this.free.length < POOLED_CHUNKS) this.free.push(b)
+    this.lent.length = 0
+  }
+  /** The batch's COPY failed: its chunks may still be in the socket's hands; never reused. */
+  forget(): void {
+    this.lent.length = 0
+  }
+}
 
 export async function loadTable(
   db: SqliteDb,
@@ -95,6 +123,7 @@ export async function loadTable(
   const resumedBatches = batch - base
   let retries = 0
   const forced: ForcedRejects = new Map()
+  const chunks = new ChunkPool()
   let bytes = 0
   opts.onProgress(plan.source, loaded + rejected, { bytes, rejected })
   const select = `SELECT ${codec.selectList} FROM ${quoteIdent(plan.source)}`
@@ -128,7 +157,16 @@ export async function loadTable(
     let outcome: BatchOutcome
     try {
       await client.query('BEGIN')
-      outcome = await copyBatch(client, copySql, rows, codec, forced, opts.batchBytes, written)
+      outcome = await copyBatch(
+        client,
+        copySql,
+        rows,
+        codec,
+        forced,
+        opts.batchBytes,
+        written,
+        chunks,
+      )
       if (outcome.read === 0) {
         await client.query('ROLLBACK')
         break
@@ -209,6 +247,7 @@ async function copyBatch(
   forced: ForcedRejects,
   batchBytes: number,
   keys: string[],
+  chunks: ChunkPool,
 ): Promise<BatchOutcome> {
   const stream = client.query(copyFrom(sql))
   const done = finished(stream)
@@ -226,8 +265,9 @@ async function copyBatch(
     cutShort: false,
   }
   try {
-    await copyRows(stream, done, rows, codec, forced, batchBytes, keys, out)
+    await copyRows(stream, done, rows, codec, forced, batchBytes, keys, out, chunks)
   } catch (err) {
+    chunks.forget()
     // Anything thrown while the COPY is open (a row SQLite cannot hand over, a bug) must end it
     // first: destroy() sends CopyFail, so the caller's ROLLBACK is not queued behind a COPY that
     // never finishes (the connection would hang).
@@ -236,7 +276,13 @@ async function copyBatch(
     throw err
   }
   stream.end()
-  await done
+  try {
+    await done
+  } catch (err) {
+    chunks.forget()
+    throw err
+  }
+  chunks.reclaim()
   out.hash = batchHash(out.rowHashSum)
   return out
 }
@@ -251,11 +297,12 @@ async function copyRows(
   batchBytes: number,
   keys: string[],
   out: BatchOutcome,
+  chunks: ChunkPool,
 ): Promise<void> {
   // Lines are encoded to UTF-8 straight into a chunk buffer: no growing string for the stream to
   // flatten and convert again, and the byte count comes with the write. A chunk handed to the
-  // stream belongs to it (the socket may still hold it), so each flush starts a new one.
-  let chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+  // stream belongs to it until the COPY completes (ChunkPool), so each flush starts a new one.
+  let chunk = chunks.take()
   let used = 0
   const send = async (buf: Buffer): Promise<void> => {
     const ok = stream.write(buf)
@@ -264,7 +311,7 @@ async function copyRows(
   const flush = async (): Promise<void> => {
     if (!used) return
     const full = chunk.subarray(0, used)
-    chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+    chunk = chunks.take()
     used = 0
     await send(full)
   }
