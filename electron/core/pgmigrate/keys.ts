@@ -1,12 +1,20 @@
 // Row keys: how the loader orders, resumes and names rows. A rowid table is read in rowid order
 // and its key is the rowid; a WITHOUT ROWID table in primary-key order, its key the primary-key
-// values as tagged JSON (types kept: 1 and '1' are different keys in SQLite).
+// values as tagged JSON (types kept: 1 and '1' are different keys in SQLite), ordered and compared
+// under the primary key index's collations (translate.ts tableKey).
 import { quoteIdent } from '../sqlite/open'
 import type { TableKey } from './types'
 import type { Tagged } from '../../../shared/contract/row-key'
 
+/** The key columns, each under the collation its uniqueness holds in (TableKey.collations). */
 export function keySelectSql(key: TableKey): string {
-  return key.kind === 'rowid' ? key.expr : key.columns.map(quoteIdent).join(', ')
+  if (key.kind === 'rowid') return key.expr
+  return key.columns
+    .map((c, i) => {
+      const coll = key.collations?.[i]
+      return coll ? `${quoteIdent(c)} COLLATE ${quoteIdent(coll)}` : quoteIdent(c)
+    })
+    .join(', ')
 }
 
 export function keyWidth(key: TableKey): number {

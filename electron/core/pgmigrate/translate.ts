@@ -271,25 +271,51 @@ export function profileInputs(info: Omit<TableInfo, 'rowCount' | 'countError'>):
 }
 
 export function tableKey(db: SqliteDb, info: Omit<TableInfo, 'rowCount' | 'countError'>): TableKey {
-  if (info.withoutRowid) return { kind: 'pk', columns: info.primaryKey }
+  const pkIndex = info.indexes.find((ix) => ix.origin === 'pk')
+  if (info.withoutRowid) return uniqueKey(db, info.primaryKey, pkIndex?.name ?? null)
   const taken = new Set(info.columns.map((c) => c.name.toLowerCase()))
   const expr = ['rowid', '_rowid_', 'oid'].find((e) => !taken.has(e))
   if (expr) return { kind: 'rowid', expr }
-  // Outside WITHOUT ROWID a primary key may hold NULL, and a NULL key would be skipped by the
-  // key-range reads: only a NULL-free key can stand in for the rowid.
-  const nullKey = info.primaryKey.length
-    ? db
-        .prepare(
-          `SELECT 1 FROM ${quoteIdent(info.name)} WHERE ${info.primaryKey.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')} LIMIT 1`,
-        )
-        .get()
-    : true
-  if (!nullKey) return { kind: 'pk', columns: info.primaryKey }
+  // rowid, _rowid_ and oid all name columns: the rowid cannot be read. The primary key, or else a
+  // UNIQUE index, stands in for it; outside WITHOUT ROWID such keys may hold NULL (SQLite allows
+  // several), and a NULL key would be skipped by the key-range reads: only a NULL-free one will do.
+  const candidates: { columns: string[]; index: string | null }[] = []
+  if (info.primaryKey.length)
+    candidates.push({ columns: info.primaryKey, index: pkIndex?.name ?? null })
+  for (const ix of info.indexes)
+    if (ix.unique && !ix.partial && ix.origin !== 'pk' && !ix.columns.includes('<expr>'))
+      candidates.push({ columns: ix.columns, index: ix.name })
+  for (const k of candidates) {
+    const nullKey = db
+      .prepare(
+        `SELECT 1 FROM ${quoteIdent(info.name)} WHERE ${k.columns.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')} LIMIT 1`,
+      )
+      .get()
+    if (!nullKey) return uniqueKey(db, k.columns, k.index)
+  }
   throw new FerryError(
     'NO_ROW_KEY',
-    `Table "${info.name}" has columns named rowid, _rowid_ and oid and no NULL-free primary key, so its rows cannot be read in a stable order`,
-    'Rename one of those columns in a copy of the database.',
+    `Table "${info.name}" has columns named rowid, _rowid_ and oid, and neither a primary key nor a UNIQUE index without NULLs, so its rows cannot be read in a stable order`,
+    'Rename one of those columns, or add a UNIQUE index over NULL-free columns, in a copy of the database.',
   )
+}
+
+/**
+ * A key over `columns`, unique by `index`: each column ordered and compared under that index's
+ * collation (an INTEGER PRIMARY KEY has no index; its values are integers, no collation applies).
+ */
+function uniqueKey(db: SqliteDb, columns: string[], index: string | null): TableKey {
+  if (!index) return { kind: 'pk', columns }
+  const colls = new Map(
+    (
+      db.prepare('SELECT name, coll FROM pragma_index_xinfo(?) WHERE "key" = 1').all(index) as {
+        name: string | null
+        coll: string | null
+      }[]
+    ).map((r) => [r.name, r.coll]),
+  )
+  const collations = columns.map((c) => colls.get(c) ?? 'BINARY')
+  return { kind: 'pk', columns, collations }
 }
 
 /** Column names that say "a point in time": created_at, last_seen_ts, start_time, due_date, ts … */

@@ -114,7 +114,19 @@ export interface ForeignKeyPlan {
   action?: 'create' | 'not-valid' | 'skip'
 }
 
-export type TableKey = { kind: 'rowid'; expr: string } | { kind: 'pk'; columns: string[] }
+export type TableKey =
+  | { kind: 'rowid'; expr: string }
+  | {
+      kind: 'pk'
+      columns: string[]
+      /**
+       * Per column, the collation of the index that makes the key unique (absent in plans of
+       * older Ferry versions: the columns' own). Rows are ordered and compared under it: under
+       * the column's own collation two keys may tie ('a' and 'A' in a NOCASE column keyed
+       * BINARY), and a key-range read would skip one of them.
+       */
+      collations?: string[]
+    }
 
 export interface TablePlan {
   source: string
