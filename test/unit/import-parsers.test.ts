@@ -228,6 +228,27 @@ describe('log records', () => {
     expect(recs[2]?.bytes.equals(latin.subarray(0, latin.length - 1))).toBe(true)
   })
 
+  it("parses a CRLF text log's fields without the line ends, which the record's bytes keep", () => {
+    const text =
+      '2026-10-01 10:00:00 INFO [a1] first\r\n  detail\r\n2026-10-01 10:00:01 WARN b\r\nno\rend\r\n'
+    const { recs } = records('text', text, 5)
+    expect(recs.map((r) => r.bytes.toString())).toEqual([
+      '2026-10-01 10:00:00 INFO [a1] first\r\n  detail\r',
+      '2026-10-01 10:00:01 WARN b\r\nno\rend\r',
+    ])
+    expect(parseEventRecord('text', recs[0] as LogRecord)).toMatchObject({
+      ts: '2026-10-01 10:00:00',
+      level: 'info',
+      agentId: 'a1',
+      message: 'first\n  detail',
+      text: '2026-10-01 10:00:00 INFO [a1] first\r\n  detail\r',
+    })
+    // A CR inside a line is content, kept.
+    expect(parseEventRecord('text', recs[1] as LogRecord).message).toBe('b\nno\rend')
+    const pre = records('text', 'no timestamp here\r\n').recs[0] as LogRecord
+    expect(parseEventRecord('text', pre).message).toBe('no timestamp here')
+  })
+
   it('hands out an unterminated last line with its exact bytes', () => {
     const { recs } = records('jsonl', '{"a":1}\n{"b":', 3)
     expect(recs.map((r) => [r.bytes.toString(), r.offset, r.end])).toEqual([

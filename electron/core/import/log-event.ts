@@ -71,14 +71,18 @@ function fromJsonLine(text: string): Omit<EventFields, 'text'> {
   }
 }
 
+/** A CRLF file's line ends: terminators, not part of a parsed field (`raw` keeps them). */
+const CR_AT_EOL = /\r(?=\n|$)/g
+
 function fromTextRecord(text: string, continues: boolean): Omit<EventFields, 'text'> {
-  const m = TEXT_HEAD.exec(text)
+  const lines = text.includes('\r') ? text.replace(CR_AT_EOL, '') : text
+  const m = TEXT_HEAD.exec(lines)
   if (!m || continues) {
     // Lines before the first timestamp, or the rest of a record cut at the size cap.
-    return { ...EMPTY, message: text, parseError: null }
+    return { ...EMPTY, message: lines, parseError: null }
   }
-  const nl = text.indexOf('\n')
-  const more = nl < 0 ? '' : text.slice(nl)
+  const nl = lines.indexOf('\n')
+  const more = nl < 0 ? '' : lines.slice(nl)
   return {
     ts: m[1] ?? null,
     level: m[2] ? m[2].toLowerCase() : null,
