@@ -1,12 +1,18 @@
 // The agent store retries transient errors only — checked with real errors from real databases:
 // SQLITE_BUSY from a second connection holding the write lock, 57P01 from pg_terminate_backend,
 // ECONNREFUSED from a closed port (retried); "no such table", division by zero, a foreign key
-// violation (not retried).
+// violation (not retried). A table or column the store needs and the database lacks is named.
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { emptyStats, isTransient, openPgStore, openSqliteStore, withRetry } from '../../electron/core/agent-store/index'
+import {
+  emptyStats,
+  isTransient,
+  openPgStore,
+  openSqliteStore,
+  withRetry,
+} from '../../electron/core/agent-store/index'
 import { DEMO_SCHEMA_SQL } from '../../electron/core/workspace/demo/schema'
 import { tempDir } from '../support/paths'
 import { PG_URL } from './agent-store-support'
@@ -25,10 +31,35 @@ function demoDb(name: string, sql = DEMO_SCHEMA_SQL): string {
 
 describe('isTransient', () => {
   it('classifies the transient codes and nothing else', () => {
-    for (const code of ['40001', '40P01', '57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'ECONNREFUSED', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']) {
+    for (const code of [
+      '40001',
+      '40P01',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08000',
+      '08003',
+      '08006',
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'SQLITE_BUSY',
+      'SQLITE_BUSY_SNAPSHOT',
+      'SQLITE_LOCKED',
+    ]) {
       expect(isTransient({ code }), code).toBe(true)
     }
-    for (const code of ['23505', '23503', '22012', '42P01', '42703', 'SQLITE_ERROR', 'SQLITE_CONSTRAINT', 'SQLITE_CONSTRAINT_UNIQUE', 'ENOENT', 'SQLITE_BUSYX']) {
+    for (const code of [
+      '23505',
+      '23503',
+      '22012',
+      '42P01',
+      '42703',
+      'SQLITE_ERROR',
+      'SQLITE_CONSTRAINT',
+      'SQLITE_CONSTRAINT_UNIQUE',
+      'ENOENT',
+      'SQLITE_BUSYX',
+    ]) {
       expect(isTransient({ code }), code).toBe(false)
     }
     expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true)
@@ -39,7 +70,11 @@ describe('isTransient', () => {
 describe('SQLite', () => {
   it('retries SQLITE_BUSY while another connection holds the write lock, then writes once', async () => {
     const file = demoDb('busy.db')
-    const store = await openSqliteStore('a1', { file, busyTimeoutMs: 20, retry: { attempts: 40, baseMs: 5, capMs: 40 } })
+    const store = await openSqliteStore('a1', {
+      file,
+      busyTimeoutMs: 20,
+      retry: { attempts: 40, baseMs: 5, capMs: 40 },
+    })
     const holder = new Database(file)
     holder.pragma('busy_timeout = 1000')
     holder.exec('BEGIN IMMEDIATE')
@@ -50,22 +85,50 @@ describe('SQLite', () => {
       expect(s.retries).toBeGreaterThan(0)
       expect(s.transientErrors).toBe(s.retries)
       expect(s.failures).toBe(0)
-      expect((await store.readEvents({ type: 'busy.test' })).map((e) => e.eventId)).toEqual([eventId])
+      expect((await store.readEvents({ type: 'busy.test' })).map((e) => e.eventId)).toEqual([
+        eventId,
+      ])
     } finally {
       holder.close()
       await store.close()
     }
   })
 
-  it('does not retry "no such table"', async () => {
-    const file = demoDb('no-events.db', DEMO_SCHEMA_SQL.replace(/CREATE TABLE events[\s\S]*?\);/, '').replace(/CREATE INDEX idx_events_created_at[^;]*;/, ''))
+  it('does not retry "no such table", and names every table and column the store misses', async () => {
+    const file = join(t.dir, 'other-shape.db')
+    const db = new Database(file)
+    db.exec(`CREATE TABLE agents (agent_id TEXT PRIMARY KEY, status TEXT);
+             CREATE TABLE "Events" (event_id INTEGER PRIMARY KEY, AGENT_ID TEXT, event_type TEXT, level TEXT, message TEXT, payload TEXT, created_at TEXT)`)
+    db.close()
     const store = await openSqliteStore('a1', { file, retry: { attempts: 5, baseMs: 1 } })
     try {
-      await expect(store.recordEvent({ type: 'x' })).rejects.toMatchObject({ code: 'SQLITE_ERROR' })
+      const err = await store.createTask({ title: 'x' }).catch((e: unknown) => e)
+      expect(err).toMatchObject({
+        code: 'AGENT_STORE_SCHEMA',
+        message: expect.stringContaining(
+          'does not have the agent tables the agent store reads and writes',
+        ),
+        hint: expect.stringContaining('ferry migrations'),
+      })
+      const msg = (err as Error).message
+      expect(msg).toContain('"agents" lacks agent_type, created_at, last_activity')
+      expect(msg).toContain('no table "tasks"')
+      expect(msg).toContain('(no such table: tasks)')
+      // SQLite matches table and column names without regard to case, as the store's SQL does.
+      expect(msg).not.toContain('events')
       expect(store.stats()).toMatchObject({ retries: 0, failures: 1, transientErrors: 0 })
     } finally {
       await store.close()
     }
+    // What exists was not touched: only the store's own ledger table was added.
+    const after = new Database(file, { readonly: true })
+    expect(
+      after
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .pluck()
+        .all(),
+    ).toEqual(['Events', 'agents', 'ferry_agent_writes'])
+    after.close()
   })
 })
 
@@ -82,7 +145,8 @@ describe('PostgreSQL', () => {
       const r = await withRetry(
         async () => {
           // First attempt: the server ends this session under the query (a real 57P01).
-          if (attempt++ === 0) return (await c.query(`SELECT pg_terminate_backend(pg_backend_pid())`)).rows
+          if (attempt++ === 0)
+            return (await c.query(`SELECT pg_terminate_backend(pg_backend_pid())`)).rows
           return (await fresh.query('SELECT 1 AS one')).rows
         },
         stats,
@@ -99,7 +163,14 @@ describe('PostgreSQL', () => {
   it('retries ECONNREFUSED (up to its attempts) and reports it', async () => {
     const errors: string[] = []
     await expect(
-      openPgStore('a1', { url: 'postgres://postgres@127.0.0.1:1/postgres', retry: { attempts: 3, baseMs: 1, onRetry: (e) => void errors.push(String((e as { code?: string }).code)) } }),
+      openPgStore('a1', {
+        url: 'postgres://postgres@127.0.0.1:1/postgres',
+        retry: {
+          attempts: 3,
+          baseMs: 1,
+          onRetry: (e) => void errors.push(String((e as { code?: string }).code)),
+        },
+      }),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' })
     expect(errors).toEqual(['ECONNREFUSED', 'ECONNREFUSED'])
   })
@@ -110,16 +181,24 @@ describe('PostgreSQL', () => {
     const schema = `ferry_asretry_${Math.random().toString(36).slice(2, 8)}`
     try {
       const stats = emptyStats()
-      await expect(withRetry(() => c.query('SELECT 1 / 0'), stats, { attempts: 5, baseMs: 1 })).rejects.toMatchObject({ code: '22012' })
+      await expect(
+        withRetry(() => c.query('SELECT 1 / 0'), stats, { attempts: 5, baseMs: 1 }),
+      ).rejects.toMatchObject({ code: '22012' })
       expect(stats).toMatchObject({ retries: 0, failures: 1 })
 
       await c.query(`CREATE SCHEMA "${schema}"`)
       await c.query(`SET search_path TO "${schema}"`)
       await c.query(DEMO_SCHEMA_SQL)
       // As p3.migrate makes it: the key is an identity column.
-      await c.query(`ALTER TABLE "events" ALTER COLUMN "event_id" ADD GENERATED BY DEFAULT AS IDENTITY`)
+      await c.query(
+        `ALTER TABLE "events" ALTER COLUMN "event_id" ADD GENERATED BY DEFAULT AS IDENTITY`,
+      )
       await c.query(`INSERT INTO "agents" ("agent_id", "agent_type") VALUES ('a1', 'pm')`)
-      const store = await openPgStore('ghost', { url: PG_URL, schema, retry: { attempts: 5, baseMs: 1 } })
+      const store = await openPgStore('ghost', {
+        url: PG_URL,
+        schema,
+        retry: { attempts: 5, baseMs: 1 },
+      })
       try {
         await expect(store.recordEvent({ type: 'x' })).rejects.toMatchObject({ code: '23503' })
         expect(store.stats()).toMatchObject({ retries: 0, failures: 1 })

@@ -2,7 +2,8 @@
 // evidence carries both backends' numbers for every N, the N = 10 verdict, the index-build run,
 // and the user's data (memory.db, agent_memory) is exactly as before; the sandboxes are gone.
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { admin, buildFixture, type Fixture } from './agent-store-support'
@@ -97,5 +98,25 @@ describe('p4.agent-code and p4.concurrency (CLI)', () => {
     const schemas = await admin(fx.url, async (c) => (await c.query(`SELECT 1 FROM information_schema.schemata WHERE schema_name = 'ferry_p4_concurrency'`)).rowCount)
     expect(schemas).toBe(0)
     expect(existsSync(join(fx.ws, '.ferry', 'p4-concurrency', 'memory-copy.db'))).toBe(false)
+  })
+
+  it('p4.agent-code on a memory.db of another shape names every missing table and column, changing nothing', () => {
+    const ws = join(fx.ws, '..', 'other-shape')
+    mkdirSync(join(ws, '.claude'), { recursive: true })
+    const file = join(ws, '.claude', 'memory.db')
+    const db = new Database(file)
+    db.exec('CREATE TABLE agents (agent_id TEXT PRIMARY KEY, status TEXT); CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)')
+    db.close()
+    const before = sha(file)
+    const r = fx.ferry(['run', 'p4.agent-code', '-w', ws, '--target', fx.url, '--json'])
+    expect(r.code).not.toBe(0)
+    const step = (JSON.parse(r.stdout) as { steps: { status: string; error: { code: string; message: string; hint: string } }[] }).steps[0]!
+    expect(step.status).toBe('failed')
+    expect(step.error.code).toBe('AGENT_STORE_SCHEMA')
+    expect(step.error.message).toContain('.claude/memory.db does not have the agent tables')
+    expect(step.error.message).toContain('"agents" lacks agent_type, created_at, last_activity')
+    for (const t of ['events', 'agent_messages', 'tasks', 'context_sessions', 'memory_snapshots', 'configurations'])
+      expect(step.error.message).toContain(`no table "${t}"`)
+    expect(sha(file)).toBe(before)
   })
 })

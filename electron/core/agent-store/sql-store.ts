@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { iso, num, parseJson, strOrNull, type Dialect, type Exec } from './dialect'
 import { readSessionSummary } from './session-summary'
+import { schemaError } from './schema'
 import { toMessage, toSession, toTask, upsertConfig } from './rows'
 import { withRetry, type RetryOptions } from './retry'
 import {
@@ -54,8 +55,12 @@ export class SqlAgentStore implements AgentStore {
       : { ...this.counters }
   }
 
-  private retry<T>(fn: () => Promise<T>): Promise<T> {
-    return withRetry(fn, this.counters, this.retryOpts)
+  private async retry<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(fn, this.counters, this.retryOpts)
+    } catch (err) {
+      throw await schemaError(this.d, err, this.d.name === 'postgres' ? pgSchemaOf(this.d) : undefined)
+    }
   }
 
   private idem(table: string, key: string | undefined): string {
@@ -387,3 +392,6 @@ export class SqlAgentStore implements AgentStore {
     return this.d.close()
   }
 }
+
+/** The PostgreSQL dialect's schema (postgres.ts PgDialect.schema). */
+const pgSchemaOf = (d: Dialect): string | undefined => (d as { schema?: string }).schema

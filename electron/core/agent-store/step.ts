@@ -11,6 +11,8 @@ import { redactUrl } from '../postgres/redact'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { copyMemoryDb, existingAgentType } from '../concurrency/sandbox'
 import { listAgents } from './agents'
+import { checkStoreSchema } from './schema'
+import { SqliteDialect } from './sqlite'
 import { openPgStore, openSqliteStore } from './index'
 import type { AgentStore } from './types'
 
@@ -49,6 +51,13 @@ export async function agentCodeStep(paths: WorkspacePaths, url: string, ctx: Job
   await copyMemoryDb(source, copy)
   let sqliteChecks: string[]
   try {
+    // Every table and column the store needs, named at once (the copy has memory.db's shape).
+    const probe = new SqliteDialect({ file: copy })
+    try {
+      await checkStoreSchema(probe, path.relative(paths.root, source))
+    } finally {
+      await probe.close()
+    }
     const s = await openSqliteStore('ferry-self-test', { file: copy, claudeDir: paths.claudeDir })
     try {
       sqliteChecks = await roundTrip(s, existingAgentType(copy))
