@@ -100,7 +100,7 @@ describe('p4.agent-code and p4.concurrency (CLI)', () => {
     expect(existsSync(join(fx.ws, '.ferry', 'p4-concurrency', 'memory-copy.db'))).toBe(false)
   })
 
-  it('p4.agent-code on a memory.db of another shape names every missing table and column, changing nothing', () => {
+  it('p4.agent-code and p4.concurrency on a memory.db of another shape name every missing table and column, changing nothing', () => {
     const ws = join(fx.ws, '..', 'other-shape')
     mkdirSync(join(ws, '.claude'), { recursive: true })
     const file = join(ws, '.claude', 'memory.db')
@@ -117,6 +117,13 @@ describe('p4.agent-code and p4.concurrency (CLI)', () => {
     expect(step.error.message).toContain('"agents" lacks agent_type, created_at, last_activity')
     for (const t of ['events', 'agent_messages', 'tasks', 'context_sessions', 'memory_snapshots', 'configurations'])
       expect(step.error.message).toContain(`no table "${t}"`)
+    // p4.concurrency's simulated agents use the same store: the same answer, before any run.
+    const c = fx.ferry(['run', 'p4.concurrency', '-w', ws, '--target', fx.url, '--json'])
+    const cs = (JSON.parse(c.stdout) as { steps: { status: string; error: { code: string; message: string } }[] }).steps[0]!
+    expect(cs.status).toBe('failed')
+    expect(cs.error.code).toBe('AGENT_STORE_SCHEMA')
+    expect(cs.error.message).toContain('"agents" lacks agent_type, created_at, last_activity')
+    expect(existsSync(join(ws, '.ferry', 'p4-concurrency', 'memory-copy.db'))).toBe(false)
     expect(sha(file)).toBe(before)
   })
 })

@@ -6,6 +6,7 @@
 // operation that meets one gets the same list instead of the database's bare "no such column".
 import { FerryError } from '../../../shared/contract/envelope'
 import type { Dialect } from './dialect'
+import { SqliteDialect } from './sqlite'
 
 export const STORE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   agents: ['agent_id', 'agent_type', 'status', 'created_at', 'last_activity'],
@@ -108,6 +109,16 @@ export async function checkStoreSchema(
 ): Promise<void> {
   const gaps = await storeSchemaGaps(d, pgSchema)
   if (gaps.length) throw gapError(where, gaps)
+}
+
+/** checkStoreSchema on a SQLite file: a copy of memory.db, never the user's own (opening it may write). */
+export async function checkStoreSchemaOf(copy: string, where: string): Promise<void> {
+  const d = new SqliteDialect({ file: copy })
+  try {
+    await checkStoreSchema(d, where)
+  } finally {
+    await d.close()
+  }
 }
 
 /** A missing table or column met by an operation: AGENT_STORE_SCHEMA with every gap; else `err`. */

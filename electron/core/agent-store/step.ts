@@ -11,8 +11,7 @@ import { redactUrl } from '../postgres/redact'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { copyMemoryDb, existingAgentType } from '../concurrency/sandbox'
 import { listAgents } from './agents'
-import { checkStoreSchema } from './schema'
-import { SqliteDialect } from './sqlite'
+import { checkStoreSchemaOf } from './schema'
 import { openPgStore, openSqliteStore } from './index'
 import type { AgentStore } from './types'
 
@@ -52,12 +51,7 @@ export async function agentCodeStep(paths: WorkspacePaths, url: string, ctx: Job
   let sqliteChecks: string[]
   try {
     // Every table and column the store needs, named at once (the copy has memory.db's shape).
-    const probe = new SqliteDialect({ file: copy })
-    try {
-      await checkStoreSchema(probe, path.relative(paths.root, source))
-    } finally {
-      await probe.close()
-    }
+    await checkStoreSchemaOf(copy, path.relative(paths.root, source))
     const s = await openSqliteStore('ferry-self-test', { file: copy, claudeDir: paths.claudeDir })
     try {
       sqliteChecks = await roundTrip(s, existingAgentType(copy))

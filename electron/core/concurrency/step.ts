@@ -14,6 +14,7 @@ import { throwIfCancelled } from '../jobs/job'
 import { redactUrl } from '../postgres/redact'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { DEFAULT_SCHEMA } from '../agent-store/postgres'
+import { checkStoreSchemaOf } from '../agent-store/schema'
 import { MIX } from './mix'
 import { agentName, runAgents, type RunResult } from './run-agents'
 import { SANDBOX_SCHEMA, copyMemoryDb, createPgSandbox, dropPgSandbox, existingAgentType, registerAgents, sqliteCopyPath } from './sandbox'
@@ -74,6 +75,10 @@ export async function concurrencyStep(paths: WorkspacePaths, url: string, ctx: J
 
   tick('copying memory.db and agent_memory into sandboxes')
   const copied = await copyMemoryDb(source, copy)
+  await checkStoreSchemaOf(copy, path.relative(paths.root, source)).catch((err: unknown) => {
+    for (const f of [copy, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true })
+    throw err
+  })
   const agentType = existingAgentType(copy)
   const pgRows = await createPgSandbox(url, DEFAULT_SCHEMA)
   const sqlite: RunResult[] = []
