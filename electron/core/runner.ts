@@ -299,6 +299,7 @@ export class StepRunner {
             e.hint ?? 'Fix the backup problem, then run the step again.',
           )
         })) as Evidence
+        if (kind === 'run') refuseDamaged(def.id, backup)
       }
       const inline = kind === 'run' ? this.deps.inline?.[def.id] : undefined
       const value = inline
@@ -368,4 +369,19 @@ export class StepRunner {
     this.deps.journal.appendLog(at, level, message, stepId)
     this.deps.emit('log', stepId ? { at, level, message, stepId } : { at, level, message })
   }
+}
+
+/**
+ * A changing step does not start on a workspace whose database SQLite cannot read in full: its
+ * changes could fail halfway or carry the damage along. The backup just taken kept its bytes.
+ */
+function refuseDamaged(stepId: string, backup: Evidence): void {
+  const damaged = (backup.damaged ?? []) as { path: string; reason: string }[]
+  if (!damaged.length) return
+  const first = damaged[0]!.path
+  throw new FerryError(
+    'SOURCE_DAMAGED',
+    `${damaged.map((d) => d.reason).join('; ')}. ${stepId} did not start: Ferry does not change, or go on reading from, a damaged database`,
+    `Backup ${String(backup.id)} kept its exact bytes. Repair a copy with the sqlite3 shell (sqlite3 ${first} ".recover" | sqlite3 repaired.db), check it (PRAGMA integrity_check), put it in place of ${first}, then run the step again; or restore an earlier backup (ferry backups, ferry restore <id>).`,
+  )
 }

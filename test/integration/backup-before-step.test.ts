@@ -1,5 +1,8 @@
 // The plan's "Multiple Backups: before each migration phase": a step that changes the workspace
-// refuses to start when its automatic backup fails, and changes nothing.
+// refuses to start when its automatic backup fails, and changes nothing. A damaged state.db is
+// backed up byte for byte, and the changing steps then refuse to start on it.
+import { createHash } from 'node:crypto'
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,7 +12,6 @@ import { ferryCli } from '../support/ferry-cli'
 const t = tempDir('ferry-backup-first-')
 const ws = join(t.dir, 'ws')
 const ferry = ferryCli(join(t.dir, 'config'))
-
 
 function schemaOf(): string {
   const db = new Database(join(ws, '.claude', 'state.db'), { readonly: true })
@@ -46,5 +48,46 @@ describe('automatic backup before a changing step', () => {
     const step = JSON.parse(r.stdout).steps[0]
     expect(step.evidence.created).toBe(15)
     expect(step.evidence.backupId).toMatch(/^\d{8}T\d{6}Z-/)
+  })
+})
+
+describe('a damaged state.db', () => {
+  const ws2 = join(t.dir, 'damaged')
+  const file = join(ws2, '.claude', 'state.db')
+  const sha = (): string => createHash('sha256').update(readFileSync(file)).digest('hex')
+
+  beforeAll(() => {
+    expect(ferry(['demo-workspace', ws2, '--events', '2000']).code).toBe(0)
+    // Pages 3 to 5 overwritten: b-tree pages SQLite can no longer read (the schema still can).
+    const pageSize = 4096
+    const fd = openSync(file, 'r+')
+    for (let p = 3; p <= 5; p++)
+      writeSync(fd, Buffer.alloc(pageSize, 0xff).fill(0x0d, 0, 1), 0, pageSize, (p - 1) * pageSize)
+    closeSync(fd)
+  })
+
+  it('is backed up byte for byte, flagged, and the changing steps refuse to start on it', () => {
+    const before = sha()
+    const b = ferry(['run', 'pre.backup', '-w', ws2, '--json'])
+    expect(b.code, b.stderr).toBe(0)
+    const ev = JSON.parse(b.stdout).steps[0].evidence
+    expect(ev.integrityOk).toBe(false)
+    expect(ev.damaged).toEqual([
+      { path: '.claude/state.db', reason: expect.stringContaining('.claude/state.db is damaged') },
+    ])
+    // The backup holds the database's exact bytes.
+    const copy = join(ws2, '.ferry', 'backups', ev.id, '.claude', 'state.db')
+    expect(createHash('sha256').update(readFileSync(copy)).digest('hex')).toBe(before)
+
+    for (const step of ['p1.fk-indexes', 'p2.validate']) {
+      const r = ferry(['run', step, '-w', ws2, '--json'])
+      expect(r.code).toBe(1)
+      const s = JSON.parse(r.stdout).steps[0]
+      expect(s.status).toBe('failed')
+      expect(s.error.code).toBe('SOURCE_DAMAGED')
+      expect(s.error.message).toContain(`${step} did not start`)
+      expect(s.error.hint).toContain('.recover')
+    }
+    expect(sha()).toBe(before)
   })
 })

@@ -44,6 +44,8 @@ export interface BackupEvidence extends Record<string, unknown> {
     integrity: string
   }[]
   integrityOk: boolean
+  /** Databases SQLite could not read in full: their bytes were kept as they are. */
+  damaged: { path: string; reason: string }[]
   warnings: string[]
   verified: true
   verifiedFiles: number
@@ -197,7 +199,12 @@ function evidence(m: Manifest, path: string, backupMs: number): BackupEvidence {
       journalMode: e.sqlite?.journalMode ?? 'rollback',
       integrity: e.sqlite?.integrity.join('; ') ?? '',
     })),
-    integrityOk: sqlite.every((e) => e.sqlite?.integrity.join() === 'ok'),
+    // A database copied byte for byte because SQLite could not read it is not "ok" either.
+    integrityOk:
+      sqlite.every((e) => e.sqlite?.integrity.join() === 'ok') && !m.entries.some((e) => e.damaged),
+    damaged: m.entries
+      .filter((e) => e.damaged)
+      .map((e) => ({ path: e.path, reason: e.damaged ?? '' })),
     warnings: m.warnings,
     verified: true,
     verifiedFiles: m.totals.files,

@@ -138,6 +138,7 @@ async function take(
           size: r.size,
           sha256: r.sha256,
           note: `${err.message}; copied byte for byte instead of through the backup API`,
+          damaged: err.message,
         }
       }
     }

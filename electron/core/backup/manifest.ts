@@ -69,6 +69,8 @@ export const ManifestEntry = z.object({
   sqlite: SqliteFacts.optional(),
   /** Something worth knowing about how this entry was taken. */
   note: z.string().optional(),
+  /** file: a SQLite database SQLite could not read in full, so its bytes were copied; why. */
+  damaged: z.string().optional(),
 })
 export type ManifestEntry = z.infer<typeof ManifestEntry>
 

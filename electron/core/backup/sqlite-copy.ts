@@ -98,7 +98,7 @@ export async function backupSqlite(
   }
   if (!hadSideFiles) tidySideFiles(src)
   if (page1) alignHeader(dest, page1)
-  return checkCopy(dest, label)
+  return checkCopy(dest, label, src)
 }
 
 function escaped(label: string): FerryError {
@@ -241,7 +241,7 @@ function tidySideFiles(src: string): void {
 }
 
 /** Integrity, page count and journal mode of the copy (Ferry's own file, so opened read-write). */
-function checkCopy(dest: string, label: string): SqliteFacts {
+function checkCopy(dest: string, label: string, src: string): SqliteFacts {
   const header = readBytes(dest, 20)
   const journalMode = header[18] === 2 && header[19] === 2 ? 'wal' : 'rollback'
   // Read-write, as the only connection: on close SQLite removes the -wal/-shm it created for a
@@ -262,6 +262,13 @@ function checkCopy(dest: string, label: string): SqliteFacts {
       appCollations: check.appCollations,
     }
   } catch (err) {
+    // The backup API copies pages without reading them as b-trees, so a damaged source gives a
+    // copy as damaged. That is the source's state, not a failed copy: the caller keeps its bytes.
+    const code = sqliteCode(err)
+    if ((code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') && sourceDamaged(src))
+      throw new UnreadableSqlite(
+        `${label} is damaged: SQLite stops reading it with "${(err as Error).message}"`,
+      )
     throw new FerryError(
       'BACKUP_SQLITE_CHECK_FAILED',
       `The backup copy of ${label} cannot be checked: ${(err as Error).message}`,
@@ -269,6 +276,21 @@ function checkCopy(dest: string, label: string): SqliteFacts {
     )
   } finally {
     db.close()
+  }
+}
+
+/** The source itself fails SQLite's quick_check (read-only; only on a damaged copy's path). */
+function sourceDamaged(src: string): boolean {
+  try {
+    const db = new Database(src, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS })
+    try {
+      return db.pragma('quick_check(1)', { simple: true }) !== 'ok'
+    } finally {
+      db.close()
+    }
+  } catch (err) {
+    const code = sqliteCode(err)
+    return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'
   }
 }
 
