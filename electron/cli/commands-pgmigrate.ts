@@ -98,6 +98,10 @@ function count(name: string, min: number, max: number) {
 function schemaName(v: string): string {
   if (!v || Buffer.byteLength(v) > 63 || v.includes('\0'))
     throw new InvalidArgumentError('--schema must be 1 to 63 bytes')
+  if (v.startsWith('pg_'))
+    throw new InvalidArgumentError(
+      '--schema must not begin with "pg_" (PostgreSQL reserves those names)',
+    )
   return v
 }
 

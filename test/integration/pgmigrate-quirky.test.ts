@@ -215,4 +215,13 @@ describe('migrate-sqlite on the quirks SQLite allows', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     db.close()
   })
+
+  it('refuses a target schema whose name PostgreSQL reserves ("pg_…"), creating nothing', async () => {
+    const reserved = `pg_${schema}`
+    await expect(migrate(file, reserved)).rejects.toMatchObject({
+      code: 'SCHEMA_NAME_RESERVED',
+      message: expect.stringContaining(`"${reserved}" is reserved`),
+    })
+    expect(await query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [reserved])).toEqual([])
+  })
 })

@@ -4,6 +4,7 @@
 // opened read-only and never changed.
 import path from 'node:path'
 import type pg from 'pg'
+import { FerryError } from '../../../shared/contract/envelope'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import { redactUrl } from '../postgres/redact'
@@ -119,6 +120,7 @@ export interface MigrateResult {
 
 export async function migrateSqlite(opts: MigrateOptions): Promise<MigrateResult> {
   const t0 = Date.now()
+  refuseReservedSchema(opts.schema)
   const db = openSqliteReadOnly(opts.file)
   try {
     checkSourceIntegrity(db, opts.file)
@@ -550,4 +552,14 @@ async function postLoad(
   }
   constraints.push(...(await createViews(client, plan)))
   return { constraints, sequences }
+}
+
+/** PostgreSQL keeps schema names that begin with "pg_" for itself (CREATE SCHEMA fails, 42939). */
+export function refuseReservedSchema(schema: string): void {
+  if (!schema.startsWith('pg_')) return
+  throw new FerryError(
+    'SCHEMA_NAME_RESERVED',
+    `Schema name "${schema}" is reserved: PostgreSQL keeps names that begin with "pg_" for its own schemas`,
+    'Choose another --schema (by default Ferry names it after the SQLite file).',
+  )
 }
