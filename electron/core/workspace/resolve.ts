@@ -1,6 +1,6 @@
 // A workspace is the folder that holds .claude/ (DESIGN.md §3); passing .claude itself works too.
 // The root is resolved once with realpath so later checks can refuse paths that leave it.
-import { existsSync, lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
 
@@ -49,10 +49,17 @@ export function resolveWorkspace(input: string, cwd: string = process.cwd()): Wo
     )
   }
   const st = lstatSync(claude)
-  if (st.isSymbolicLink() || !st.isDirectory()) {
+  if (st.isSymbolicLink()) {
     throw new FerryError(
       'NOT_A_WORKSPACE',
-      `${claude} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}`,
+      `${claude} is a symbolic link (to ${readlinkSync(claude)})`,
+      'Ferry reads .claude/ only when it is a real folder inside the workspace, so that nothing it reads or backs up can lead elsewhere. Put the folder the link points to in its place (or copy it to a new folder as <folder>/.claude) and open that.',
+    )
+  }
+  if (!st.isDirectory()) {
+    throw new FerryError(
+      'NOT_A_WORKSPACE',
+      `${claude} is not a folder`,
       'Ferry reads .claude/ only when it is a real folder inside the workspace.',
     )
   }
