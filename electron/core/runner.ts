@@ -379,9 +379,13 @@ function refuseDamaged(stepId: string, backup: Evidence): void {
   const damaged = (backup.damaged ?? []) as { path: string; reason: string }[]
   if (!damaged.length) return
   const first = damaged[0]!.path
+  // memory.db is Ferry's own build (p2.validate): rebuilding it is the repair.
+  const rebuild = first.endsWith('/memory.db')
+    ? ` ${first} is built by p2.validate from state.db and the files: remove it and run p2.validate again.`
+    : ''
   throw new FerryError(
     'SOURCE_DAMAGED',
     `${damaged.map((d) => d.reason).join('; ')}. ${stepId} did not start: Ferry does not change, or go on reading from, a damaged database`,
-    `Backup ${String(backup.id)} kept its exact bytes. Repair a copy with the sqlite3 shell (sqlite3 ${first} ".recover" | sqlite3 repaired.db), check it (PRAGMA integrity_check), put it in place of ${first}, then run the step again; or restore an earlier backup (ferry backups, ferry restore <id>).`,
+    `Backup ${String(backup.id)} kept its exact bytes.${rebuild} Repair a copy with the sqlite3 shell (sqlite3 ${first} ".recover" | sqlite3 repaired.db), check it (PRAGMA integrity_check), put it in place of ${first}, then run the step again; or restore an earlier backup (ferry backups, ferry restore <id>).`,
   )
 }
