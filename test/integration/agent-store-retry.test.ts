@@ -213,4 +213,35 @@ describe('PostgreSQL', () => {
       await c.end()
     }
   })
+  it('names every missing table and column of a schema of another shape (42P01), not retried', async () => {
+    const c = new pg.Client({ connectionString: PG_URL })
+    await c.connect()
+    const schema = `ferry_asshape_${Math.random().toString(36).slice(2, 8)}`
+    try {
+      await c.query(`CREATE SCHEMA "${schema}"`)
+      await c.query(
+        `CREATE TABLE "${schema}"."agents" ("agent_id" text PRIMARY KEY, "status" text)`,
+      )
+      const store = await openPgStore('a1', {
+        url: PG_URL,
+        schema,
+        retry: { attempts: 5, baseMs: 1 },
+      })
+      try {
+        const err = await store.createTask({ title: 'x' }).catch((e: unknown) => e)
+        expect(err).toMatchObject({ code: 'AGENT_STORE_SCHEMA' })
+        const msg = (err as Error).message
+        expect(msg).toContain(`Schema "${schema}" does not have the agent tables`)
+        expect(msg).toContain('"agents" lacks agent_type, created_at, last_activity')
+        expect(msg).toContain('no table "tasks"')
+        expect(msg).toContain(`(relation "${schema}.tasks" does not exist)`)
+        expect(store.stats()).toMatchObject({ retries: 0, failures: 1 })
+      } finally {
+        await store.close()
+      }
+    } finally {
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await c.end()
+    }
+  })
 })
