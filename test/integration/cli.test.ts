@@ -1,13 +1,13 @@
 // `ferry` as a user types it: a real process, real files, exit codes and stdout JSON.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { sandboxDbName } from '../../electron/core/backup/sandbox-db'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PLAN } from '../../shared/plan/plan'
-import { FERRY_BIN, tempDir } from '../support/paths'
+import { FERRY_BIN, REPO, tempDir } from '../support/paths'
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -58,6 +58,23 @@ describe('ferry CLI', () => {
     expect(Object.keys(counts).sort()).toEqual([...TABLES].sort())
     for (const table of TABLES) expect(counts[table], table).toBe(countWithSqlite(join(ws, '.claude', 'state.db'), table))
     expect(counts.events).toBe(10000)
+  })
+
+  it('runs from a bundle of its sources, and through tsx with FERRY_NO_BUNDLE=1, alike', () => {
+    const bundles = join(REPO, 'node_modules', '.cache', 'ferry-bundles')
+    const since = Date.now() - 1000
+    const fresh = (): string[] =>
+      readdirSync(bundles).filter((f) => f.endsWith('.mjs') && statSync(join(bundles, f)).mtimeMs >= since)
+    const bundled = ferry(['run', 'pre.document-schema', '-w', ws, '--json'])
+    expect(bundled.code, bundled.stderr).toBe(0)
+    // The CLI and its job worker each ran from a bundle (the file used, or written, just now).
+    expect(fresh().some((f) => /^main-[0-9a-f]{16}\.mjs$/.test(f))).toBe(true)
+    expect(fresh().some((f) => /^worker-[0-9a-f]{16}\.mjs$/.test(f))).toBe(true)
+    const viaTsx = ferry(['run', 'pre.document-schema', '-w', ws, '--json'], { FERRY_NO_BUNDLE: '1' })
+    expect(viaTsx.code, viaTsx.stderr).toBe(0)
+    const tables = (r: { stdout: string }): unknown =>
+      (JSON.parse(r.stdout) as { steps: { evidence: { tables: unknown } }[] }).steps[0]!.evidence.tables
+    expect(tables(viaTsx)).toEqual(tables(bundled))
   })
 
   it('then shows the step done with its evidence in status --json', () => {

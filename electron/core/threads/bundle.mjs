@@ -44,11 +44,13 @@ const sourceUrls = {
 
 /**
  * The module at `source` (a .ts file) bundled into one .mjs file; null when esbuild is missing or
- * fails, and the caller falls back to tsx.
+ * fails, or FERRY_NO_BUNDLE=1, and the caller falls back to tsx.
  * @param {URL} source
  * @returns {Promise<URL | null>}
  */
 export async function bundleSource(source) {
+  // FERRY_NO_BUNDLE=1: through tsx (its source maps give stack traces in the .ts files).
+  if (process.env.FERRY_NO_BUNDLE === '1') return null
   try {
     const esbuild = await import('esbuild')
     const result = await esbuild.build({
