@@ -3,13 +3,16 @@
 // loads and validates, where it used to leave the migration hanging. And whatever else is thrown
 // while a COPY is open (here SQLite failing mid-read) ends that COPY, so the error surfaces and
 // the connection stays usable, instead of a ROLLBACK queued behind a COPY that never ends.
-import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadTable } from '../../electron/core/pgmigrate/loader'
 import { readRun } from '../../electron/core/pgmigrate/run-state'
 import type { SqliteDb } from '../../electron/core/sqlite/open'
+import { ferryCli } from '../support/ferry-cli'
 import { tempDir } from '../support/paths'
 import { dropSchema, migrate, PG_URL, qi, query, schemaName, sha256File } from './pgmigrate-support'
 
@@ -109,4 +112,58 @@ describe('a value too large to convert', () => {
       await client.end()
     }
   }, 60_000)
+
+  // SQLite stores values up to 1 GB; a connection of Ferry's (better-sqlite3) reads strings up to
+  // V8's longest. Such a file has to be written by another SQLite client: Python's.
+  const python = spawnSync('python3', ['--version']).status === 0
+  it.skipIf(!python)(
+    'a text past what a connection reads is named with its table, column and row, before anything is written',
+    async () => {
+      // As a workspace's state.db, so that a step of the checklist meets it too.
+      const ws = join(t.dir, 'ws')
+      const file = join(ws, '.claude', 'state.db')
+      mkdirSync(dirname(file), { recursive: true })
+      const made = spawnSync('python3', [
+        '-c',
+        `import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, label TEXT, body TEXT)")
+c.execute("INSERT INTO notes VALUES (1, 'small', 'hello'), (2, 'huge', hex(zeroblob(300000000))), (3, 'after', 'bye')")
+c.commit()`,
+        file,
+      ])
+      expect(made.status, made.stderr?.toString()).toBe(0)
+      const before = sha256File(file)
+      const where = 'table "notes", column "body", rowid 2: 600,000,000 bytes'
+      const big = `${schema}_text`
+      try {
+        await expect(migrate(file, big, { workers: 1 })).rejects.toMatchObject({
+          code: 'VALUE_TOO_LARGE',
+          message: `The database holds a value larger than Ferry can read in one piece (536,870,888 bytes): ${where}`,
+          hint: expect.stringContaining('in a copy of the database'),
+        })
+        expect(await query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [big])).toEqual([])
+        // A step run by the job worker: SQLite's bare "string or blob too big" is explained too.
+        const r = ferryCli(join(t.dir, 'config'))([
+          'run',
+          'pre.document-schema',
+          '-w',
+          ws,
+          '--json',
+        ])
+        const step = (
+          JSON.parse(r.stdout) as { steps: { error: { code: string; message: string } }[] }
+        ).steps[0]!
+        expect(step.error).toMatchObject({
+          code: 'VALUE_TOO_LARGE',
+          message: `.claude/state.db holds a value larger than Ferry can read in one piece (536,870,888 bytes): ${where}`,
+        })
+        expect(sha256File(file)).toBe(before)
+      } finally {
+        await dropSchema(big)
+        rmSync(ws, { recursive: true, force: true })
+      }
+    },
+    120_000,
+  )
 })

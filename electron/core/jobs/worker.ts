@@ -5,6 +5,7 @@ import '../sqlite/electron-binding'
 import { toErrorInfo } from '../../../shared/contract/envelope'
 import type { HostMessage, WorkerMessage } from './launcher'
 import { findJob } from './registry'
+import { explainTooBig } from '../sqlite/too-big'
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void
@@ -59,12 +60,21 @@ async function run(job: string, params: unknown): Promise<void> {
         const now = Date.now()
         if (now - lastProgress < 100 && total !== null && done < total) return
         lastProgress = now
-        send(detail === undefined ? { type: 'progress', done, total, unit, message } : { type: 'progress', done, total, unit, message, detail })
+        send(
+          detail === undefined
+            ? { type: 'progress', done, total, unit, message }
+            : { type: 'progress', done, total, unit, message, detail },
+        )
       },
     })
     send({ type: 'result', value })
   } catch (err) {
-    send({ type: 'error', error: toErrorInfo(err) })
+    // SQLite's bare "string or blob too big" names nothing: say which value, where.
+    const root = (params as { root?: unknown } | null)?.root
+    send({
+      type: 'error',
+      error: toErrorInfo(explainTooBig(err, typeof root === 'string' ? root : undefined)),
+    })
   }
   // Let the IPC channel flush the last message before leaving.
   setTimeout(() => process.exit(0), 50)

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { FerryError } from '../../../shared/contract/envelope'
 import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
+import { isTooBig, oversizedValues, tooBigError } from '../sqlite/too-big'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
 import { preferredRowHash } from './canonical'
@@ -165,7 +166,12 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
             : nameReason(info.name, target, policy)),
       })
     const ctx = { names, notCarried, policy, overrides, profiles: opts.profiles }
-    tables.push(planTable(db, info, target, seq.get(info.name) ?? null, ctx))
+    try {
+      tables.push(planTable(db, info, target, seq.get(info.name) ?? null, ctx))
+    } catch (err) {
+      if (!isTooBig(err)) throw err
+      throw tooBigError('The database', oversizedValues(db, [info.name]))
+    }
   })
   refuseRowsTooWide(db, tables)
   const agentStore = ['agents', 'tasks', 'events', 'agent_messages'].every((n) =>
