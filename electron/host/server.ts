@@ -7,7 +7,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { RequestFrame } from '../../shared/contract/envelope'
+import { FerryError, RequestFrame } from '../../shared/contract/envelope'
 import type { Backend } from '../core/backend'
 
 export interface HostOptions {
@@ -131,7 +131,17 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   })
 
   await new Promise<void>((res, rej) => {
-    server.once('error', rej)
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      rej(
+        err.code === 'EADDRINUSE'
+          ? new FerryError(
+              'PORT_IN_USE',
+              `Port ${opts.port} on 127.0.0.1 is already in use (another "ferry serve", or another program)`,
+              'Pass another --port, or leave it out to let Ferry pick a free one.',
+            )
+          : err,
+      ),
+    )
     server.listen(opts.port ?? 0, '127.0.0.1', () => res())
   })
   port = (server.address() as AddressInfo).port

@@ -43,6 +43,14 @@ describe('ferry serve security', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{32}$/)
   })
 
+  it('says a port already in use is in use, and how to get another', async () => {
+    await expect(startHost({ backend, staticDir: t.dir, port: host.port })).rejects.toMatchObject({
+      code: 'PORT_IN_USE',
+      message: expect.stringContaining(`Port ${host.port} on 127.0.0.1 is already in use`),
+      hint: expect.stringContaining('--port'),
+    })
+  })
+
   it('accepts the WebSocket with the token', async () => {
     expect(await upgradeStatus(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`)).toBe(101)
   })
