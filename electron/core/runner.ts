@@ -141,7 +141,10 @@ export class StepRunner {
       throw new FerryError(
         'NOT_UNDOABLE',
         `"${def.title}" (${stepId}) cannot be undone`,
-        'Restore a backup instead (ferry restore <id>).',
+        // Phase 3 and 4 write to PostgreSQL, which a workspace backup does not hold.
+        /^p[34]\./.test(stepId)
+          ? 'Phases 3 and 4 work in the PostgreSQL target (schema agent_memory), which a workspace backup does not hold: to start the migration over, drop that schema (DROP SCHEMA agent_memory CASCADE) and run Phase 3 again; for the files under .claude/, restore a backup (ferry restore <id>).'
+          : 'Restore a backup instead (ferry restore <id>).',
       )
     }
     const prev = this.deps.journal.state(stepId)

@@ -163,6 +163,12 @@ describe('ferry CLI', () => {
     expect(unknown.code).toBe(2)
     expect(JSON.parse(unknown.stdout).error.code).toBe('UNKNOWN_STEP')
 
+    // A step with no undo says what to do instead: restore the files, or start PostgreSQL over.
+    const undoBackup = JSON.parse(ferry(['undo', 'pre.backup', '-w', ws, '--json']).stdout).error
+    expect(undoBackup).toMatchObject({ code: 'NOT_UNDOABLE', hint: expect.stringContaining('ferry restore') })
+    const undoLoad = JSON.parse(ferry(['undo', 'p3.migrate', '-w', ws, '--json']).stdout).error
+    expect(undoLoad).toMatchObject({ code: 'NOT_UNDOABLE', hint: expect.stringContaining('DROP SCHEMA agent_memory CASCADE') })
+
     const badEvents = ferry(['demo-workspace', join(t.dir, 'x'), '--events', 'many'])
     expect(badEvents.code).toBe(2)
     expect(badEvents.stderr).toContain('--events must be a whole number')
