@@ -2,7 +2,7 @@
 // refuses to start when its automatic backup fails, and changes nothing. A damaged state.db is
 // backed up byte for byte, and the changing steps then refuse to start on it.
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, utimesSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -89,5 +89,17 @@ describe('a damaged state.db', () => {
       expect(s.error.hint).toContain('.recover')
     }
     expect(sha()).toBe(before)
+
+    // The top bar's source status says so too, while state.db is the file the backup found damaged.
+    const status = () =>
+      JSON.parse(ferry(['status', '-w', ws2, '--json']).stdout).workspace.source.stateDb as {
+        error: string | null
+      }
+    expect(status().error).toMatch(
+      /^\.claude\/state\.db is damaged: .* \(found by backup \d{8}T\d{6}Z-[0-9a-f]{6}\)/,
+    )
+    // Once the file changes (repaired, replaced), that finding no longer applies.
+    utimesSync(file, new Date(), new Date(Date.now() - 60_000))
+    expect(status().error).toBeNull()
   })
 })

@@ -1,9 +1,11 @@
 // What the top bar and `ferry status` show about the source: state.db and file counts per area.
-// Cheap by design (lstat only, no content reads); the full inventory is Phase 2's job.
-import { lstatSync, opendirSync } from 'node:fs'
+// Cheap by design (lstat only, no content reads; the newest backup's manifest for what it found
+// damaged); the full inventory is Phase 2's job.
+import { lstatSync, opendirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileCounts, SourceStatus, WorkspaceSummary } from '../../../shared/contract/types'
 import { openWorkspaceDbReadOnly } from '../sqlite/open'
+import { BACKUP_ID, MANIFEST_FILE } from '../backup/manifest'
 import type { WorkspacePaths } from './resolve'
 
 const MAX_DEPTH = 64
@@ -78,6 +80,9 @@ export function sourceStatus(paths: WorkspacePaths): SourceStatus {
       error = `state.db cannot be read as SQLite: ${(err as Error).message}`
     }
   }
+  // Opening reads only the schema; a backup reads every page. What the newest backup found
+  // damaged stays shown while the file is the same one (size and mtime unchanged since).
+  if (exists && !error) error = damagedSinceBackup(paths)
   return {
     stateDb: { path: paths.stateDb, exists, sizeBytes, tables, error },
     context: countFiles(join(paths.claudeDir, 'context')),
@@ -96,5 +101,27 @@ export function workspaceSummary(paths: WorkspacePaths): WorkspaceSummary {
     claudeDir: paths.claudeDir,
     ferryDir: paths.ferryDir,
     source: sourceStatus(paths),
+  }
+}
+
+/** The newest backup's finding that state.db is damaged, if the file has not changed since. */
+function damagedSinceBackup(paths: WorkspacePaths): string | null {
+  try {
+    const dir = join(paths.ferryDir, 'backups')
+    const newest = readdirSync(dir)
+      .filter((n) => BACKUP_ID.test(n))
+      .sort()
+      .pop()
+    if (!newest) return null
+    const m = JSON.parse(readFileSync(join(dir, newest, MANIFEST_FILE), 'utf8')) as {
+      entries?: { path?: string; damaged?: string; size?: number; mtime?: string }[]
+    }
+    const e = m.entries?.find((x) => x.path === '.claude/state.db' && x.damaged)
+    if (!e) return null
+    const st = lstatSync(paths.stateDb)
+    if (st.size !== e.size || st.mtime.toISOString() !== e.mtime) return null
+    return `${e.damaged} (found by backup ${newest}); repair a copy with sqlite3 ".recover", or restore an earlier backup`
+  } catch {
+    return null // no backups, or one being written: nothing known
   }
 }
