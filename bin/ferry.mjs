@@ -3,18 +3,9 @@
 // `npm install` with no build step: the CLI's modules bundled into one plain-JS file
 // (electron/core/threads/bundle.mjs: starts in about two thirds of the time and memory of loading
 // them through tsx), or through tsx if bundling fails.
-import { bundleSource, stopBundler } from '../electron/core/threads/bundle.mjs'
+import { importSource } from '../electron/core/threads/bundle.mjs'
 
-const bundled = await bundleSource(new URL('../electron/cli/main.ts', import.meta.url))
-await stopBundler()
-let mod
-if (bundled) {
-  mod = await import(bundled.href)
-} else {
-  const { register } = await import('tsx/esm/api')
-  register()
-  mod = await import('../electron/cli/main.ts')
-}
-const code = await mod.main(process.argv.slice(2))
+const { main } = await importSource(new URL('../electron/cli/main.ts', import.meta.url))
+const code = await main(process.argv.slice(2))
 // Leave once stdout has drained, even if a library left a timer or socket behind.
 process.stdout.write('', () => process.exit(code))

@@ -97,6 +97,22 @@ function prune() {
   }
 }
 
+/**
+ * Imports the module at `source` (a .ts file) the way an entry point of the sources does: from
+ * its bundle, with esbuild's service stopped afterwards (nothing else builds in that process
+ * yet), or through tsx when there is no bundle.
+ * @param {URL} source
+ * @returns {Promise<Record<string, unknown>>}
+ */
+export async function importSource(source) {
+  const bundled = await bundleSource(source)
+  await stopBundler()
+  if (bundled) return import(bundled.href)
+  const { register } = await import('tsx/esm/api')
+  register()
+  return import(source.href)
+}
+
 /** Stops esbuild's service process (it restarts on the next build). */
 export async function stopBundler() {
   try {

@@ -4,21 +4,12 @@
 // the entry's path, so the script's "am I the main module" check still holds. Falls back to tsx.
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { bundleSource, stopBundler } from './bundle.mjs'
+import { importSource } from './bundle.mjs'
 
 const [node, , file, ...args] = process.argv
 if (!file) {
   process.stderr.write('usage: node electron/core/threads/run.mjs <entry.ts> [args…]\n')
   process.exit(2)
 }
-const source = pathToFileURL(resolve(file))
-const bundled = await bundleSource(source)
-await stopBundler()
 process.argv = [node, resolve(file), ...args]
-if (bundled) {
-  await import(bundled.href)
-} else {
-  const { register } = await import('tsx/esm/api')
-  register()
-  await import(source.href)
-}
+await importSource(pathToFileURL(resolve(file)))
