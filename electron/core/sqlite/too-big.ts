@@ -4,6 +4,7 @@
 // (SQLITE_TOOBIG), naming nothing. This finds the values (octet_length() reads only the record
 // header) and says which table, column and row hold them, and what to do.
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
 import { describeTable, listTables } from './introspect'
 import { openSqliteReadOnly, quoteIdent, type SqliteDb } from './open'
@@ -25,37 +26,39 @@ export interface OversizedValue {
 export const isTooBig = (err: unknown): boolean =>
   (err as { code?: string } | null)?.code === 'SQLITE_TOOBIG'
 
-/** The largest values of `tables` (default: every table), at most five. */
+/** The largest values of `tables` (default: every table), at most five: one scan per table. */
 export function oversizedValues(db: SqliteDb, tables?: string[]): OversizedValue[] {
   const found: OversizedValue[] = []
   const rows = listTables(db).filter((r) => !tables || tables.includes(r.name))
   for (const row of rows) {
     const info = describeTable(db, row)
     if (info.virtual) continue
+    const cols = info.columns.filter((c) => c.hidden !== 1)
+    if (!cols.length) continue
     const key = info.withoutRowid ? info.primaryKey : ['rowid']
     const keySql = info.withoutRowid ? key.map(quoteIdent).join(', ') : 'rowid'
-    for (const c of info.columns) {
-      if (c.hidden === 1) continue
-      const col = quoteIdent(c.name)
-      let hits: unknown[][]
-      try {
-        hits = db
-          .prepare(
-            `SELECT ${keySql}, octet_length(${col}) FROM ${quoteIdent(info.name)} WHERE octet_length(${col}) > ${SUSPECT_BYTES} ORDER BY octet_length(${col}) DESC LIMIT ${MAX_NAMED}`,
-          )
-          .raw(true)
-          .safeIntegers(true)
-          .all() as unknown[][]
-      } catch {
-        continue // a rowid shadowed by a column, a missing collation: not this error's cause
-      }
-      for (const h of hits) {
-        const keys = h.slice(0, key.length).map((v) => (typeof v === 'bigint' ? Number(v) : v))
-        const at = info.withoutRowid
-          ? `key (${key.join(', ')}) = ${JSON.stringify(keys)}`
-          : `rowid ${String(keys[0])}`
-        found.push({ table: info.name, column: c.name, at, bytes: Number(h[key.length]) })
-      }
+    const sizes = cols.map((c) => `octet_length(${quoteIdent(c.name)})`)
+    let hits: unknown[][]
+    try {
+      hits = db
+        .prepare(
+          `SELECT ${keySql}, ${sizes.join(', ')} FROM ${quoteIdent(info.name)} WHERE ${sizes.map((x) => `${x} > ${SUSPECT_BYTES}`).join(' OR ')} LIMIT ${MAX_NAMED * cols.length}`,
+        )
+        .raw(true)
+        .safeIntegers(true)
+        .all() as unknown[][]
+    } catch {
+      continue // a rowid shadowed by a column, a missing collation: not this error's cause
+    }
+    for (const h of hits) {
+      const keys = h.slice(0, key.length).map((v) => (typeof v === 'bigint' ? Number(v) : v))
+      const at = info.withoutRowid
+        ? `key (${key.join(', ')}) = ${JSON.stringify(keys)}`
+        : `rowid ${String(keys[0])}`
+      cols.forEach((c, i) => {
+        const bytes = Number(h[key.length + i] ?? 0)
+        if (bytes > SUSPECT_BYTES) found.push({ table: info.name, column: c.name, at, bytes })
+      })
     }
   }
   return found.sort((a, b) => b.bytes - a.bytes).slice(0, MAX_NAMED)
@@ -83,7 +86,7 @@ export function tooBigError(label: string, found: OversizedValue[]): FerryError 
 export function explainTooBig(err: unknown, root: string | undefined): unknown {
   if (!isTooBig(err) || !root) return err
   for (const name of ['state.db', 'memory.db']) {
-    const file = `${root}/.claude/${name}`
+    const file = join(root, '.claude', name)
     if (!existsSync(file)) continue
     let db: SqliteDb | null = null
     try {
