@@ -5,7 +5,7 @@ import { lstatSync, opendirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FileCounts, SourceStatus, WorkspaceSummary } from '../../../shared/contract/types'
 import { openWorkspaceDbReadOnly } from '../sqlite/open'
-import { BACKUP_ID, MANIFEST_FILE } from '../backup/manifest'
+import { BACKUP_ID, backupsDir, MANIFEST_FILE } from '../backup/manifest'
 import type { WorkspacePaths } from './resolve'
 
 const MAX_DEPTH = 64
@@ -107,7 +107,7 @@ export function workspaceSummary(paths: WorkspacePaths): WorkspaceSummary {
 /** The newest backup's finding that state.db is damaged, if the file has not changed since. */
 function damagedSinceBackup(paths: WorkspacePaths): string | null {
   try {
-    const dir = join(paths.ferryDir, 'backups')
+    const dir = backupsDir(paths)
     const newest = readdirSync(dir)
       .filter((n) => BACKUP_ID.test(n))
       .sort()
