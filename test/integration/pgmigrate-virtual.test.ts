@@ -16,7 +16,17 @@ const file = join(tmp.dir, 'virtual.db')
 const schema = schemaName('virtual')
 let r: MigrateResult
 /** The tables that reach PostgreSQL: the plain ones and the virtual tables with rows of their own. */
-const COPIED = ['boxes', 'day_notes', 'days', 'docs', 'legacy', 'notes', 'stamps', 'sys']
+const COPIED = [
+  'boxes',
+  'day_links',
+  'day_notes',
+  'days',
+  'docs',
+  'legacy',
+  'notes',
+  'stamps',
+  'sys',
+]
 let before: string
 
 function createDb(): void {
@@ -35,6 +45,9 @@ function createDb(): void {
     CREATE TABLE day_notes (id INTEGER PRIMARY KEY,
       day_id INTEGER REFERENCES days (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
       "Other" INTEGER, CONSTRAINT later FOREIGN KEY ("Other") REFERENCES days NOT DEFERRABLE);
+    CREATE TABLE day_links (id INTEGER PRIMARY KEY,
+      day_id INTEGER REFERENCES days (id) DEFERRABLE INITIALLY DEFERRED,
+      CONSTRAINT again FOREIGN KEY (day_id) REFERENCES days (id) ON DELETE SET NULL);
     INSERT INTO days (id, day) VALUES (1, '2024-02-29 10:00:00');
     CREATE TABLE sys ("xmin" INTEGER, "ctid" TEXT, "" TEXT, "Cmax" TEXT, v INTEGER CHECK (xmin >= 0));
   `)
@@ -138,7 +151,7 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     await query(`DELETE FROM ${qi(schema, 'days')} WHERE id = 2`)
   })
 
-  it('keeps a foreign key DEFERRABLE INITIALLY DEFERRED as SQLite declared it, with its ON DELETE; the others immediate', async () => {
+  it('keeps a foreign key DEFERRABLE INITIALLY DEFERRED as SQLite declared it, with its ON DELETE; the others immediate (also a second key on the same column)', async () => {
     const fks = await query<{ def: string }>(
       `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`,
       [qi(schema, 'day_notes')],
@@ -146,6 +159,15 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     expect(fks.map((f) => f.def)).toEqual([
       `FOREIGN KEY ("Other") REFERENCES ${schema}.days(id)`,
       `FOREIGN KEY (day_id) REFERENCES ${schema}.days(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED`,
+    ])
+    // Two keys on the same column to the same table: each keeps its own timing and action.
+    const links = await query<{ def: string }>(
+      `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY 1`,
+      [qi(schema, 'day_links')],
+    )
+    expect(links.map((f) => f.def).sort()).toEqual([
+      `FOREIGN KEY (day_id) REFERENCES ${schema}.days(id) DEFERRABLE INITIALLY DEFERRED`,
+      `FOREIGN KEY (day_id) REFERENCES ${schema}.days(id) ON DELETE SET NULL`,
     ])
     // Deferred: a child may come before its parent inside one transaction, as in SQLite.
     const client = new pg.Client(PG_URL)

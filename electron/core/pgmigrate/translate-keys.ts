@@ -4,7 +4,7 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import type { TableInfo } from '../sqlite/introspect'
 import { nameReason, type IdentifierPolicy, type NameAllocator } from './names'
 import { translateIndex } from './carry-over'
-import { parseForeignKeyTiming } from './sql-expr'
+import { parseForeignKeyTiming, type FkTiming } from './sql-expr'
 import type { Finding, NameChange, TablePlan } from './types'
 
 interface Ctx {
@@ -234,16 +234,31 @@ function planForeignKeys(
       refColumns: refCols,
       onDelete: fk.onDelete,
       onUpdate: fk.onUpdate,
-      ...(timing.some(
-        (x) =>
-          x.deferred &&
-          x.refTable === lower(fk.refTable) &&
-          x.columns.join('\u0000') === fk.columns.map(lower).join('\u0000'),
-      )
-        ? { deferred: true }
-        : {}),
+      ...(isDeferred(fk, info.foreignKeys, timing) ? { deferred: true } : {}),
     })
   }
+}
+
+/**
+ * Whether SQLite defers this foreign key. PRAGMA foreign_key_list does not say, so the REFERENCES
+ * clauses of the CREATE TABLE are matched to it by child columns and parent table; where several
+ * keys share those, by position: SQLite lists a table's keys in the reverse of their declaration
+ * order (each new key is put first), so the pragma's n-th such key is the n-th from the end.
+ */
+function isDeferred(
+  fk: TableInfo['foreignKeys'][number],
+  all: TableInfo['foreignKeys'],
+  timing: FkTiming[],
+): boolean {
+  const sig = (columns: string[], refTable: string): string =>
+    [lower(refTable), ...columns.map(lower)].join('\u0000')
+  const mine = sig(fk.columns, fk.refTable)
+  const declared = timing.filter((x) => sig(x.columns, x.refTable) === mine)
+  const listed = all.filter((x) => sig(x.columns, x.refTable) === mine)
+  if (declared.length === listed.length)
+    return declared[declared.length - 1 - listed.indexOf(fk)]!.deferred
+  // The SQL did not parse into the same keys: deferred only if every such clause is.
+  return declared.length > 0 && declared.every((x) => x.deferred)
 }
 
 /** MIGRATION-PLAN.md's enhanced schema: GIN on agents.configuration, (status, last_activity). */
