@@ -38,9 +38,10 @@ function createDb(): void {
     CREATE TABLE docs (id INTEGER PRIMARY KEY, text TEXT);
     CREATE VIRTUAL TABLE docs_idx USING fts5(text, content = 'docs', content_rowid = 'id');
     CREATE VIRTUAL TABLE blind USING fts5(t, content = '');
-    CREATE TABLE stamps (id INTEGER PRIMARY KEY, created_at INTEGER, seen_at REAL, updated_ms INTEGER, unset_at INTEGER);
-    INSERT INTO stamps VALUES (1, 1700000000, 1700000000.123456, 1700000000123, 0),
-                              (2, 253402300799, 1e9, 1700000100456, 1700000000);
+    CREATE TABLE stamps (id INTEGER PRIMARY KEY, created_at INTEGER, seen_at REAL, updated_ms INTEGER, unset_at INTEGER,
+      seen DATETIME DEFAULT (strftime('%s', 'now')), score DATETIME);
+    INSERT INTO stamps VALUES (1, 1700000000, 1700000000.123456, 1700000000123, 0, 1700000001, 1.5),
+                              (2, 253402300799, 1e9, 1700000100456, 1700000000, NULL, 2);
     CREATE TABLE days (id INTEGER PRIMARY KEY, day DATE DEFAULT CURRENT_DATE);
     CREATE TABLE day_notes (id INTEGER PRIMARY KEY,
       day_id INTEGER REFERENCES days (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
@@ -182,13 +183,28 @@ describe('migrate-sqlite: virtual tables and names PostgreSQL refuses', () => {
     }
   })
 
-  it('reads epoch seconds in a column named like a time as timestamptz, exactly; other numbers stay numbers', async () => {
+  it('reads epoch seconds in a column named or declared like a time as timestamptz, exactly; other numbers stay numbers', async () => {
     const type = (c: string) => r.columns.find((x) => x.table === 'stamps' && x.column === c)?.type
-    expect([type('created_at'), type('seen_at'), type('updated_ms'), type('unset_at')]).toEqual([
+    const cols = ['created_at', 'seen_at', 'updated_ms', 'unset_at', 'seen', 'score']
+    expect(cols.map(type)).toEqual([
       'timestamptz',
       'timestamptz',
       'bigint', // milliseconds are past year 9999 as seconds: not read as a time
       'bigint', // a 0 ("not set") is not a plausible time: the column keeps its numbers
+      'timestamptz', // declared DATETIME
+      'numeric', // declared DATETIME (NUMERIC affinity), but 1.5 and 2 are not plausible times
+    ])
+    const seen = await query<{ s: string | null; d: string }>(
+      `SELECT to_char(seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') AS s,
+              (SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef a JOIN pg_attribute t
+                 ON t.attrelid = a.adrelid AND t.attnum = a.adnum
+                WHERE a.adrelid = $1::regclass AND t.attname = 'seen') AS d
+         FROM ${qi(schema, 'stamps')} ORDER BY id`,
+      [qi(schema, 'stamps')],
+    )
+    expect(seen).toEqual([
+      { s: '2023-11-14T22:13:21', d: "date_trunc('second'::text, CURRENT_TIMESTAMP)" },
+      { s: null, d: "date_trunc('second'::text, CURRENT_TIMESTAMP)" },
     ])
     const rows = await query<{ c: string; s: string }>(
       `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS c,

@@ -326,21 +326,25 @@ function uniqueKey(db: SqliteDb, columns: string[], index: string | null): Table
 
 /** Column names that say "a point in time": created_at, last_seen_ts, start_time, due_date, ts … */
 const TIME_NAME = /(?:^|_)(?:at|ts|time|date|datetime|timestamp)$/i
+/** Declared types that say the same: `seen DATETIME DEFAULT (strftime('%s','now'))`. */
+const TIME_DECLARED = /^\s*(?:datetime|timestamp|timestamptz|date)\b/i
 
 /**
- * A numbers-only column named like a time whose every value is epoch seconds (epochText): it
- * becomes timestamptz, as the issue asks ("epoch numbers in a column named like a time").
+ * A numbers-only column named (or declared) like a time whose every value is epoch seconds
+ * (epochText): it becomes timestamptz, as the issue asks ("epoch numbers in a column named like a
+ * time").
  */
 function epochColumn(
   db: SqliteDb,
   table: string,
-  column: string,
+  column: { name: string; declaredType: string | null },
   s: ColumnStats,
   decided: { type: string },
 ): boolean {
-  if (!TIME_NAME.test(column) || s.texts || s.blobs || s.ints + s.reals === 0) return false
+  const timely = TIME_NAME.test(column.name) || TIME_DECLARED.test(column.declaredType ?? '')
+  if (!timely || s.texts || s.blobs || s.ints + s.reals === 0) return false
   if (!['bigint', 'double precision', 'numeric'].includes(decided.type)) return false
-  const c = binary(column)
+  const c = binary(column.name)
   const blocking = db
     .prepare(
       `SELECT count(*) FROM ${fromTable(db, table)} WHERE ${c} IS NOT NULL AND NOT ferry_is_epoch(${c})`,
@@ -451,7 +455,7 @@ function planTable(
     const decided = decideType(c.declaredType, s, bounds.get(c.name) ?? null)
     const wanted = overrides.get(`${info.name}\u0000${c.name}`)
     const aliased = rowidAlias && c.pkPosition === 1
-    const epoch = !wanted && !aliased && epochColumn(db, info.name, c.name, s, decided)
+    const epoch = !wanted && !aliased && epochColumn(db, info.name, c, s, decided)
     const date = !wanted && dateColumn(db, info.name, c.name, decided)
     const d = wanted
       ? applyTypeOverride(db, info.name, key, info.primaryKey, c.name, decided, wanted)
