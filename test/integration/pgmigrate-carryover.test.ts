@@ -47,6 +47,8 @@ function createDb(): void {
     CREATE VIEW ann_like AS SELECT id FROM accounts WHERE email LIKE 'ANN%';
     CREATE VIEW whole AS SELECT id, CAST(balance AS INTEGER) AS whole, CAST(balance * 10000000 AS INT) AS big FROM accounts;
     CREATE VIEW bytes AS SELECT id, CAST(email AS BLOB) AS b FROM accounts;
+    CREATE VIEW shorthand AS SELECT id, ifnull(NULL, kind) AS k, instr(kind, 'm') AS m,
+      iif(active, 'on', iif(balance > 10, 'rich', 'off')) AS a FROM accounts;
     CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'),
       CONSTRAINT no_digits CHECK (label NOT GLOB '*[0-9]*'));
     CREATE TABLE docs_meta (id INTEGER PRIMARY KEY, doc TEXT CHECK (doc IS NULL OR json_valid(doc)),
@@ -237,8 +239,21 @@ describe('carry-over of the rest of a SQLite schema', () => {
       ['ann_like', 'created'],
       ['meta_v', 'created'],
       ['pairs', 'created'],
+      ['shorthand', 'created'],
       ['whole', 'created'],
     ])
+    // ifnull → coalesce, instr → strpos, iif → CASE: the same rows as SQLite's view.
+    const sqlite = new Database(file, { readonly: true })
+    const expected = (
+      sqlite.prepare('SELECT * FROM shorthand ORDER BY id').all() as Record<string, unknown>[]
+    ).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, String(v)])))
+    sqlite.close()
+    expect(expected).toHaveLength(3)
+    expect(
+      await query(
+        `SELECT id::text AS id, k, m::text AS m, a FROM ${qi(schema, 'shorthand')} ORDER BY id`,
+      ),
+    ).toEqual(expected)
     // A view's columns keep SQLite's names: a column renamed in its table (xmin is a system
     // column there), a repeated name (id:1, which PostgreSQL would refuse as a second id), an
     // expression (count(*), which PostgreSQL would call count).

@@ -136,6 +136,19 @@ describe('carry-over translations', () => {
     ).toMatchObject({ ok: false })
     expect(
       translateView(
+        "CREATE VIEW v AS SELECT ifnull(total, 0), instr(total, '.'), iif(total > 1, 'a', ifnull(total, 'b')) FROM orders",
+        rename,
+      ),
+    ).toEqual({
+      ok: true,
+      sql: `SELECT coalesce("total", 0), strpos("total", '.'), (CASE WHEN "total" > 1 THEN 'a' ELSE coalesce("total", 'b') END) FROM "Orders"`,
+    })
+    // Other arities are not SQLite's iif/ifnull/instr: refused, not guessed.
+    expect(
+      translateView('CREATE VIEW v AS SELECT iif(total, 1) FROM orders', rename),
+    ).toMatchObject({ ok: false, reason: 'uses the SQLite function iif()' })
+    expect(
+      translateView(
         'CREATE VIEW v AS SELECT CAST(total * 2 AS INTEGER), CAST(total AS VARCHAR(9)) FROM orders',
         rename,
       ),

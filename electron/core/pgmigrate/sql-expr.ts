@@ -557,6 +557,12 @@ function castTarget(typeName: string): { prefix: string; suffix: string } | null
   return null
 }
 
+/**
+ * SQLite functions a view may use under PostgreSQL's name, with two arguments: the same result for
+ * the same values (instr/strpos: 1-based, 0 when absent, NULL on NULL; PostgreSQL refuses blobs).
+ */
+const VIEW_RENAMED_FUNCTIONS: Record<string, string> = { ifnull: 'coalesce', instr: 'strpos' }
+
 /** The view body's tokens → PostgreSQL, appended to `out`; the reason when not translatable. */
 function viewTokens(
   body: Tok[],
@@ -594,9 +600,25 @@ function viewTokens(
     }
     if (t.k === 'id' && body[i + 1]?.k === 'lp') {
       const fn = t.v.toLowerCase()
+      const close = matchParen(body, i + 1)
+      const argToks = splitTop(body.slice(i + 2, close))
+      const args = argToks.length
+      // iif(c, a, b) is CASE WHEN c THEN a ELSE b END (PostgreSQL refuses a c that is not boolean).
+      if (fn === 'iif' && args === 3) {
+        const parts = ['(CASE WHEN', 'THEN', 'ELSE']
+        for (let a = 0; a < 3; a++) {
+          out.push(parts[a]!)
+          const failed = viewTokens(argToks[a]!, out, rename, nocase)
+          if (failed) return failed
+        }
+        out.push('END)')
+        i = close
+        continue
+      }
+      const same = VIEW_RENAMED_FUNCTIONS[fn]
       // min/max with several arguments are SQLite's scalar forms (PostgreSQL: least/greatest).
-      const args = splitTop(body.slice(i + 2, matchParen(body, i + 1))).length
       if ((fn === 'min' || fn === 'max') && args === 1) out.push(fn)
+      else if (same && args === 2) out.push(same)
       else if (SQLITE_ONLY.has(fn) || SQLITE_ONLY_PREFIX.test(fn))
         return `uses the SQLite function ${t.v}()`
       else out.push(t.v)
