@@ -4,7 +4,7 @@
 import type { Command } from 'commander'
 import type { BenchView } from '../../shared/contract/bench'
 import type { Progress, StepState } from '../../shared/contract/types'
-import { openCli } from './context'
+import { openCli, targetConfig } from './context'
 import { EXIT, ProgressReporter, printJson } from './output'
 
 interface Opts {
@@ -20,17 +20,17 @@ export function registerBenchCommands(program: Command, setCode: (code: number) 
       'time the typical workload on files, state.db (before/after Phase 1), memory.db and PostgreSQL; report p50/p95 per query',
     )
     .option('-w, --workspace <dir>', 'the workspace folder (holds .claude/)', '.')
-    .option('--target <postgres-url>', 'PostgreSQL target holding agent_memory (default: the embedded server, once p3.migrate is done)')
+    .option('--target <postgres-url>', 'PostgreSQL target holding agent_memory (a URL, or "embedded"), remembered like run --target (default: the remembered one, else the embedded server, once p3.migrate is done)')
     .option('--json', 'print one JSON object on stdout')
     .action(async (o: Opts) => setCode(await benchCommand(o)))
 }
 
 async function benchCommand(o: Opts): Promise<number> {
-  const cli = await openCli(o.workspace)
+  const cli = await openCli(o.workspace, false, true)
   const onSigint = (): void => void cli.call('step.cancel', { stepId: 'p4.benchmark' }).catch(() => undefined)
   process.on('SIGINT', onSigint)
   try {
-    if (o.target) await cli.call('target.configure', { kind: 'url', url: o.target })
+    if (o.target) await cli.call('target.configure', targetConfig(o.target))
     const first = await cli.call('step.run', { stepId: 'p4.benchmark' })
     const reporter = new ProgressReporter('p4.benchmark', o.json === true && !process.stderr.isTTY)
     const off = cli.backend.onEvent((event, payload) => {

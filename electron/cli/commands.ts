@@ -8,7 +8,7 @@ import { nodeWorkerLauncher } from '../core/jobs/launcher'
 import { runJob } from '../core/jobs/run-job'
 import { computeProgress } from '../core/runner'
 import { startHost } from '../host/server'
-import { REPO_ROOT, openCli, type Cli } from './context'
+import { REPO_ROOT, openCli, targetConfig, type Cli } from './context'
 import { describeEvidence, printPlan } from './print'
 import { EXIT, ProgressReporter, printJson } from './output'
 
@@ -49,7 +49,7 @@ export async function runCommand(selector: string, o: { workspace: string; targe
   if (steps.length === 1 && !steps[0]!.available) {
     throw new FerryError('STEP_NOT_AVAILABLE', `"${steps[0]!.title}" (${steps[0]!.id}) is not built yet`, `It will: ${steps[0]!.description}`)
   }
-  const cli = await openCli(o.workspace)
+  const cli = await openCli(o.workspace, false, true)
   const results: (StepState | { stepId: string; status: 'skipped'; reason: string })[] = []
   let code: number = EXIT.ok
   const onSigint = (): void => {
@@ -58,7 +58,7 @@ export async function runCommand(selector: string, o: { workspace: string; targe
   }
   process.on('SIGINT', onSigint)
   try {
-    if (o.target) await cli.call('target.configure', { kind: 'url', url: o.target })
+    if (o.target) await cli.call('target.configure', targetConfig(o.target))
     for (const step of steps) {
       if (!step.available) {
         results.push({ stepId: step.id, status: 'skipped', reason: 'not built yet' })
@@ -115,7 +115,7 @@ async function awaitStep(cli: Cli, stepId: string, first: StepState, json: boole
 export async function undoCommand(stepId: string, o: { workspace: string; yes?: boolean; json?: boolean }): Promise<number> {
   const step = findStep(stepId)
   if (!step) throw new FerryError('UNKNOWN_STEP', `No step named "${stepId}"`, 'Use a step id from "ferry status".')
-  const cli = await openCli(o.workspace)
+  const cli = await openCli(o.workspace, false, true)
   try {
     const final = await awaitStep(cli, stepId, await cli.call('step.undo', { stepId }), o.json === true)
     if (o.json) printJson({ ok: final.status === 'pending', step: final })

@@ -26,12 +26,19 @@ export interface Cli {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
 }
 
-export async function openCli(workspace: string | undefined, remember = false): Promise<Cli> {
-  // `ferry serve` (remember) keeps the chosen target in .ferry/target.json (never its password);
-  // passwords come from FERRY_PG_PASSWORD / PGPASSWORD / .pgpass, or stay in memory (the default store).
-  const backend = await createBackend({ appDataDir: appDataDir(), version: version(), workspace, rememberWorkspace: remember, persistTarget: remember })
+export async function openCli(workspace: string | undefined, remember = false, persistTarget = remember): Promise<Cli> {
+  // `ferry serve` (remember) and the commands that use the target (persistTarget: run, undo, bench)
+  // keep the chosen target in .ferry/target.json (never its password) and start from it, so the CLI
+  // and the UI work on the same server; passwords come from FERRY_PG_PASSWORD / PGPASSWORD /
+  // .pgpass, or stay in memory (the default store).
+  const backend = await createBackend({ appDataDir: appDataDir(), version: version(), workspace, rememberWorkspace: remember, persistTarget })
   return {
     backend,
     call: async (method, input) => unwrap(await backend.dispatch(method, input)),
   }
+}
+
+/** `--target URL`, or `--target embedded` for the embedded server: the target the command uses (and remembers). */
+export function targetConfig(target: string): { kind: 'embedded' } | { kind: 'url'; url: string } {
+  return target.trim().toLowerCase() === 'embedded' ? { kind: 'embedded' } : { kind: 'url', url: target }
 }

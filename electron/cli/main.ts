@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('run <step>')
     .description('run a step (e.g. pre.document-schema), a phase (pre, p1 … p4) or all')
     .option('-w, --workspace <dir>', 'the workspace folder (holds .claude/)', '.')
-    .option('--target <postgres-url>', 'PostgreSQL target URL (default: the embedded server)')
+    .option('--target <postgres-url>', 'PostgreSQL target URL, or "embedded"; remembered in .ferry/target.json without its password (default: the remembered one, else the embedded server)')
     .option('--yes', 'answer confirmations with yes')
     .option('--json', 'print one JSON object on stdout')
     .action(async (step: string, o) => {

@@ -11,6 +11,10 @@ import type { Journal } from './journal/journal'
 import { runJob } from './jobs/run-job'
 import type { WorkerLauncher } from './jobs/launcher'
 import type { WorkspacePaths } from './workspace/resolve'
+import { refuseOtherTarget } from './postgres/same-target'
+
+/** The step that checks, and so chooses, Phase 3's server. */
+const PROD_STEP = 'p3.postgres-prod'
 
 /**
  * Errors that mean the step does not apply to this workspace rather than that it went wrong: no
@@ -242,6 +246,17 @@ export class StepRunner {
     })
   }
 
+  /**
+   * Phase 3 and 4 steps run on the server p3.postgres-prod checked, never silently on another
+   * (same-target.ts); p3.postgres-prod itself may move Phase 3 to a new server.
+   */
+  private async refuseOtherTarget(def: StepDefinition, url: string): Promise<void> {
+    if (!/^p[34]\./.test(def.id) || def.id === PROD_STEP) return
+    const prod = this.deps.journal.state(PROD_STEP)
+    if (prod.status !== 'done') return
+    await refuseOtherTarget(def.id, url, prod.evidence)
+  }
+
   private async execute(
     run: CurrentRun,
     def: StepDefinition,
@@ -271,6 +286,7 @@ export class StepRunner {
             'Choose one in Settings → Connections.',
           )
         params.targetUrl = await this.deps.targetUrl()
+        await this.refuseOtherTarget(def, params.targetUrl)
       } else if (def.targetIfDone && kind === 'run') {
         // Optional: only worth connecting (maybe starting the embedded server) once the data is there.
         if (journal.state(def.targetIfDone).status !== 'done')
@@ -280,6 +296,12 @@ export class StepRunner {
           params.targetUrl = await this.deps.targetUrl().catch((err: unknown) => {
             params.targetError = `the target could not be connected: ${toErrorInfo(err).message}`
             return undefined
+          })
+        // Another server than Phase 3's: the step runs without it, saying why.
+        if (params.targetUrl)
+          await this.refuseOtherTarget(def, params.targetUrl).catch((err: unknown) => {
+            params.targetError = toErrorInfo(err).message
+            params.targetUrl = undefined
           })
       }
       if (def.baselineFirst && kind === 'run') {

@@ -1,6 +1,6 @@
 // `ferry` as a user types it: a real process, real files, exit codes and stdout JSON.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -137,10 +137,13 @@ describe('ferry CLI', () => {
   })
 
   it('starts the embedded PostgreSQL in .ferry/pg for pre.postgres-dev and stops it afterwards', () => {
-    const r = ferry(['run', 'pre.postgres-dev', '-w', ws, '--json'])
+    // The URL of the test above is remembered (without its password); "embedded" chooses again.
+    expect(readFileSync(join(ws, '.ferry', 'target.json'), 'utf8')).not.toContain('hunter2secret')
+    const r = ferry(['run', 'pre.postgres-dev', '-w', ws, '--target', 'embedded', '--json'])
     expect(r.code, r.stderr).toBe(0)
     const ev = JSON.parse(r.stdout).steps[0].evidence
     expect(ev.kind).toBe('embedded')
+    expect(JSON.parse(readFileSync(join(ws, '.ferry', 'target.json'), 'utf8'))).toEqual({ kind: 'embedded' })
     expect(ev.serverVersion).toMatch(/^18/)
     expect(ev.dataDirectory).toBe(join(ws, '.ferry', 'pg'))
     const ps = spawnSync('pgrep', ['-f', join(ws, '.ferry', 'pg')], { encoding: 'utf8' })

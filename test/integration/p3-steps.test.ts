@@ -12,6 +12,7 @@ import { ferryCli } from '../support/ferry-cli'
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB = `ferry_p3_${Math.random().toString(36).slice(2, 10)}`
+const OTHER_DB = `${DB}_other`
 const SENTINEL = 'p3-Secret-Sentinel'
 
 const t = tempDir('ferry-p3-')
@@ -43,7 +44,7 @@ interface StepEvidence {
 
 function runStep(step: string) {
   const r = ferry(['run', step, '-w', ws, '--target', target, '--json'])
-  const out = JSON.parse(r.stdout) as { ok: boolean; steps: { status: string; evidence: StepEvidence | null; error: { code: string; hint: string } | null }[] }
+  const out = JSON.parse(r.stdout) as { ok: boolean; steps: { status: string; evidence: StepEvidence | null; error: { code: string; message: string; hint: string } | null }[] }
   return { ...r, out, step: out.steps[0]! }
 }
 
@@ -71,6 +72,7 @@ describe('p3.postgres-prod and p3.migrate (CLI)', () => {
   afterAll(async () => {
     await admin(PG_URL, async (c) => {
       await c.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+      await c.query(`DROP DATABASE IF EXISTS ${OTHER_DB} WITH (FORCE)`)
       if (existsSync(ws)) await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(sandboxDbName(realpathSync(ws)))} WITH (FORCE)`)
     })
     t.cleanup()
@@ -145,5 +147,51 @@ describe('p3.postgres-prod and p3.migrate (CLI)', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.step.evidence!.resumed).toBe(true)
     expect(r.step.evidence!.validation.equal).toBe(true)
+  }, 180_000)
+
+  it('refuses a Phase 3 step on another server or database than p3.postgres-prod checked (TARGET_CHANGED), doing nothing there', async () => {
+    await admin(PG_URL, (c) => c.query(`CREATE DATABASE ${OTHER_DB}`))
+    const checked = target
+    target = urlFor(OTHER_DB)
+    try {
+      for (const step of ['p3.migrate', 'p3.schema']) {
+        const r = runStep(step)
+        expect(r.code, step).not.toBe(0)
+        expect(r.step.status).toBe('failed')
+        expect(r.step.error!.code).toBe('TARGET_CHANGED')
+        expect(r.step.error!.message).toContain(`database "${DB}"`)
+        expect(r.step.error!.message).toContain('another database of the same server')
+        expect(r.step.error!.hint).toContain('p3.postgres-prod')
+      }
+      const schemas = await admin(urlFor(OTHER_DB), async (c) =>
+        (await c.query(`SELECT nspname FROM pg_namespace WHERE nspname = 'agent_memory'`)).rowCount,
+      )
+      expect(schemas).toBe(0)
+      // Making the other database the production instance moves Phase 3 there.
+      expect(runStep('p3.postgres-prod').code).toBe(0)
+      const moved = runStep('p3.pooling')
+      expect(moved.code, moved.stderr).toBe(0)
+    } finally {
+      target = checked
+    }
+    // Back on the checked server, p3.postgres-prod names it again and the migration is there.
+    expect(runStep('p3.postgres-prod').code).toBe(0)
+    const again = runStep('p3.migrate')
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.step.evidence!.validation.equal).toBe(true)
+  }, 240_000)
+
+  it('remembers the last --target in .ferry/target.json without its password: a run without --target goes to the same server', () => {
+    const saved = JSON.parse(readFileSync(join(ws, '.ferry', 'target.json'), 'utf8')) as { kind: string; url: string }
+    expect(saved.kind).toBe('url')
+    expect(new URL(saved.url).pathname).toBe(`/${DB}`)
+    expect(saved.url).not.toContain(SENTINEL)
+    const r = ferry(['run', 'p3.migrate', '-w', ws, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    // Done, not TARGET_CHANGED: it ran on the server p3.postgres-prod checked (a delta sync).
+    const step = (JSON.parse(r.stdout) as { steps: { status: string; evidence: StepEvidence & { mode: string } }[] }).steps[0]!
+    expect(step.status).toBe('done')
+    expect(step.evidence.mode).toBe('delta')
+    expect(step.evidence.validation.equal).toBe(true)
   }, 180_000)
 })

@@ -10,6 +10,7 @@ const facts: ServerFacts = {
   database: 'prod',
   user: 'ferry',
   dataDirectory: null,
+  systemIdentifier: '7300000000000000001',
   maxConnections: 100,
   connectionsInUse: 5,
   canCreateSchema: true,

@@ -11,6 +11,8 @@ export interface ServerFacts extends Record<string, unknown> {
   database: string
   user: string
   dataDirectory: string | null
+  /** pg_control_system()'s identifier: which server this is, whatever address reached it. */
+  systemIdentifier: string | null
   maxConnections: number
   connectionsInUse: number
   canCreateSchema: boolean
@@ -37,6 +39,7 @@ export async function serverFacts(url: string): Promise<ServerFacts> {
     } catch {
       dataDirectory = null
     }
+    const systemIdentifier = await readSystemIdentifier(client)
     return {
       serverVersion: base.v,
       serverVersionNum: Number(base.n),
@@ -44,6 +47,7 @@ export async function serverFacts(url: string): Promise<ServerFacts> {
       database: base.db,
       user: base.usr,
       dataDirectory,
+      systemIdentifier,
       maxConnections: Number(base.maxc),
       connectionsInUse: Number(base.used),
       canCreateSchema: base.cancreate,
@@ -57,5 +61,15 @@ export async function serverFacts(url: string): Promise<ServerFacts> {
     )
   } finally {
     await client.end().catch(() => undefined)
+  }
+}
+
+/** The server's system identifier, or null where the function is not granted (some hosted servers). */
+export async function readSystemIdentifier(client: pg.ClientBase): Promise<string | null> {
+  try {
+    const r = await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()')
+    return r.rows[0]?.id ?? null
+  } catch {
+    return null
   }
 }
