@@ -1,11 +1,10 @@
 // p3.postgres-prod: the checks a production target must pass before Phase 3 writes to it —
 // version, encoding, the right to create a schema, free connection slots — recorded as evidence
 // with the server's facts. The URL only ever appears redacted.
-import pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { JobContext } from '../jobs/job'
 import { throwIfCancelled } from '../jobs/job'
-import { serverFacts, type ServerFacts } from '../postgres/facts'
+import { checkClient, serverFacts, type ServerFacts } from '../postgres/facts'
 import { redactSecrets, redactUrl, secretsInUrl } from '../postgres/redact'
 
 /** PostgreSQL 12: the oldest version the engine's SQL is written and tested for. */
@@ -170,13 +169,7 @@ function slotCheck(slots: ConnectionSlots | null): ProdCheck {
 }
 
 async function connectionSlots(url: string): Promise<ConnectionSlots> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: 10_000,
-    application_name: 'ferry',
-  })
-  client.on('error', () => undefined)
+  const client = checkClient(url)
   try {
     await client.connect()
     const r = await client.query<{

@@ -19,9 +19,15 @@ export interface ServerFacts extends Record<string, unknown> {
   target: string
 }
 
-export async function serverFacts(url: string): Promise<ServerFacts> {
+/** A short-lived client for a few quick checks: bounded connect and statements, errors on idle ignored. */
+export function checkClient(url: string): pg.Client {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, statement_timeout: 10_000, application_name: 'ferry' })
   client.on('error', () => undefined)
+  return client
+}
+
+export async function serverFacts(url: string): Promise<ServerFacts> {
+  const client = checkClient(url)
   try {
     await client.connect()
     const one = async <T>(sql: string): Promise<T> => (await client.query(sql)).rows[0] as T

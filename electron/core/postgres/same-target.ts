@@ -2,10 +2,9 @@
 // since (the UI opened on the embedded server after the CLI ran against another, a --target
 // forgotten on a later command) would silently create the schema, load the data or drop it on a
 // second server while the evidence speaks of the first. The runner asks here before such a step.
-import pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { Evidence } from '../../../shared/contract/types'
-import { readSystemIdentifier } from './facts'
+import { checkClient, readSystemIdentifier } from './facts'
 import { redactUrl } from './redact'
 
 export interface ServerIdentity {
@@ -18,13 +17,7 @@ export interface ServerIdentity {
 
 /** Which server and database a URL reaches (one short connection). */
 export async function serverIdentity(url: string): Promise<ServerIdentity> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: 10_000,
-    application_name: 'ferry',
-  })
-  client.on('error', () => undefined)
+  const client = checkClient(url)
   try {
     await client.connect()
     const db = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db
