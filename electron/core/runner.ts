@@ -7,7 +7,7 @@ import type { EmitFn } from '../../shared/contract/dispatcher'
 import type { Evidence, PlanView, Progress, StepState } from '../../shared/contract/types'
 import { findStep, type StepDefinition } from '../../shared/plan/plan'
 import { planView } from '../../shared/plan/view'
-import type { Journal } from './journal/journal'
+import { HEARTBEAT_MS, type Journal } from './journal/journal'
 import { runJob } from './jobs/run-job'
 import type { WorkerLauncher } from './jobs/launcher'
 import type { WorkspacePaths } from './workspace/resolve'
@@ -171,6 +171,7 @@ export class StepRunner {
         'Wait for it to finish, or cancel it first.',
       )
     }
+    this.deps.journal.refuseIfForeignRun(label)
     this.busyWith = label
     try {
       return await fn()
@@ -220,7 +221,16 @@ export class StepRunner {
     this.current = run
     this.deps.emit('step.state', state)
     this.log('info', `${kind === 'run' ? 'Started' : 'Undoing'} ${def.id}`, def.id)
-    run.done = this.execute(run, def, kind, started)
+    // Other Ferry processes on this workspace see the step as live while this beats (journal.ts).
+    const beat = setInterval(() => {
+      try {
+        this.deps.journal.heartbeat(runId, new Date().toISOString())
+      } catch {
+        // A busy journal misses one beat; the next one comes in HEARTBEAT_MS.
+      }
+    }, HEARTBEAT_MS)
+    beat.unref()
+    run.done = this.execute(run, def, kind, started).finally(() => clearInterval(beat))
     return state
   }
 

@@ -1,5 +1,6 @@
 // `ferry` as a user types it: a real process, real files, exit codes and stdout JSON.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -95,6 +96,30 @@ describe('ferry CLI', () => {
     expect(r.stdout).toContain('✔ pre.document-schema')
     expect(r.stdout).toContain('13 tables')
     expect(r.stdout).toContain('Migrate data with validation')
+  })
+
+  it('leaves a step another Ferry process is running alone (status shows it running) and refuses a second one with BUSY', async () => {
+    // The other process: a live PID that owns a running p2.rehearsal in the shared journal.
+    const other = spawn('sleep', ['120'])
+    try {
+      const now = new Date().toISOString()
+      const j = new Database(join(ws, '.ferry', 'journal.db'))
+      j.prepare("INSERT INTO runs (run_id, step_id, status, started_at, owner_pid, heartbeat_at) VALUES ('elsewhere', 'p2.rehearsal', 'running', ?, ?, ?)").run(now, other.pid, now)
+      j.prepare("INSERT INTO step_state (step_id, status, run_id, started_at) VALUES ('p2.rehearsal', 'running', 'elsewhere', ?) ON CONFLICT(step_id) DO UPDATE SET status = 'running', run_id = 'elsewhere'").run(now)
+      j.close()
+      const status = ferry(['status', '-w', ws, '--json'])
+      const steps = JSON.parse(status.stdout).plan.phases.flatMap((p: { steps: unknown[] }) => p.steps)
+      expect(steps.find((s: { id: string }) => s.id === 'p2.rehearsal').state.status).toBe('running')
+      const r = ferry(['run', 'pre.document-schema', '-w', ws, '--json'])
+      expect(r.code).toBe(1)
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'BUSY', message: expect.stringContaining(`(pid ${other.pid}) is running p2.rehearsal`) })
+    } finally {
+      other.kill('SIGKILL')
+      await once(other, 'exit')
+    }
+    // Gone: the next Ferry marks it interrupted, with what to do.
+    const after = JSON.parse(ferry(['status', '-w', ws, '--json']).stdout).plan.phases.flatMap((p: { steps: unknown[] }) => p.steps)
+    expect(after.find((s: { id: string }) => s.id === 'p2.rehearsal').state.error.code).toBe('INTERRUPTED')
   })
 
   it('reports a worker killed mid-step as a failure with what to do, and a re-run succeeds', () => {

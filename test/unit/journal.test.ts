@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Journal } from '../../electron/core/journal/journal'
 import { computeProgress, phaseClock } from '../../electron/core/runner'
@@ -69,6 +72,59 @@ describe('Journal', () => {
     expect(s.error?.code).toBe('INTERRUPTED')
     expect(s.evidence).toEqual({ tableCount: 13 })
     again.close()
+  })
+})
+
+describe('Journal shared by several processes (the app, ferry serve, a CLI)', () => {
+  /** A step started "by another process": its runs row owned by a live child's PID. */
+  async function runningElsewhere(path: string, heartbeatAt = new Date().toISOString()) {
+    const child = spawn('sleep', ['60'])
+    cleanups.push(() => child.kill('SIGKILL'))
+    const j = new Journal(path)
+    j.start('p2.validate', 'run-x', '2026-11-01T10:00:00.000Z')
+    j.close()
+    const raw = new Database(path)
+    raw
+      .prepare('UPDATE runs SET owner_pid = ?, heartbeat_at = ? WHERE run_id = ?')
+      .run(child.pid, heartbeatAt, 'run-x')
+    raw.close()
+    return child
+  }
+
+  it('leaves a step another live process runs alone, and refuses a second step with BUSY naming it', async () => {
+    const path = journalPath()
+    const child = await runningElsewhere(path)
+    const j = new Journal(path)
+    expect(j.recoverInterrupted('2026-11-01T10:00:05.000Z')).toEqual([])
+    expect(j.state('p2.validate').status).toBe('running')
+    expect(() => j.start('pre.document-schema', 'run-y', '2026-11-01T10:00:06.000Z')).toThrow(
+      expect.objectContaining({
+        code: 'BUSY',
+        message: expect.stringContaining(`pid ${child.pid}) is running p2.validate`),
+      }),
+    )
+    expect(j.state('pre.document-schema').status).toBe('pending')
+    // That process dies: its step is interrupted, and the workspace is free again.
+    child.kill('SIGKILL')
+    await once(child, 'exit')
+    expect(j.recoverInterrupted('2026-11-01T10:01:00.000Z').map((s) => s.stepId)).toEqual([
+      'p2.validate',
+    ])
+    expect(j.start('pre.document-schema', 'run-y', '2026-11-01T10:01:01.000Z').status).toBe(
+      'running',
+    )
+    j.close()
+  })
+
+  it('takes a step whose owner stopped beating for a minute for dead, even if its PID lives on', async () => {
+    const path = journalPath()
+    await runningElsewhere(path, new Date(Date.now() - 10 * 60_000).toISOString())
+    const j = new Journal(path)
+    expect(j.foreignRun()).toBeNull()
+    expect(j.recoverInterrupted('2026-11-01T10:20:00.000Z').map((s) => s.stepId)).toEqual([
+      'p2.validate',
+    ])
+    j.close()
   })
 })
 

@@ -3,6 +3,7 @@
 // next run removes folders whose owner is gone, and never a folder a live process is using.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { pidAlive } from '../fs/pid'
 
 const OWNER_FILE = '.owner'
 
@@ -14,19 +15,10 @@ export async function release(dir: string): Promise<void> {
   await rm(join(dir, OWNER_FILE), { force: true })
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 async function ownerAlive(dir: string): Promise<boolean> {
   try {
     const pid = Number((await readFile(join(dir, OWNER_FILE), 'utf8')).trim())
-    return Number.isInteger(pid) && pid > 0 && pid !== process.pid ? alive(pid) : false
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid ? pidAlive(pid) : false
   } catch {
     // No owner file: the process died between creating the folder and claiming it.
     return false

@@ -1,8 +1,15 @@
 // .ferry/journal.db: Ferry's own record of the plan — each step's state and evidence, every run,
 // and the activity log — so a restarted app shows where the user was.
 import Database from 'better-sqlite3'
+import { FerryError } from '../../../shared/contract/envelope'
 import type { ErrorInfo, Evidence, StepState, StepStatus } from '../../../shared/contract/types'
 import { pendingState } from '../../../shared/plan/view'
+import { pidAlive } from '../fs/pid'
+
+/** A running step's owner writes runs.heartbeat_at this often (StepRunner)… */
+export const HEARTBEAT_MS = 15_000
+/** …and one silent for this long is taken for dead, whatever its PID now names. */
+const HEARTBEAT_STALE_MS = 4 * HEARTBEAT_MS
 
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS step_state (
@@ -58,7 +65,46 @@ export class Journal {
     this.db.pragma('busy_timeout = 5000')
     this.db.transaction(() => {
       for (const s of SCHEMA) this.db.exec(s)
+      // Journals of older versions: which process runs a step, and when it last said so.
+      const cols = new Set((this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name))
+      if (!cols.has('owner_pid')) this.db.exec('ALTER TABLE runs ADD COLUMN owner_pid INTEGER')
+      if (!cols.has('heartbeat_at')) this.db.exec('ALTER TABLE runs ADD COLUMN heartbeat_at TEXT')
     })()
+  }
+
+  /**
+   * A step another live Ferry process (the app, `ferry serve`, a CLI) is running in this
+   * workspace: its runs row names the process and its heartbeat is recent. One workspace runs one
+   * step at a time across processes, as within one (RELIABILITY: no two writers).
+   */
+  foreignRun(now: Date = new Date()): { stepId: string; pid: number; startedAt: string | null } | null {
+    const rows = this.db
+      .prepare(
+        `SELECT s.step_id, s.started_at, r.owner_pid, r.heartbeat_at FROM step_state s JOIN runs r ON r.run_id = s.run_id
+          WHERE s.status = 'running' AND r.owner_pid IS NOT NULL AND r.owner_pid <> ?`,
+      )
+      .all(process.pid) as { step_id: string; started_at: string | null; owner_pid: number; heartbeat_at: string | null }[]
+    for (const r of rows) {
+      const beat = Date.parse(r.heartbeat_at ?? r.started_at ?? '')
+      if (Number.isFinite(beat) && now.getTime() - beat < HEARTBEAT_STALE_MS && pidAlive(r.owner_pid))
+        return { stepId: r.step_id, pid: r.owner_pid, startedAt: r.started_at }
+    }
+    return null
+  }
+
+  /** Refuses when another live process is running a step here (see foreignRun). */
+  refuseIfForeignRun(what: string): void {
+    const other = this.foreignRun()
+    if (other)
+      throw new FerryError(
+        'BUSY',
+        `Another Ferry process (pid ${other.pid}) is running ${other.stepId} in this workspace${other.startedAt ? ` since ${other.startedAt}` : ''}, so ${what} did not start`,
+        'Wait for that step to finish (or cancel it where it runs: the app, ferry serve or the terminal), then try again.',
+      )
+  }
+
+  heartbeat(runId: string, at: string): void {
+    this.db.prepare('UPDATE runs SET heartbeat_at = ? WHERE run_id = ?').run(at, runId)
   }
 
   close(): void {
@@ -107,13 +153,20 @@ export class Journal {
 
   /** Records a run as started; the step keeps its last evidence until the run finishes. */
   start(stepId: string, runId: string, at: string): StepState {
-    const prev = this.state(stepId)
-    const next: StepState = { ...prev, status: 'running', runId, startedAt: at, finishedAt: null, error: null, confirmation: null }
-    this.db.transaction(() => {
-      this.db.prepare('INSERT INTO runs (run_id, step_id, status, started_at) VALUES (?, ?, ?, ?)').run(runId, stepId, 'running', at)
-      this.put(next)
-    })()
-    return next
+    // IMMEDIATE: the check and the claim are one write transaction, so two processes starting at
+    // once cannot both pass the check.
+    return this.db
+      .transaction(() => {
+        this.refuseIfForeignRun(stepId)
+        const prev = this.state(stepId)
+        const next: StepState = { ...prev, status: 'running', runId, startedAt: at, finishedAt: null, error: null, confirmation: null }
+        this.db
+          .prepare('INSERT INTO runs (run_id, step_id, status, started_at, owner_pid, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(runId, stepId, 'running', at, process.pid, new Date().toISOString())
+        this.put(next)
+        return next
+      })
+      .immediate()
   }
 
   setWorkerPid(runId: string, pid: number | undefined): void {
@@ -151,7 +204,9 @@ export class Journal {
 
   /** After a crash or kill of the app, runs left `running` are marked failed, with what to do. */
   recoverInterrupted(at: string): StepState[] {
-    const rows = this.db.prepare("SELECT * FROM step_state WHERE status = 'running'").all() as StateRow[]
+    // Not a step another live process is running (a CLI opened beside the app, say).
+    const live = this.foreignRun()
+    const rows = (this.db.prepare("SELECT * FROM step_state WHERE status = 'running'").all() as StateRow[]).filter((r) => r.step_id !== live?.stepId)
     return rows.map((r) =>
       this.finish(r.step_id, r.run_id ?? 'unknown', 'failed', at, null, {
         code: 'INTERRUPTED',
