@@ -160,6 +160,7 @@ export function decideType(
       reject(
         'jsonb',
         nonNull - s.json,
+        'not valid JSON objects or arrays, or ones jsonb would change (a duplicate key, \\u0000)',
         'not a valid JSON object or array, or one jsonb would change (a duplicate key, \\u0000)',
       )
     if (timeLike || s.timestamps * 2 >= nonNull)
@@ -167,6 +168,7 @@ export function decideType(
         'timestamptz',
         nonNull - s.timestamps,
         'not ISO-8601 timestamps PostgreSQL stores unchanged',
+        'not an ISO-8601 timestamp PostgreSQL stores unchanged',
       )
   }
   // The count covers every value that blocks the candidate, as the sample rows do.
