@@ -6,6 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { checkEvent, createDispatcher, type Dispatch, type EmitFn, type Handlers, type RawEventListener } from '../../shared/contract/dispatcher'
 import { FerryError } from '../../shared/contract/envelope'
+import { findStep } from '../../shared/plan/plan'
 import type { Evidence, StepState, WorkspaceSummary } from '../../shared/contract/types'
 import { listBackups } from './backup/list'
 import { readSchemaProfile } from './steps/document-schema'
@@ -227,6 +228,16 @@ export async function createBackend(opts: BackendOptions): Promise<Backend> {
       return sampler.view(windowSec)
     },
     'target.configure': (config) => {
+      // A step working on the target keeps it to the end: reconfiguring would stop the embedded
+      // server under it or leave its connections on a server the checklist no longer names.
+      const running = ws?.runner.running
+      const def = running ? findStep(running.stepId) : undefined
+      if (def && (def.needsTarget || def.targetIfDone) && target.wouldChange(config))
+        throw new FerryError(
+          'BUSY',
+          `${def.id} (${def.title}) is running on ${target.status().display}, so the target was not changed`,
+          'Change the target once the step has finished, or cancel the step first.',
+        )
       const status = target.configure(config)
       if (opts.persistTarget && ws) saveTarget(ws.paths.ferryDir, target.persisted())
       return status

@@ -2,7 +2,7 @@
 // own): after p3.migrate's load, `migration.lag` reports what an agent wrote since, per table,
 // and running p3.migrate again copies only that (a delta, not a resume of the bulk load), then
 // validates every row equal; the lag is zero after.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -90,5 +90,37 @@ describe('delta sync in the app: migration.lag and p3.migrate run again', () => 
     expect(e).toMatchObject({ mode: 'delta', copied: 108, resumed: true, validation: { equal: true } })
     for (const tb of e.tables as { table: string; equal: boolean }[]) expect(tb.equal, tb.table).toBe(true)
     expect([...(await lagOf()).values()].map((x) => x.lag)).toEqual([0, 0, 0, 0])
+  }, 60_000)
+
+  it('keeps the target while a step works on it: another target is refused with BUSY, the same one is fine', async () => {
+    agentWrites(memoryDb, 2)
+    const mark = join(t.dir, 'fault-mark')
+    Object.assign(process.env, {
+      FERRY_FAULT_POINT: 'pgmigrate:delta-before-commit',
+      FERRY_FAULT_ACTION: 'hang',
+      FERRY_FAULT_MARK: mark,
+    })
+    try {
+      await call('step.run', { stepId: 'p3.migrate' })
+      for (let i = 0; i < 600 && !existsSync(mark); i++) await new Promise((r) => setTimeout(r, 50))
+      expect(existsSync(mark)).toBe(true) // the step is inside its delta transaction
+      const other = await backend.dispatch('target.configure', { kind: 'embedded' })
+      expect(other.ok).toBe(false)
+      if (!other.ok) {
+        expect(other.error.code).toBe('BUSY')
+        expect(other.error.message).toContain('p3.migrate')
+      }
+      expect((await backend.dispatch('target.configure', { kind: 'url', url: urlFor(DB) })).ok).toBe(true)
+      expect((await call<{ display: string }>('target.status')).display).toContain(DB)
+    } finally {
+      delete process.env.FERRY_FAULT_POINT
+      delete process.env.FERRY_FAULT_ACTION
+      delete process.env.FERRY_FAULT_MARK
+      await call('step.cancel', { stepId: 'p3.migrate' })
+      await backend.runner()!.wait()
+    }
+    // Once it has ended, the target may change; the interrupted delta is finished by a re-run.
+    const e = await runMigrate()
+    expect(e).toMatchObject({ mode: 'delta', validation: { equal: true } })
   }, 60_000)
 })

@@ -76,29 +76,38 @@ export class TargetManager {
     this.current = this.make('not-started')
   }
 
-  configure(config: TargetConfig): TargetStatus {
-    let next: Config = { kind: 'embedded' }
-    let password: string | null = null
+  private resolve(config: TargetConfig): { next: Config; password: string | null } {
     if (config.kind === 'url') {
       validatePostgresUrl(config.url)
       const split = splitUrl(config.url)
-      next = { kind: 'external', target: split.target }
-      password = split.password
-    } else if (config.kind === 'server') {
-      const f = fromFields({ ...config, port: config.port ?? 5432, sslmode: config.sslmode ?? 'prefer' })
-      next = { kind: 'external', target: f.target }
-      password = f.password
+      return { next: { kind: 'external', target: split.target }, password: split.password }
     }
+    if (config.kind === 'server') {
+      const f = fromFields({ ...config, port: config.port ?? 5432, sslmode: config.sslmode ?? 'prefer' })
+      return { next: { kind: 'external', target: f.target }, password: f.password }
+    }
+    return { next: { kind: 'embedded' }, password: null }
+  }
+
+  /** Whether configure(config) would change the server or the login (and so drop connections). */
+  wouldChange(config: TargetConfig): boolean {
+    const { next, password } = this.resolve(config)
     const prev = this.config.kind === 'external' ? this.credentials.load(this.config.target.id) : null
-    // The password leaves the request here: into the store, never into the configuration.
-    if (next.kind === 'external' && password !== null) this.saveCredential(next.target.id, password)
-    const same =
+    return !(
       next.kind === this.config.kind &&
       (next.kind === 'embedded' ||
         (this.config.kind === 'external' &&
           this.config.target.url === next.target.url &&
           (password === null || password === prev?.password)))
-    if (same) return this.status()
+    )
+  }
+
+  configure(config: TargetConfig): TargetStatus {
+    const change = this.wouldChange(config)
+    const { next, password } = this.resolve(config)
+    // The password leaves the request here: into the store, never into the configuration.
+    if (next.kind === 'external' && password !== null) this.saveCredential(next.target.id, password)
+    if (!change) return this.status()
     this.resolvedMode = null
     this.generation++
     // A connect() still running for the old configuration stops any server it starts; stop()
