@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { casePreview } from '../../electron/core/pgmigrate/case-preview'
 import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
 import { translateSchema } from '../../electron/core/pgmigrate/translate'
+import { deltaSync } from '../../electron/core/pgmigrate/delta'
+import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
 import { openSqliteReadOnly } from '../../electron/core/sqlite/open'
 import { tempDir } from '../support/paths'
-import { dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
+import { dropSchema, migrate, PG_URL, qi, query, schemaName } from './pgmigrate-support'
 
 const tmp = tempDir('ferry-pgcarry-')
 const file = join(tmp.dir, 'carry.db')
@@ -36,6 +38,8 @@ function createDb(): void {
       slug TEXT DEFAULT (upper('n') || '/' || 'a'),
       shout TEXT GENERATED ALWAYS AS (upper(email)) VIRTUAL,
       score INTEGER AS (length(email) * 2) STORED,
+      initials TEXT AS (substr(email, 1, 1)) VIRTUAL,
+      lbl TEXT AS ('b' || balance) VIRTUAL,
       CONSTRAINT typed CHECK (typeof(balance) IN ('real', 'integer'))
     );
     CREATE INDEX idx_rich ON accounts (balance DESC) WHERE balance > 100;
@@ -128,7 +132,7 @@ describe('carry-over of the rest of a SQLite schema', () => {
     await expect(tryTag('v2')).rejects.toThrow(/no_digits/)
   })
 
-  it("translates strftime/epoch DEFAULTs, reports datetime('now', 'localtime'), and reports generated columns with their expression", async () => {
+  it("translates strftime/epoch DEFAULTs, reports datetime('now', 'localtime'), and carries generated columns PostgreSQL computes alike (else reports them)", async () => {
     const defs = await query<{ c: string; d: string | null }>(
       'SELECT column_name AS c, column_default AS d FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
       [schema, 'accounts'],
@@ -142,18 +146,91 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(d.ttl).toBe('604800')
     expect(d.slug).toBe(`'N/a'::text`)
     expect(finding('default', 'local_time')?.detail).toContain("datetime('now', 'localtime')")
-    const [row] = await query<{ e: string; iso: string }>(
-      `INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('new@example.com') RETURNING id::text AS e, hhmm AS iso`,
+    const [row] = await query<{ e: string; iso: string; shout: string; score: string }>(
+      `INSERT INTO ${qi(schema, 'accounts')} (email) VALUES ('new@example.com') RETURNING id::text AS e, hhmm AS iso, shout, score::text`,
     )
     expect(row!.e).toBe('6') // after sqlite_sequence's 5, not after max(id) 3
     expect(row!.iso).toMatch(/^\d\d:\d\d$/)
+    // Generated columns whose expression translates and gives every loaded value: computed by
+    // PostgreSQL for a new row, as SQLite would.
+    expect([row!.shout, row!.score]).toEqual(['NEW@EXAMPLE.COM', '30'])
     await query(`DELETE FROM ${qi(schema, 'accounts')} WHERE id = 6`)
-    expect(finding('generated', 'shout')?.sql).toBe('upper(email)')
-    expect(finding('generated', 'score')?.detail).toContain('stored')
-    const vals = await query<{ shout: string }>(
-      `SELECT shout FROM ${qi(schema, 'accounts')} WHERE id = 1`,
+    const generated = r.constraints.filter((c) => c.kind === 'generated')
+    expect(generated.map((c) => [c.name, c.status])).toEqual([
+      ['shout', 'created'],
+      ['score', 'created'],
+      ['lbl', 'skipped'],
+    ])
+    // 'b' || 20.0 is 'b20.0' in SQLite, 'b20' in PostgreSQL (and 0.0 alike): kept as loaded.
+    expect(generated[2]!.detail).toMatch(/kept as a plain column.*gives 2 row\(s\) another value/)
+    const gen = await query<{ c: string; g: string }>(
+      "SELECT column_name AS c, is_generated AS g FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'accounts' AND column_name IN ('shout', 'score', 'initials', 'lbl') ORDER BY 1",
+      [schema],
     )
-    expect(vals[0]!.shout).toBe('ANN@EXAMPLE.COM')
+    expect(gen).toEqual([
+      { c: 'initials', g: 'NEVER' },
+      { c: 'lbl', g: 'NEVER' },
+      { c: 'score', g: 'ALWAYS' },
+      { c: 'shout', g: 'ALWAYS' },
+    ])
+    expect(finding('generated', 'initials')?.detail).toContain(
+      'not translated: it uses SQLite function substr()',
+    )
+    expect(finding('generated', 'initials')?.sql).toBe('substr(email, 1, 1)')
+    const vals = await query<{ shout: string; lbl: string }>(
+      `SELECT shout, lbl FROM ${qi(schema, 'accounts')} WHERE id = 2`,
+    )
+    expect(vals[0]).toEqual({ shout: 'BOB@EXAMPLE.COM', lbl: 'b20.0' })
+    expect(r.validation?.equal).toBe(true)
+  })
+
+  it('leaves generated columns to PostgreSQL when a delta sync copies new and changed rows', async () => {
+    const gfile = join(tmp.dir, 'generated.db')
+    const gschema = schemaName('carrygen')
+    const g = new Database(gfile)
+    g.exec(`CREATE TABLE items (id INTEGER PRIMARY KEY, price REAL, qty INTEGER,
+        total REAL GENERATED ALWAYS AS (price * qty) STORED, name TEXT,
+        label TEXT AS (upper(name) || '!') VIRTUAL, updated_at TEXT);
+      INSERT INTO items (id, price, qty, name, updated_at) VALUES
+        (1, 2.5, 4, 'a', '2024-01-01T00:00:00Z'), (2, NULL, 3, NULL, '2024-01-01T00:00:00Z');`)
+    try {
+      const first = await migrate(gfile, gschema)
+      expect(first.constraints.filter((c) => c.kind === 'generated').map((c) => c.status)).toEqual([
+        'created',
+        'created',
+      ])
+      g.exec(`UPDATE items SET qty = 10, name = 'zz', updated_at = '2024-02-01T00:00:00Z' WHERE id = 1;
+        INSERT INTO items (id, price, qty, name, updated_at) VALUES (3, 1.5, 2, 'd', '2024-02-01T00:00:00Z');`)
+      const d = await deltaSync({
+        file: gfile,
+        url: PG_URL,
+        schema: gschema,
+        dryRun: false,
+        applyDeletes: false,
+        signal: new AbortController().signal,
+      })
+      expect(d.tables[0]).toMatchObject({ newRows: 1, changedApplied: 1 })
+      expect(
+        await query(
+          `SELECT id::int AS id, total::text AS total, label FROM ${qi(gschema, 'items')} ORDER BY id`,
+        ),
+      ).toEqual([
+        { id: 1, total: '25', label: 'ZZ!' },
+        { id: 2, total: null, label: null },
+        { id: 3, total: '3', label: 'D!' },
+      ])
+      const v = await validateSqliteRun({
+        file: gfile,
+        url: PG_URL,
+        schema: gschema,
+        workers: 1,
+        signal: new AbortController().signal,
+      })
+      expect(v.validation.equal).toBe(true)
+    } finally {
+      g.close()
+      await dropSchema(gschema)
+    }
   })
 
   it('carries COLLATE NOCASE as a case-insensitive ICU collation: equality, UNIQUE, GROUP BY and LIKE as in SQLite, values exact', async () => {

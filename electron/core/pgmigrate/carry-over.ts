@@ -10,6 +10,7 @@ import { NameAllocator } from './names'
 import {
   parseCreateIndex,
   parseCreateTable,
+  tokenize,
   translateExpr,
   translateView,
   type ColumnRef,
@@ -206,6 +207,20 @@ export function planChecksAndCollations(
         (x) => x.kind === 'generated' && x.table === plan.source && x.name === c.name,
       )
       if (f) f.sql = c.generated
+      const col = plan.columns.find((x) => x.source.toLowerCase() === c.name.toLowerCase())
+      if (!col || !f) continue
+      // Translated: tried as a real generated column after the load (its outcome is reported
+      // with the keys and indexes); otherwise the finding says why it stays a plain column.
+      let t: Translated
+      try {
+        t = translateExpr(tokenize(c.generated), cols)
+      } catch (err) {
+        t = { ok: false, reason: (err as Error).message }
+      }
+      if (t.ok) {
+        col.generatedSql = t.sql
+        ctx.notCarried.splice(ctx.notCarried.indexOf(f), 1)
+      } else f.detail += ` (not translated: it uses ${t.reason})`
     }
   })
   if (ctx.agentStore) planAgentChecks(tables, alloc, ctx)

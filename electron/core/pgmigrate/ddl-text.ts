@@ -33,6 +33,10 @@ export function postLoadSql(plan: MigrationPlan): string {
   const out: string[] = ['-- After the load:']
   for (const t of plan.tables) {
     const T = qq(plan.schema, t.target)
+    for (const c of t.columns.filter((x) => x.generatedSql))
+      out.push(
+        `-- if (${c.generatedSql}) gives every loaded ${c.target}: ${c.target} becomes GENERATED ALWAYS AS (${c.generatedSql}) STORED (the column is re-added, last)`,
+      )
     if (t.primaryKey)
       out.push(
         `ALTER TABLE ${T} ADD CONSTRAINT ${q(t.primaryKey.name)} PRIMARY KEY (${t.primaryKey.columns.map(q).join(', ')});`,

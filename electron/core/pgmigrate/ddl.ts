@@ -54,7 +54,7 @@ export function preloadDdl(plan: MigrationPlan): string[] {
 
 export interface ConstraintResult {
   table: string
-  kind: 'primary-key' | 'unique' | 'index' | 'foreign-key' | 'check' | 'view'
+  kind: 'primary-key' | 'unique' | 'index' | 'foreign-key' | 'check' | 'view' | 'generated'
   name: string
   status: 'created' | 'existed' | 'not-valid' | 'failed' | 'skipped'
   detail: string | null
@@ -87,6 +87,87 @@ async function constraintExists(
     [qq(schema, table), name],
   )
   return r.rows[0] ? { validated: r.rows[0].v } : null
+}
+
+/** The table's columns PostgreSQL computes (GENERATED ALWAYS … STORED): never written by COPY or INSERT. */
+export async function generatedTargets(
+  c: pg.ClientBase,
+  schema: string,
+  table: string,
+): Promise<Set<string>> {
+  const r = await c.query<{ n: string }>(
+    "SELECT attname AS n FROM pg_attribute WHERE attrelid = to_regclass($1) AND attgenerated <> '' AND NOT attisdropped",
+    [qq(schema, table)],
+  )
+  return new Set(r.rows.map((x) => x.n))
+}
+
+/**
+ * SQLite's generated columns whose expression translated (carry-over.ts): loaded as plain columns,
+ * each becomes GENERATED ALWAYS AS (…) STORED once PostgreSQL's expression is shown to give every
+ * loaded value — nothing changes otherwise, and the report says why. Before keys and indexes,
+ * which the column swap would drop. One transaction per column: all of it or none.
+ */
+export async function generatedColumns(
+  c: pg.ClientBase,
+  schema: string,
+  t: TablePlan,
+): Promise<ConstraintResult[]> {
+  const out: ConstraintResult[] = []
+  const T = qq(schema, t.target)
+  const existing = await generatedTargets(c, schema, t.target)
+  for (const col of t.columns) {
+    if (!col.generatedSql) continue
+    const base = { table: t.source, kind: 'generated' as const, name: col.target }
+    if (existing.has(col.target)) {
+      out.push({ ...base, status: 'existed', detail: null })
+      continue
+    }
+    const expr = `(${col.generatedSql})`
+    const kept = 'kept as a plain column with its loaded values (new rows must set it)'
+    try {
+      const differ = await c.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM ${T} WHERE ${q(col.target)} IS DISTINCT FROM ${expr}`,
+      )
+      const n = Number(differ.rows[0]!.n)
+      if (n > 0) {
+        out.push({
+          ...base,
+          status: 'skipped',
+          detail: `${kept}: PostgreSQL's ${col.generatedSql} gives ${n} row(s) another value than SQLite computed`,
+        })
+        continue
+      }
+      const tmp = q(`ferry_generated_${t.columns.indexOf(col)}`)
+      let def = `${col.typeSql}`
+      if (col.collation) def += ` COLLATE ${qq(schema, col.collation)}`
+      def += ` GENERATED ALWAYS AS ${expr} STORED`
+      if (col.notNull) def += ' NOT NULL'
+      await c.query('BEGIN')
+      try {
+        await c.query(`ALTER TABLE ${T} ADD COLUMN ${tmp} ${def}`)
+        await c.query(`ALTER TABLE ${T} DROP COLUMN ${q(col.target)}`)
+        await c.query(`ALTER TABLE ${T} RENAME COLUMN ${tmp} TO ${q(col.target)}`)
+        await c.query('COMMIT')
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined)
+        throw err
+      }
+      out.push({
+        ...base,
+        status: 'created',
+        detail: `GENERATED ALWAYS AS ${expr} STORED: it gives every loaded value as SQLite computed it (the column is now the table's last)`,
+      })
+    } catch (err) {
+      const stop = ddlStopError(
+        err,
+        `making "${col.target}" of table "${t.source}" a generated column`,
+      )
+      if (stop) throw stop
+      out.push({ ...base, status: 'failed', detail: `${kept}: ${errText(err)}` })
+    }
+  }
+  return out
 }
 
 /** Primary key, UNIQUE constraints and indexes of one table. */

@@ -17,7 +17,8 @@ import { keySelectSql, keyValues } from './keys'
 import { insertDeltaBatch, lastDeltaBatch } from './delta-marks'
 import { keyPastSql, keyUpToSql, movedSql } from './delta-lag'
 import { q, qq } from './names'
-import { makeRowCodec } from './row-codec'
+import { copyColumnsSql, makeRowCodec } from './row-codec'
+import { generatedTargets } from './ddl'
 import type { TablePlan } from './types'
 
 export interface ChangedResult {
@@ -73,11 +74,14 @@ export async function upsertChanged(
     `CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${qq(schema, t.target)}) ON COMMIT DELETE ROWS`,
   )
   const pk = t.primaryKey!.columns
-  const rest = t.columns.map((c) => c.target).filter((c) => !pk.includes(c))
+  // Columns PostgreSQL computes (generated) are staged like the others but never written.
+  const computed = await generatedTargets(client, schema, t.target)
+  const written = copyColumnsSql(t, computed)
+  const rest = t.columns.map((c) => c.target).filter((c) => !pk.includes(c) && !computed.has(c))
   const conflict = rest.length
     ? `DO UPDATE SET ${rest.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')} WHERE (${rest.map((c) => `T.${q(c)}`).join(', ')}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${q(c)}`).join(', ')})`
     : 'DO NOTHING'
-  const upsert = `INSERT INTO ${qq(schema, t.target)} AS T (${cols}) SELECT ${cols} FROM ${stage} ON CONFLICT (${pk.map(q).join(', ')}) ${conflict}`
+  const upsert = `INSERT INTO ${qq(schema, t.target)} AS T (${written}) SELECT ${written} FROM ${stage} ON CONFLICT (${pk.map(q).join(', ')}) ${conflict}`
 
   for (;;) {
     throwIfCancelled(p.signal)

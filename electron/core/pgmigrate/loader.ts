@@ -23,8 +23,9 @@ import {
   type LedgerBatch,
   type RejectRow,
 } from './ledger'
-import { q, qq } from './names'
-import { makeRowCodec, type ForcedRejects, type RowCodec } from './row-codec'
+import { qq } from './names'
+import { copyColumnsSql, makeRowCodec, type ForcedRejects, type RowCodec } from './row-codec'
+import { generatedTargets } from './ddl'
 import type { TablePlan } from './types'
 
 export interface LoadOptions {
@@ -105,7 +106,9 @@ export async function loadTable(
   opts: LoadOptions,
 ): Promise<TableLoadResult> {
   const started = Date.now()
-  const codec = makeRowCodec(db, plan)
+  // A column made generated after an earlier load (a delta, a resumed run) is PostgreSQL's to fill.
+  const computed = await generatedTargets(client, opts.schema, plan.target)
+  const codec = makeRowCodec(db, plan, computed)
   const part = opts.part ?? { index: 0, from: null, to: null }
   const state = await ledgerState(
     client,
@@ -145,7 +148,7 @@ export async function loadTable(
     .prepare(select + where([keyCmpSql(plan.key, '>')]) + order)
     .raw(true)
     .safeIntegers(true)
-  const copySql = `COPY ${qq(opts.schema, plan.target)} (${plan.columns.map((c) => q(c.target)).join(', ')}) FROM STDIN WITH (FORMAT text)`
+  const copySql = `COPY ${qq(opts.schema, plan.target)} (${copyColumnsSql(plan, computed)}) FROM STDIN WITH (FORMAT text)`
 
   for (;;) {
     throwIfCancelled(opts.signal)

@@ -16,6 +16,7 @@ import {
   preloadDdl,
   serverHasIcu,
   tableKeys,
+  generatedColumns,
   type ConstraintResult,
   type SequenceResult,
 } from './ddl'
@@ -532,7 +533,9 @@ async function postLoad(
       throwIfCancelled(opts.signal)
       const c = await connect(pool, opts.url)
       try {
-        keyResults.set(t.source, await tableKeys(c, opts.schema, t))
+        // Generated columns first: making one drops and re-adds the column, keys come after.
+        const generated = await generatedColumns(c, opts.schema, t)
+        keyResults.set(t.source, [...generated, ...(await tableKeys(c, opts.schema, t))])
       } finally {
         c.release()
       }

@@ -21,8 +21,9 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { encodeWithRules, rulesByColumn } from './reject-rules'
 import { keyCmpSql, keyValues } from './keys'
 import { rejectQueueDdl } from './ledger'
-import { q, qq } from './names'
-import { makeRowCodec } from './row-codec'
+import { qq } from './names'
+import { copyColumnsSql, makeRowCodec } from './row-codec'
+import { generatedTargets } from './ddl'
 import type { MigrationPlan } from './types'
 
 const RAW_HEX_MAX = 8192
@@ -127,14 +128,15 @@ export async function retryRejects(
     )
   const ruled = rulesByColumn(t, rules)
   for (const sql of rejectQueueDdl(schema, 'IF NOT EXISTS ')) await client.query(sql)
-  const codec = makeRowCodec(db, t)
+  const computed = await generatedTargets(client, schema, t.target)
+  const codec = makeRowCodec(db, t, computed)
   const one = db
     .prepare(
       `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${keyCmpSql(t.key, '=')}`,
     )
     .raw(true)
     .safeIntegers(true)
-  const copySql = `COPY ${qq(schema, t.target)} (${t.columns.map((c) => q(c.target)).join(', ')}) FROM STDIN WITH (FORMAT text)`
+  const copySql = `COPY ${qq(schema, t.target)} (${copyColumnsSql(t, computed)}) FROM STDIN WITH (FORMAT text)`
   const loaded: string[] = []
   const stillRejected: RetryResult['stillRejected'] = []
   const md5 = createHash('md5')

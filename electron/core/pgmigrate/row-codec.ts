@@ -14,6 +14,7 @@ import {
   type Canon,
 } from './canonical'
 import { keyCmpSql, keyText, keyWidth, keySelectSql } from './keys'
+import { q } from './names'
 import { float8Text, quoteNullable } from './scalars'
 import type { RejectRow } from './ledger'
 import type { TablePlan } from './types'
@@ -48,8 +49,17 @@ export interface RowCodec {
   ): EncodedRow
 }
 
-export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
+/**
+ * `computed`: target columns PostgreSQL computes (generated, ddl.ts generatedColumns): left out of
+ * the COPY line (copyColumnsSql lists the others), still part of the row's hash.
+ */
+export function makeRowCodec(
+  db: SqliteDb,
+  plan: TablePlan,
+  computed?: ReadonlySet<string>,
+): RowCodec {
   const kw = keyWidth(plan.key)
+  const inLine = plan.columns.map((c) => !computed?.has(c.target))
   const encoders = plan.columns.map((c) => encoderFor(c))
   const types = plan.columns.map((c) => c.type)
   const plain = types.map(plainCanonical)
@@ -165,10 +175,11 @@ export function makeRowCodec(db: SqliteDb, plan: TablePlan): RowCodec {
     const wantHash = mode !== 'line'
     let line = ''
     let text = ''
+    let fields = 0
     for (let i = 0; i < canon.length; i++) {
       const c = canon[i] ?? null
-      if (wantLine) {
-        if (i) line += '\t'
+      if (wantLine && inLine[i]) {
+        if (fields++) line += '\t'
         line += clean[i] && c !== null && !isBytea[i] ? c : copyField(c, types[i]!)
       }
       if (wantHash) {
@@ -293,4 +304,12 @@ function rowJson(plan: TablePlan, values: unknown[], raws: Map<number, Buffer> |
     else out[c.source] = v ?? null
   })
   return JSON.stringify(out)
+}
+
+/** The column list of a COPY into the table: every column but those PostgreSQL computes. */
+export function copyColumnsSql(plan: TablePlan, computed?: ReadonlySet<string>): string {
+  return plan.columns
+    .filter((c) => !computed?.has(c.target))
+    .map((c) => q(c.target))
+    .join(', ')
 }

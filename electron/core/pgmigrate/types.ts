@@ -50,6 +50,11 @@ export interface ColumnPlan {
   identitySequence?: string
   /** A SQLite generated column: its values are loaded, its expression is reported. */
   generated: boolean
+  /**
+   * Its expression in PostgreSQL, when it translates: after the load the column becomes
+   * GENERATED ALWAYS AS (…) STORED if that expression gives every loaded value (ddl.ts).
+   */
+  generatedSql?: string
   rejected: RejectedCandidate[]
   /** Anything the user should know about this column's values (written as text, read as UTC …). */
   notes: string[]
