@@ -9,6 +9,7 @@ import { ferryCli } from '../support/ferry-cli'
 import { tempDir } from '../support/paths'
 import { deltaSync, type DeltaResult } from '../../electron/core/pgmigrate/delta'
 import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
+import { openSqliteStore } from '../../electron/core/agent-store'
 import { agentWrites as writes, makeAgentDb } from './delta-support'
 import { PG_URL, dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
 
@@ -169,5 +170,23 @@ describe('delta sync', () => {
     expect(d!.n).toBe('1')
     await validateEqual()
     expect((await lag()).get('agents')!.deletedRows).toBe(0)
+  }, 60_000)
+
+  it('goes on after p4.agent-code installs the agent store’s write ledger in the source; a real schema change is named', async () => {
+    // What p4.agent-code does to memory.db: opening a store installs ferry_agent_writes.
+    await (await openSqliteStore('ferry-install', { file })).close()
+    writes(file, 5)
+    const after = await delta()
+    expect(after.copied).toBeGreaterThan(0)
+    await validateEqual()
+    // A table the user adds is a schema change the loaded schema does not follow: named, with the way out.
+    const db = new Database(file)
+    db.exec('CREATE TABLE journal_entries (id INTEGER PRIMARY KEY, body TEXT); ALTER TABLE agents ADD COLUMN mood TEXT')
+    db.close()
+    await expect(delta()).rejects.toMatchObject({
+      code: 'DIFFERENT_SOURCE',
+      message: expect.stringContaining('new table(s) journal_entries; columns changed in agents (+mood)'),
+      hint: expect.stringContaining(`DROP SCHEMA "${schema}" CASCADE`),
+    })
   }, 60_000)
 })

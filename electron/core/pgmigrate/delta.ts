@@ -24,7 +24,7 @@ import {
 import { ledgerState } from './ledger'
 import { loadTable } from './loader'
 import { differentSource, notMigrated, readRun } from './run-state'
-import { sourceFingerprint } from './translate'
+import { sameSource } from './translate'
 import type { MigrationPlan } from './types'
 
 export interface DeltaOptions {
@@ -84,8 +84,8 @@ export async function deltaSync(opts: DeltaOptions): Promise<DeltaResult> {
       try {
         const run = await readRun(client, opts.schema)
         if (!run) throw notMigrated(opts.schema, opts.url)
-        if (run.fingerprint !== sourceFingerprint(db))
-          throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath))
+        if (!sameSource(db, run.fingerprint))
+          throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath), db, run.plan)
         if (!run.loadedAt) throw notLoaded(opts.schema)
         const base = {
           source: { file: opts.file },

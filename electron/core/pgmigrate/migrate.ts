@@ -36,7 +36,7 @@ import {
   relationList,
   relationsIn,
 } from './run-state'
-import { sourceFingerprint, translateSchema } from './translate'
+import { sameSource, translateSchema } from './translate'
 import type { MigrationPlan, TablePlan } from './types'
 import { validateSqlite, type ValidationResult } from './validate'
 import { columnReport, type ColumnReport } from './report'
@@ -240,9 +240,8 @@ async function ensurePlan(
 ): Promise<{ plan: MigrationPlan; resumed: boolean; wasLoaded: boolean }> {
   const run = await readRun(client, opts.schema)
   if (run) {
-    const fp = sourceFingerprint(db)
-    if (run.fingerprint !== fp)
-      throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath))
+    if (!sameSource(db, run.fingerprint))
+      throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath), db, run.plan)
     const stored = run.plan.options ?? { identifiers: 'preserve', onViolation: 'not-valid' }
     if (
       Object.keys(opts.types ?? {}).length > 0 ||

@@ -17,7 +17,7 @@ import { readMigrateReport, reconcile } from './reconcile'
 import { listRejects, retryRejects } from './rejects'
 import { differentSource, notMigrated, readRun, type RunRow } from './run-state'
 import { AGENT_MEMORY_SCHEMA, MIGRATE_REPORT } from './steps'
-import { sourceFingerprint } from './translate'
+import { sameSource } from './translate'
 
 type MigrationHandlers = Pick<
   Handlers,
@@ -65,9 +65,10 @@ function openSource(paths: WorkspacePaths, run: RunRow, url: string): SqliteDb {
       'Run "Validate data integrity" (p2.validate) first.',
     )
   const db = openSqliteReadOnly(file)
-  if (sourceFingerprint(db) !== run.fingerprint) {
+  if (!sameSource(db, run.fingerprint)) {
+    const err = differentSource(SCHEMA, url, path.basename(run.sourcePath), db, run.plan)
     db.close()
-    throw differentSource(SCHEMA, url, path.basename(run.sourcePath))
+    throw err
   }
   return db
 }

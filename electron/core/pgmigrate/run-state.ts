@@ -3,7 +3,10 @@
 import type pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import { redactUrl } from '../postgres/redact'
-import { qq } from './names'
+import { listTables } from '../sqlite/introspect'
+import type { SqliteDb } from '../sqlite/open'
+import { q, qq } from './names'
+import { FERRY_SOURCE_TABLES } from './translate'
 import type { MigrationPlan } from './types'
 
 export interface RunRow {
@@ -95,12 +98,50 @@ export function notOurs(schema: string, url: string, n: number, names: string[] 
   )
 }
 
-export function differentSource(schema: string, url: string, was: string): FerryError {
+export function differentSource(
+  schema: string,
+  url: string,
+  was: string,
+  db?: SqliteDb,
+  plan?: MigrationPlan,
+): FerryError {
+  const what = db && plan ? schemaChanges(db, plan) : null
   return new FerryError(
     'DIFFERENT_SOURCE',
-    `Schema "${schema}" on ${redactUrl(url)} was migrated from a database with a different schema (${was}), or the source's schema changed since`,
-    'Migrate into a new --schema, or drop this one to start over.',
+    `Schema "${schema}" on ${redactUrl(url)} was migrated from a database with a different schema (${was}), or the source's schema changed since${what ? `: ${what}` : ''}`,
+    `A loaded schema does not follow such changes. Drop it to start over (DROP SCHEMA ${q(schema)} CASCADE on the target) and migrate again — in the plan, p3.schema then p3.migrate —, or migrate into a new --schema.`,
   )
+}
+
+/** What differs between the SQLite file now and the plan it was migrated with, in a few words. */
+export function schemaChanges(db: SqliteDb, plan: MigrationPlan): string {
+  const planned = new Map(plan.tables.map((t) => [t.source, t]))
+  const reported = new Set(plan.notCarried.map((f) => f.table).filter((t): t is string => !!t))
+  const now = listTables(db).map((r) => r.name)
+  const added = now.filter(
+    (n) => !planned.has(n) && !reported.has(n) && !FERRY_SOURCE_TABLES.includes(n),
+  )
+  const removed = [...planned.keys()].filter((n) => !now.includes(n))
+  const changed: string[] = []
+  for (const [name, t] of planned) {
+    if (!now.includes(name)) continue
+    const cols = (
+      db.prepare(`SELECT name FROM pragma_table_xinfo(?)`).all(name) as { name: string }[]
+    ).map((c) => c.name)
+    const before = t.columns.map((c) => c.source)
+    const plus = cols.filter((c) => !before.includes(c))
+    const minus = before.filter((c) => !cols.includes(c))
+    if (plus.length || minus.length)
+      changed.push(
+        `${name} (${[...plus.map((c) => `+${c}`), ...minus.map((c) => `-${c}`)].join(', ')})`,
+      )
+  }
+  const parts = [
+    added.length ? `new table(s) ${added.join(', ')}` : '',
+    removed.length ? `table(s) gone: ${removed.join(', ')}` : '',
+    changed.length ? `columns changed in ${changed.join('; ')}` : '',
+  ].filter(Boolean)
+  return parts.length ? parts.join('; ') : 'an index, view, trigger or table definition changed'
 }
 
 export function notMigrated(schema: string, url: string): FerryError {

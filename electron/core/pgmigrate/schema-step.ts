@@ -29,7 +29,7 @@ import { columnReport } from './report'
 import { differentSource, insertRun, notOurs, readRun, relationsIn } from './run-state'
 import type { SchemaOptions } from './schema-options'
 import { OPTIONS_FILE } from './schema-options'
-import { sourceFingerprint, translateSchema } from './translate'
+import { sameSource, translateSchema } from './translate'
 import { splitLargeTables } from './parts'
 import { profileLargeTables } from './profile-threads'
 import type { MigrationPlan } from './types'
@@ -86,8 +86,8 @@ async function prepareLocked(
 ): Promise<Record<string, unknown>> {
   const source = path.relative(o.root, o.file) || o.file
   const run = await readRun(c, o.schema)
-  if (run && run.fingerprint !== sourceFingerprint(db))
-    throw differentSource(o.schema, o.url, path.basename(run.sourcePath))
+  if (run && !sameSource(db, run.fingerprint))
+    throw differentSource(o.schema, o.url, path.basename(run.sourcePath), db, run.plan)
   if (run && (run.loadedAt !== null || (await loadedRows(c, o.schema)))) {
     // Data is in: the schema is what it is; changing it now would mean dropping loaded rows.
     o.log?.(

@@ -39,6 +39,7 @@ import type {
   TablePlan,
 } from './types'
 import { keySelectSql, keyText, keyWidth } from './keys'
+import { LEDGER_TABLE } from '../agent-store/types'
 import { keyDisplay } from '../../../shared/contract/row-key'
 
 /** PostgreSQL's limit on columns in one table (MaxHeapAttributeNumber). */
@@ -82,14 +83,30 @@ export interface TranslateOptions {
   reserved?: { name: string; why: string }[]
 }
 
-export function sourceFingerprint(db: SqliteDb): string {
-  const rows = db
-    .prepare(
-      "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name",
-    )
-    .raw(true)
-    .all()
+export function sourceFingerprint(db: SqliteDb, without: readonly string[] = []): string {
+  const rows = (
+    db
+      .prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY type, name",
+      )
+      .raw(true)
+      .all() as unknown[][]
+  ).filter((r) => !without.includes(r[2] as string))
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex')
+}
+
+/**
+ * Tables Ferry itself adds to a source after its migration: the agent store's write ledger,
+ * installed in memory.db by p4.agent-code. Their arrival is no change of the user's schema.
+ */
+export const FERRY_SOURCE_TABLES: readonly string[] = [LEDGER_TABLE]
+
+/** The SQLite file still has the schema a run was made from (Ferry's own later tables aside). */
+export function sameSource(db: SqliteDb, fingerprint: string): boolean {
+  return (
+    fingerprint === sourceFingerprint(db) ||
+    fingerprint === sourceFingerprint(db, FERRY_SOURCE_TABLES)
+  )
 }
 
 export function translateSchema(db: SqliteDb, opts: TranslateOptions): MigrationPlan {

@@ -6,7 +6,7 @@ import { checkServer, connect, createPool, lockSchema, unlockSchema } from './co
 import { rejectSummary } from './ledger'
 import { rateTracker } from './progress'
 import { differentSource, notMigrated, readRun } from './run-state'
-import { sourceFingerprint } from './translate'
+import { sameSource } from './translate'
 import { validateSqlite, type ValidationResult } from './validate'
 import path from 'node:path'
 
@@ -42,8 +42,8 @@ export async function validateSqliteRun(opts: ValidateRunOptions): Promise<Valid
       try {
         const run = await readRun(client, opts.schema)
         if (!run) throw notMigrated(opts.schema, opts.url)
-        if (run.fingerprint !== sourceFingerprint(db))
-          throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath))
+        if (!sameSource(db, run.fingerprint))
+          throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath), db, run.plan)
         const total = run.plan.tables.reduce((n, t) => n + t.rows, 0)
         const done = new Map<string, number>()
         const rate = rateTracker()
