@@ -432,4 +432,22 @@ describe('Phase 2 import into memory.db', () => {
     src.close()
     expect(readFileSync(join(ws, '.claude', 'logs', 'latin1.log')).equals(LATIN1_LOG)).toBe(true)
   })
+
+  it('refuses to import again over rows written to memory.db since (agents on the agent store), writing nothing', async () => {
+    const table = (first.stateTables as { table: string; rows: number }[]).find((x) => x.rows > 1)!
+    const w = new Database(memPath)
+    w.pragma('foreign_keys = OFF') // an agent's delete, whatever references the row
+    w.prepare(`DELETE FROM "${table.table}" WHERE rowid = (SELECT max(rowid) FROM "${table.table}")`).run()
+    w.close()
+    const kept = count(`SELECT count(*) FROM "${table.table}"`)
+    const events = count('SELECT count(*) FROM file_events')
+    appendFileSync(join(ws, '.claude', 'logs', 'agents.jsonl'), '{"level":"info","msg":"after"}\n')
+    await expect(validateStep(paths, ctx)).rejects.toMatchObject({
+      code: 'MEMORY_DB_CHANGED',
+      message: expect.stringContaining(`${table.table} (`),
+      hint: expect.stringContaining('p3.migrate'),
+    })
+    expect(count(`SELECT count(*) FROM "${table.table}"`)).toBe(kept)
+    expect(count('SELECT count(*) FROM file_events')).toBe(events)
+  })
 })

@@ -18,7 +18,7 @@ import type { FileOutcome, ImportContext } from './outcome'
 import { collectSecrets } from './secret-scan'
 import { Scrubber } from './secrets'
 import { followRotations, type Rotation } from './rotation'
-import { copyStateTables, type StateTableResult } from './state-copy'
+import { copyStateTables, refuseWrittenSince, type StateTableResult } from './state-copy'
 import { openState } from './state-info'
 
 export const DEFAULT_ORDER: readonly Importer[] = ['log', 'config', 'context', 'state-db']
@@ -126,6 +126,8 @@ export async function runImport(paths: WorkspacePaths, o: ImportOptions): Promis
     const outcomes = new Map<WalkEntry, FileOutcome>()
     let stateTables: StateTableResult[] = []
     try {
+      // Before anything is written: agents may have made memory.db their live store since.
+      if (state.schema) refuseWrittenSince(opened.db, state.schema)
       // Before any log is read: ledgers follow their content to where rotation renamed it.
       const rotations = await followRotations(
         opened.db,

@@ -14,6 +14,7 @@ import { FERRY_TABLES, type MemoryDb } from './memory-db'
 import type { Scrubber } from './secrets'
 import {
   digestRow,
+  digestTable,
   type ExactRow,
   insertParams,
   insertSql,
@@ -252,6 +253,36 @@ async function copyTable(
     )
     .run(t.name, t.sql, rows, digest, redactions, hooks.now())
   return { table: t.name, rows, action: 'copied', redactions, digest: digest.toString('hex') }
+}
+
+/**
+ * memory.db's copies of state.db's tables must still be what the last import wrote: once agents
+ * write to memory.db (the agent store, Phase 4), importing state.db again would overwrite their
+ * rows. Checked before the import writes anything (run.ts), by the digest it recorded per table.
+ */
+export function refuseWrittenSince(mem: MemoryDb, schema: StateSchema): void {
+  const prevOf = mem.prepare(
+    'SELECT create_sql AS sql, rows, digest FROM import_state_tables WHERE table_name = ?',
+  )
+  const memSql = mem
+    .prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?")
+    .pluck()
+  const written: string[] = []
+  for (const t of schema.tables) {
+    const prev = prevOf.get(t.name) as { sql: string; rows: number; digest: Buffer } | undefined
+    if (!prev || memSql.get(t.name) !== prev.sql) continue
+    const now = digestTable(mem, tableShape(mem, t.name, t.shape.rowid === null))
+    if (!now.digest.equals(prev.digest))
+      written.push(
+        `${t.name} (${prev.rows.toLocaleString('en-US')} rows imported, ${now.rows.toLocaleString('en-US')} now${now.rows === prev.rows ? ', values changed' : ''})`,
+      )
+  }
+  if (written.length)
+    throw new FerryError(
+      'MEMORY_DB_CHANGED',
+      `memory.db was written to since Phase 2 imported state.db into it: ${written.join(', ')}. Importing state.db again would overwrite those writes, so nothing was imported`,
+      'Agents writing through the agent store (Phase 4) make memory.db the live store: keep it, and carry its changes to PostgreSQL with p3.migrate (a delta sync). To build memory.db from state.db again anyway, move .claude/memory.db aside first (the backup taken before this step holds it too).',
+    )
 }
 
 export async function copyStateTables(
