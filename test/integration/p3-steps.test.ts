@@ -1,7 +1,7 @@
 // The plan's p3.postgres-prod and p3.migrate through the CLI, as a user runs them: a demo
 // workspace, p2.validate (builds memory.db), the production checks, then the migration into
 // agent_memory on a fresh database, compared with memory.db by querying PostgreSQL directly.
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -194,4 +194,18 @@ describe('p3.postgres-prod and p3.migrate (CLI)', () => {
     expect(step.evidence.mode).toBe('delta')
     expect(step.evidence.validation.equal).toBe(true)
   }, 180_000)
+
+  it('after files change, p2.validate then p3.migrate carry the re-import (a context file rewritten, log lines appended) and validate equal', () => {
+    const ctxDir = join(ws, '.claude', 'context')
+    const md = readdirSync(ctxDir).find((f) => f.endsWith('.md'))!
+    appendFileSync(join(ctxDir, md), '\n# edited after the migration\n')
+    appendFileSync(join(ws, '.claude', 'logs', 'agents.jsonl'), '{"ts":"2026-12-01T02:00:00Z","level":"info","agent_id":"agent-01","event":"late","message":"after"}\n')
+    const p2 = ferry(['run', 'p2.validate', '-w', ws, '--json'])
+    expect(p2.code, p2.stderr).toBe(0)
+    const r = runStep('p3.migrate')
+    expect(r.code, r.stderr + r.stdout).toBe(0)
+    const e = r.step.evidence as StepEvidence & { mode: string }
+    expect(e.mode).toBe('delta')
+    expect(e.validation.equal).toBe(true)
+  }, 240_000)
 })

@@ -42,7 +42,9 @@ function cliLag(): Map<string, Lag> {
 }
 
 // In-process for the steps that need no process boundary (each CLI start costs seconds here).
-const delta = (extra: { dryRun?: boolean; applyDeletes?: boolean; batchRows?: number } = {}): Promise<DeltaResult> =>
+const delta = (
+  extra: { dryRun?: boolean; applyDeletes?: boolean; batchRows?: number; alwaysDelete?: string[] } = {},
+): Promise<DeltaResult> =>
   deltaSync({
     file,
     url: PG_URL,
@@ -170,6 +172,23 @@ describe('delta sync', () => {
     expect(d!.n).toBe('1')
     await validateEqual()
     expect((await lag()).get('agents')!.deletedRows).toBe(0)
+  }, 60_000)
+
+  it('carries a row SQLite rewrote with INSERT OR REPLACE (same key, new rowid), and deletes first in a table whose deletes apply', async () => {
+    const db = new Database(file)
+    // An old time: not a "changed" row, but a new rowid past the high-water mark with a key the target has.
+    // (The rowid is given: SQLite would reuse 19, freed by the deletes of the test above.)
+    db.prepare('INSERT OR REPLACE INTO agents (rowid, id, name, status, last_activity) VALUES (?, ?, ?, ?, ?)').run(5000, 'agent-3', 'Agent three, replaced', 'idle', '2020-01-01T00:00:00.000Z')
+    // A task deleted and its id taken again by a new one (what Phase 2 does to a changed file's rows).
+    db.prepare('DELETE FROM tasks WHERE id = 7').run()
+    db.prepare("INSERT INTO tasks (id, title, status, updated_at) VALUES (7000, 'task 7 again', 'open', '2020-01-01T00:00:00.000Z')").run()
+    db.close()
+    const d = await delta({ alwaysDelete: ['tasks'] })
+    expect(d.tables.find((t) => t.table === 'agents')).toMatchObject({ newRows: 1, replaced: 1 })
+    expect(d.tables.find((t) => t.table === 'tasks')!.deleted).toMatchObject({ count: 1, keys: ['7'], applied: 1 })
+    expect(await query(`SELECT name FROM ${qi(schema, 'agents')} WHERE id = 'agent-3'`)).toEqual([{ name: 'Agent three, replaced' }])
+    expect(await query(`SELECT count(*)::int AS n FROM ${qi(schema, 'ferry_rejects')}`)).toEqual([{ n: 0 }])
+    await validateEqual()
   }, 60_000)
 
   it('goes on after p4.agent-code installs the agent store’s write ledger in the source; a real schema change is named', async () => {

@@ -143,6 +143,58 @@ async function copyText(client: pg.ClientBase, sql: string, text: string): Promi
   await done
 }
 
+/**
+ * Rows SQLite rewrote with INSERT OR REPLACE (or delete and insert) under the same primary key:
+ * the new row has a rowid past the high-water mark, so it is copied as new, and the target's old
+ * row with that key would refuse it (23505). Those old rows are stale by definition (SQLite holds
+ * one row per key): deleted first, in one transaction, found through a temp table of the new
+ * rows' keys. Returns how many were deleted.
+ */
+export async function deleteReplaced(
+  db: SqliteDb,
+  client: pg.ClientBase,
+  schema: string,
+  t: TablePlan,
+  hwm: string,
+): Promise<number> {
+  const pk = t.primaryKey?.columns ?? []
+  if (t.key.kind !== 'rowid' || !pk.length) return 0
+  // The key columns only: the codec leaves every other column out of its COPY line.
+  const others = new Set(t.columns.map((c) => c.target).filter((c) => !pk.includes(c)))
+  const codec = makeRowCodec(db, t, others)
+  const rows = db
+    .prepare(
+      `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${keyPastSql(t)} ORDER BY ${keySelectSql(t.key)}`,
+    )
+    .raw(true)
+    .safeIntegers(true)
+  let text = ''
+  for (const row of rows.iterate(...keyValues(t.key, hwm)) as IterableIterator<unknown[]>) {
+    const r = codec.encode(row, 'line')
+    if (r.line !== null) text += r.line
+  }
+  if (!text) return 0
+  const stage = `pg_temp.${q(`ferry_keys_${createHash('md5').update(t.target).digest('hex').slice(0, 16)}`)}`
+  const cols = copyColumnsSql(t, others)
+  await client.query('BEGIN')
+  try {
+    await client.query(
+      `CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT ${cols} FROM ${qq(schema, t.target)} WITH NO DATA`,
+    )
+    await client.query(`TRUNCATE ${stage}`)
+    await copyText(client, `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`, text)
+    const match = pk.map((c) => `T.${q(c)} = S.${q(c)}`).join(' AND ')
+    const r = await client.query(
+      `DELETE FROM ${qq(schema, t.target)} T USING ${stage} S WHERE ${match}`,
+    )
+    await client.query('COMMIT')
+    return r.rowCount ?? 0
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw err
+  }
+}
+
 export interface DeletedResult {
   /** Target keys no longer in SQLite (first 100 listed). */
   count: number

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../fs/atomic'
 import type { JobContext } from '../jobs/job'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { connect, createPool } from './connect'
+import { FERRY_TABLES } from '../import/memory-db'
 import { deltaSync } from './delta'
 import { readRun } from './run-state'
 import { validateSqliteRun } from './validate-run'
@@ -48,6 +49,8 @@ export async function deltaStepIfLoaded(
     schema,
     dryRun: false,
     applyDeletes: false,
+    // Phase 2 replaces a changed file's rows in these: their deletes are part of the sync.
+    alwaysDelete: FERRY_TABLES,
     signal: ctx.signal,
     log: (level, message) => ctx.log(level, message),
     onProgress: (p) => ctx.progress(p.done, p.total, 'tables', `delta ${p.table}`),

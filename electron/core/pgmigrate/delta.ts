@@ -12,7 +12,7 @@ import { redactUrl } from '../postgres/redact'
 import { openSqliteReadOnly, type SqliteDb } from '../sqlite/open'
 import { checkServer, connect, createPool, lockSchema, unlockSchema } from './connect'
 import { identitySequences } from './ddl'
-import { findDeleted, upsertChanged, type DeletedResult } from './delta-apply'
+import { deleteReplaced, findDeleted, upsertChanged, type DeletedResult } from './delta-apply'
 import { deltaCapability, tableLag, type TableLag } from './delta-lag'
 import {
   finishDeltaRun,
@@ -34,6 +34,11 @@ export interface DeltaOptions {
   dryRun: boolean
   /** Delete on the target the rows deleted in SQLite (default: report them only). */
   applyDeletes: boolean
+  /**
+   * Tables whose deletes are always applied: Ferry's own mirrors of the workspace files in
+   * memory.db, where Phase 2 replaces a changed file's rows (the plan's p3.migrate passes them).
+   */
+  alwaysDelete?: readonly string[]
   batchRows?: number
   signal: AbortSignal
   onProgress?: (p: { done: number; total: number; table: string }) => void
@@ -48,6 +53,8 @@ export interface TableDelta {
   reason: string | null
   /** Rows past the key high-water mark, loaded (ferry_ledger batches). */
   newRows: number
+  /** Target rows whose primary key SQLite rewrote (INSERT OR REPLACE): replaced by the new rows. */
+  replaced: number
   newBatches: number
   /** Rows examined for a moved time column / of those, inserted or updated on the target. */
   changedRows: number
@@ -198,7 +205,19 @@ async function deltaLocked(
             signal: opts.signal,
           })
         : { rows: 0, applied: 0, rejectedKeys: [], batches: 0 }
+    // Deletes that will be applied go first: a key a deleted row held may come back in a new row.
+    const applyDeletes = opts.applyDeletes || (opts.alwaysDelete ?? []).includes(t.source)
+    // Found only when the counts say some are missing (tableLag); applied, or only listed.
+    const deletes = async (apply: boolean): Promise<DeletedResult> =>
+      (await tableLag(db, client, opts.schema, t, null)).deletedRows > 0
+        ? await findDeleted(db, client, opts.schema, t, { run: runNo, apply, signal: opts.signal })
+        : { count: 0, keys: [], applied: 0, note: null }
+    let deleted: DeletedResult | null = applyDeletes ? await deletes(true) : null
     const before = await ledgerState(client, opts.schema, t.source)
+    // Rows SQLite rewrote under the same primary key come back past the high-water mark.
+    const replaced = before.last
+      ? await deleteReplaced(db, client, opts.schema, t, before.last.keyTo)
+      : 0
     const loaded = await loadTable(db, client, t, {
       schema: opts.schema,
       batchRows,
@@ -209,16 +228,8 @@ async function deltaLocked(
     })
     const newRows = loaded.loadedRows + loaded.rejectedRows - before.rows - before.rejected
     if (newRows > 0) await identitySequences(client, opts.schema, t)
-    const lag = await tableLag(db, client, opts.schema, t, null)
-    const deleted =
-      lag.deletedRows > 0
-        ? await findDeleted(db, client, opts.schema, t, {
-            run: runNo,
-            apply: opts.applyDeletes,
-            signal: opts.signal,
-          })
-        : { count: 0, keys: [], applied: 0, note: null }
-    if (deleted.count > 0 && !opts.applyDeletes)
+    deleted ??= await deletes(false)
+    if (deleted.count > 0 && !applyDeletes)
       opts.log?.(
         'warn',
         `${deleted.count} row(s) of "${t.source}" were deleted in SQLite; kept on the target (pass --delta-deletes to delete them)`,
@@ -230,6 +241,7 @@ async function deltaLocked(
       status: cap.status,
       reason: cap.reason,
       newRows,
+      replaced,
       newBatches: loaded.batches - (before.last?.batch ?? 0),
       changedRows: changed.rows,
       changedApplied: changed.applied,
