@@ -159,6 +159,8 @@ export async function deleteReplaced(
 ): Promise<number> {
   const pk = t.primaryKey?.columns ?? []
   if (t.key.kind !== 'rowid' || !pk.length) return 0
+  // An INTEGER PRIMARY KEY is the rowid itself: a rewritten row keeps it, nothing to replace.
+  if (pk.length === 1 && t.columns.some((c) => c.target === pk[0] && c.identity)) return 0
   // The key columns only: the codec leaves every other column out of its COPY line.
   const others = new Set(t.columns.map((c) => c.target).filter((c) => !pk.includes(c)))
   const codec = makeRowCodec(db, t, others)
@@ -168,21 +170,31 @@ export async function deleteReplaced(
     )
     .raw(true)
     .safeIntegers(true)
-  let text = ''
-  for (const row of rows.iterate(...keyValues(t.key, hwm)) as IterableIterator<unknown[]>) {
-    const r = codec.encode(row, 'line')
-    if (r.line !== null) text += r.line
-  }
-  if (!text) return 0
   const stage = `pg_temp.${q(`ferry_keys_${createHash('md5').update(t.target).digest('hex').slice(0, 16)}`)}`
   const cols = copyColumnsSql(t, others)
+  const copy = `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`
   await client.query('BEGIN')
   try {
     await client.query(
       `CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT ${cols} FROM ${qq(schema, t.target)} WITH NO DATA`,
     )
     await client.query(`TRUNCATE ${stage}`)
-    await copyText(client, `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`, text)
+    // The new rows' keys, sent in pieces of a few MB (never the whole set in memory).
+    let text = ''
+    let any = false
+    for (const row of rows.iterate(...keyValues(t.key, hwm)) as IterableIterator<unknown[]>) {
+      const r = codec.encode(row, 'line')
+      if (r.line !== null) text += r.line
+      if (text.length >= 4 * 1024 * 1024) {
+        await copyText(client, copy, text)
+        ;[text, any] = ['', true]
+      }
+    }
+    if (text) await copyText(client, copy, text)
+    if (!text && !any) {
+      await client.query('ROLLBACK')
+      return 0
+    }
     const match = pk.map((c) => `T.${q(c)} = S.${q(c)}`).join(' AND ')
     const r = await client.query(
       `DELETE FROM ${qq(schema, t.target)} T USING ${stage} S WHERE ${match}`,
