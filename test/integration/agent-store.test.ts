@@ -237,6 +237,24 @@ describe.each(backends)('agent store on %s', (name, open) => {
 })
 
 describe('agent store writes', () => {
+  it('name the plan CHECK PostgreSQL refuses an agent type by (AGENT_STORE_VALUE_REFUSED), writing nothing', async () => {
+    const a = await openPgStore('rt-untyped', { url: fx.url })
+    try {
+      await expect(a.ensureAgent()).rejects.toMatchObject({
+        code: 'AGENT_STORE_VALUE_REFUSED',
+        message: expect.stringContaining('valid_agent_type CHECK'),
+        hint: expect.stringContaining('service-mesh, integration, pm, frontend'),
+      })
+      const rows = await admin(fx.url, (c) =>
+        c.query(`SELECT 1 FROM "agent_memory"."agents" WHERE "agent_id" = 'rt-untyped'`),
+      )
+      expect(rows.rowCount).toBe(0)
+      await a.ensureAgent('frontend')
+    } finally {
+      await a.close()
+    }
+  })
+
   it('land in the expected database: the PostgreSQL ledger and row agree', async () => {
     const a = await openPgStore('rt-ledger', { url: fx.url })
     try {

@@ -5,6 +5,7 @@
 // operations: p4.agent-code checks up front and names every missing table and column, and an
 // operation that meets one gets the same list instead of the database's bare "no such column".
 import { FerryError } from '../../../shared/contract/envelope'
+import { PLAN_CHECKS } from '../pgmigrate/carry-over'
 import type { Dialect } from './dialect'
 import { SqliteDialect } from './sqlite'
 
@@ -123,7 +124,9 @@ export async function checkStoreSchemaOf(copy: string, where: string): Promise<v
 
 /** A missing table or column met by an operation: AGENT_STORE_SCHEMA with every gap; else `err`. */
 export async function schemaError(d: Dialect, err: unknown, pgSchema?: string): Promise<unknown> {
-  const e = err as { code?: string; message?: string }
+  const e = err as { code?: string; message?: string; constraint?: string; table?: string }
+  const refused = await checkRefusal(d, e, pgSchema)
+  if (refused) return refused
   const missing =
     d.name === 'sqlite'
       ? e.code === 'SQLITE_ERROR' &&
@@ -134,6 +137,38 @@ export async function schemaError(d: Dialect, err: unknown, pgSchema?: string): 
   if (!gaps.length) return err
   const where = d.name === 'sqlite' ? 'The SQLite database' : `Schema "${pgSchema}"`
   return gapError(where, gaps, e.message)
+}
+
+/**
+ * A value a CHECK constraint refuses (the plan's agents.agent_type and agents.status lists are
+ * CHECKs on PostgreSQL): named with the constraint's definition, instead of the server's bare
+ * 23514 or SQLite's "CHECK constraint failed". An agent moved to PostgreSQL meets them first.
+ */
+async function checkRefusal(
+  d: Dialect,
+  e: { code?: string; message?: string; constraint?: string; table?: string },
+  pgSchema?: string,
+): Promise<FerryError | null> {
+  let name: string | null = null
+  let definition: string | null = null
+  if (d.name === 'postgres' && e.code === '23514' && e.constraint) {
+    name = e.constraint
+    const rows = await d
+      .read(
+        'SELECT pg_get_constraintdef(c.oid) AS "def" FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.conname = ? AND n.nspname = ?',
+        [name, pgSchema],
+      )
+      .catch(() => [])
+    definition = rows[0] ? String(rows[0].def) : null
+  } else if (d.name === 'sqlite' && /^SQLITE_CONSTRAINT_CHECK$/.test(e.code ?? '')) {
+    name = /CHECK constraint failed: (.+)$/.exec(e.message ?? '')?.[1] ?? 'a CHECK constraint'
+  }
+  if (!name) return null
+  return new FerryError(
+    'AGENT_STORE_VALUE_REFUSED',
+    `The ${d.name === 'sqlite' ? 'SQLite database' : `schema "${pgSchema}"`} refused a value the agent store wrote: ${name}${definition ? ` ${definition}` : ''}${e.table ? ` on table "${e.table}"` : ''}`,
+    `Write a value the constraint allows — for agents.agent_type and agents.status, one of the plan's lists (ensureAgent(agentType) takes the agent's type: ${PLAN_CHECKS.find((c) => c.column === 'agent_type')!.values.join(', ')}).`,
+  )
 }
 
 function gapError(where: string, gaps: string[], cause?: string): FerryError {
