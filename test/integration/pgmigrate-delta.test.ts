@@ -191,6 +191,31 @@ describe('delta sync', () => {
     await validateEqual()
   }, 60_000)
 
+  it('names a changed row the target’s constraints refuse (DELTA_ROW_REFUSED), applies nothing of its batch, and resumes once fixed', async () => {
+    await query(`ALTER TABLE ${qi(schema, 'tasks')} ADD CONSTRAINT no_bad CHECK (status <> 'bad') NOT VALID`)
+    const db = new Database(file)
+    db.prepare("UPDATE tasks SET status = 'bad', updated_at = '2026-12-01T12:00:00.000Z' WHERE id = 9").run()
+    db.prepare("UPDATE tasks SET status = 'fine', updated_at = '2026-12-01T12:00:00.000Z' WHERE id = 10").run()
+    db.close()
+    try {
+      await expect(delta()).rejects.toMatchObject({
+        code: 'DELTA_ROW_REFUSED',
+        message: expect.stringContaining('table "tasks"'),
+        hint: expect.stringContaining('"no_bad"'),
+      })
+      // The batch was rolled back: the other changed row of it is not applied either.
+      expect(await query(`SELECT status FROM ${qi(schema, 'tasks')} WHERE id = 10`)).not.toEqual([{ status: 'fine' }])
+    } finally {
+      await query(`ALTER TABLE ${qi(schema, 'tasks')} DROP CONSTRAINT no_bad`)
+    }
+    await delta()
+    expect(await query(`SELECT status FROM ${qi(schema, 'tasks')} WHERE id IN (9, 10) ORDER BY id`)).toEqual([
+      { status: 'bad' },
+      { status: 'fine' },
+    ])
+    await validateEqual()
+  }, 60_000)
+
   it('goes on after p4.agent-code installs the agent store’s write ledger in the source; a real schema change is named', async () => {
     // What p4.agent-code does to memory.db: opening a store installs ferry_agent_writes.
     await (await openSqliteStore('ferry-install', { file })).close()

@@ -10,6 +10,7 @@ import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
+import { FerryError } from '../../../shared/contract/envelope'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
@@ -120,7 +121,7 @@ export async function upsertChanged(
       out.applied += applied
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined)
-      throw err
+      throw refusedChange(err, t, keyFrom, keyTo)
     }
     await faultPoint('pgmigrate:delta-after-commit', p.signal)
     out.batches++
@@ -129,6 +130,21 @@ export async function upsertChanged(
     if (rows.length < p.batchRows) break
   }
   return out
+}
+
+/**
+ * A changed row the target's constraints refuse (a CHECK or foreign key kept NOT VALID for the
+ * rows that broke it at load is still enforced on changes): named, with its batch rolled back,
+ * instead of the server's bare error.
+ */
+function refusedChange(err: unknown, t: TablePlan, keyFrom: string | null, keyTo: string): unknown {
+  const e = err as { code?: string; message?: string; constraint?: string; detail?: string }
+  if (!e.code || !/^23/.test(e.code)) return err
+  return new FerryError(
+    'DELTA_ROW_REFUSED',
+    `PostgreSQL refused a changed row of table "${t.source}" (keys ${keyFrom ?? '?'} … ${keyTo}): ${e.message ?? String(err)} (${e.code})${e.detail ? `. ${e.detail}` : ''}`,
+    `That batch was rolled back; nothing of it was applied. The row now breaks ${e.constraint ? `"${e.constraint}"` : 'a constraint'} on the target (constraints added NOT VALID at the load are still enforced on changed rows): correct the value in SQLite, or change the constraint on the target, then run the delta again — it resumes at that batch.`,
+  )
 }
 
 async function copyText(client: pg.ClientBase, sql: string, text: string): Promise<void> {
