@@ -10,6 +10,10 @@ import { tempDir } from '../support/paths'
 import { deltaSync, type DeltaResult } from '../../electron/core/pgmigrate/delta'
 import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
 import { openSqliteStore } from '../../electron/core/agent-store'
+import { retryRejects } from '../../electron/core/pgmigrate/rejects'
+import { readRun } from '../../electron/core/pgmigrate/run-state'
+import { openSqliteReadOnly } from '../../electron/core/sqlite/open'
+import pg from 'pg'
 import { agentWrites as writes, makeAgentDb } from './delta-support'
 import { PG_URL, dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
 
@@ -212,6 +216,40 @@ describe('delta sync', () => {
     expect(await query(`SELECT status FROM ${qi(schema, 'tasks')} WHERE id IN (9, 10) ORDER BY id`)).toEqual([
       { status: 'bad' },
       { status: 'fine' },
+    ])
+    await validateEqual()
+  }, 60_000)
+
+  it('re-applies the reject rule recorded for a row when the delta carries its change', async () => {
+    // A task title with a NUL byte: rejected by the delta's new-row copy, then retried with strip-nul.
+    const db = new Database(file)
+    db.prepare('INSERT INTO tasks (id, title, status, updated_at) VALUES (?, ?, ?, ?)').run(8000, 'nul\u0000here', 'open', '2026-12-01T12:30:00.000Z')
+    db.close()
+    await delta()
+    const client = new pg.Client({ connectionString: PG_URL })
+    await client.connect()
+    try {
+      const run = (await readRun(client, schema))!
+      const src = openSqliteReadOnly(file)
+      try {
+        const retried = await retryRejects(src, client, schema, run.plan, 'tasks', ['8000'], [
+          { column: 'title', transform: 'strip-nul' },
+        ])
+        expect(retried.loaded).toEqual(['8000'])
+      } finally {
+        src.close()
+      }
+    } finally {
+      await client.end()
+    }
+    // The agent changes the row; the title still holds its NUL.
+    const w = new Database(file)
+    w.prepare('UPDATE tasks SET status = ?, title = ?, updated_at = ? WHERE id = 8000').run('done', 'still nul\u0000here', '2026-12-01T13:00:00.000Z')
+    w.close()
+    const d = await delta()
+    expect(d.tables.find((t) => t.table === 'tasks')!.changedRejected).toEqual([])
+    expect(await query(`SELECT title, status FROM ${qi(schema, 'tasks')} WHERE id = 8000`)).toEqual([
+      { title: 'still nulhere', status: 'done' },
     ])
     await validateEqual()
   }, 60_000)

@@ -18,6 +18,7 @@ import { keySelectSql, keyValues } from './keys'
 import { insertDeltaBatch, lastDeltaBatch } from './delta-marks'
 import { keyPastSql, keyUpToSql, movedSql } from './delta-lag'
 import { q, qq } from './names'
+import { encodeWithRules, recordedRulesByKey } from './reject-rules'
 import { copyColumnsSql, makeRowCodec } from './row-codec'
 import { generatedTargets } from './ddl'
 import type { TablePlan } from './types'
@@ -47,6 +48,7 @@ export async function upsertChanged(
   },
 ): Promise<ChangedResult> {
   const codec = makeRowCodec(db, t)
+  const rules = await recordedRulesByKey(client, schema, t)
   const done = await lastDeltaBatch(client, schema, p.run, t.source, 'changed')
   const out: ChangedResult = {
     rows: done?.rows ?? 0,
@@ -96,7 +98,13 @@ export async function upsertChanged(
     let keyFrom: string | null = null
     let keyTo = ''
     for (const row of rows) {
-      const r = codec.encode(row, 'line')
+      let r = codec.encode(row, 'line')
+      // A row a recorded reject rule fixed gets the rule again, as its retry did.
+      const ruled = rules.size ? rules.get(r.key) : undefined
+      if (ruled) {
+        const e = encodeWithRules(db, t, codec, row, ruled, 'both')
+        r = 'error' in e ? { ...r, line: null } : e
+      }
       keyFrom ??= r.key
       keyTo = r.key
       if (r.line === null) out.rejectedKeys.push(r.key)
