@@ -5,7 +5,7 @@
 // operations: p4.agent-code checks up front and names every missing table and column, and an
 // operation that meets one gets the same list instead of the database's bare "no such column".
 import { FerryError } from '../../../shared/contract/envelope'
-import { PLAN_CHECKS } from '../pgmigrate/carry-over'
+import { PLAN_CHECKS } from '../sqlite/profile-keys'
 import type { Dialect } from './dialect'
 import { SqliteDialect } from './sqlite'
 
@@ -167,7 +167,7 @@ async function checkRefusal(
   return new FerryError(
     'AGENT_STORE_VALUE_REFUSED',
     `The ${d.name === 'sqlite' ? 'SQLite database' : `schema "${pgSchema}"`} refused a value the agent store wrote: ${name}${definition ? ` ${definition}` : ''}${e.table ? ` on table "${e.table}"` : ''}`,
-    `Write a value the constraint allows — for agents.agent_type and agents.status, one of the plan's lists (ensureAgent(agentType) takes the agent's type: ${PLAN_CHECKS.find((c) => c.column === 'agent_type')!.values.join(', ')}).`,
+    `Write a value the constraint allows — for agents.agent_type and agents.status, one of the plan's lists (ensureAgent(agentType) takes the agent's type: ${PLAN_CHECKS.find((c) => c.column === 'agent_type')!.allowed.join(', ')}).`,
   )
 }
 
