@@ -55,6 +55,7 @@ function createDb(): void {
       iif(active, 'on', iif(balance > 10, 'rich', 'off')) AS a FROM accounts;
     CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'),
       CONSTRAINT no_digits CHECK (label NOT GLOB '*[0-9]*'));
+    CREATE UNIQUE INDEX tags_exact ON tags (label COLLATE BINARY);
     CREATE TABLE docs_meta (id INTEGER PRIMARY KEY, doc TEXT CHECK (doc IS NULL OR json_valid(doc)),
       "Conf" TEXT CONSTRAINT conf_json CHECK (json_valid("Conf") = 1), xmin INTEGER DEFAULT 7);
     INSERT INTO docs_meta (id, doc, "Conf") VALUES (1, '{"a": 1}', '[1]'), (2, NULL, '{}');
@@ -268,6 +269,13 @@ describe('carry-over of the rest of a SQLite schema', () => {
       query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('bad!')`),
     ).rejects.toThrow(/check constraint/)
     expect(r.validation?.tables.find((t) => t.table === 'tags')?.equal).toBe(true)
+    // An index's own COLLATE BINARY on the NOCASE column keeps SQLite's byte comparison: the
+    // unique index is created (Red/red/RED are distinct bytes) and refuses only the exact text.
+    expect(r.constraints.find((c) => c.name === 'tags_exact')).toMatchObject({ status: 'created' })
+    await expect(
+      query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('blue')`),
+    ).rejects.toThrow(/tags_exact/)
+    await query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('BLUE')`)
   })
 
   it('without ICU on the server: NOCASE uniqueness kept by a unique index on lower(), the collation reported', () => {

@@ -2,7 +2,7 @@
 // the load), the statements the post-load phase will run (keys, indexes, foreign keys, CHECKs,
 // views — in the pre-flight's terms), and each table side by side with its SQLite definition
 // (the UI shows it as a diff-style preview).
-import { createTableSql, foreignKeySql, preloadDdl } from './ddl'
+import { createTableSql, foreignKeySql, indexItemsSql, preloadDdl } from './ddl'
 import { viewColumnList } from './ddl-extra'
 import { q, qq } from './names'
 import { FERRY_TABLES } from './translate'
@@ -46,11 +46,8 @@ export function postLoadSql(plan: MigrationPlan): string {
         `ALTER TABLE ${T} ADD CONSTRAINT ${q(u.name)} UNIQUE (${u.columns.map(q).join(', ')});`,
       )
     for (const ix of t.indexes) {
-      const items = (ix.exprs ?? ix.columns.map(q)).map(
-        (x, i) => `${x}${ix.desc[i] ? ' DESC' : ''}`,
-      )
       out.push(
-        `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${T} USING ${ix.method} (${items.join(', ')})${ix.where ? ` WHERE ${ix.where}` : ''};`,
+        `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${T} USING ${ix.method} (${indexItemsSql(ix)})${ix.where ? ` WHERE ${ix.where}` : ''};`,
       )
     }
     for (const fk of t.foreignKeys) {

@@ -7,7 +7,7 @@ import type pg from 'pg'
 import { ledgerDdl } from './ledger'
 import { q, qq } from './names'
 import { ddlStopError } from './target-errors'
-import type { ForeignKeyPlan, MigrationPlan, TablePlan } from './types'
+import type { ForeignKeyPlan, IndexPlan, MigrationPlan, TablePlan } from './types'
 
 /** SQLite's COLLATE NOCASE on the target: ignores case (every letter, not only A–Z), keeps accents. */
 export const NOCASE_COLLATION = 'ferry_nocase'
@@ -204,8 +204,7 @@ export async function tableKeys(
     }
   }
   for (const ix of t.indexes) {
-    const items = ix.exprs ?? ix.columns.map(q)
-    const cols = items.map((x, i) => `${x}${ix.desc[i] ? ' DESC' : ''}`).join(', ')
+    const cols = indexItemsSql(ix)
     const base = { table: t.source, kind: 'index' as const, name: ix.name }
     // On resume the index may be there already: only an index of this very table counts (any
     // other relation of that name is a clash, reported by the CREATE below, never "in place").
@@ -387,4 +386,14 @@ async function typeMismatch(
 /** A foreign key's definition: columns, reference, actions and, as in SQLite, its timing. */
 export function foreignKeySql(schema: string, fk: ForeignKeyPlan): string {
   return `FOREIGN KEY (${fk.columns.map(q).join(', ')}) REFERENCES ${qq(schema, fk.refTable)} (${fk.refColumns.map(q).join(', ')}) ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}${fk.deferred ? ' DEFERRABLE INITIALLY DEFERRED' : ''}`
+}
+
+/** An index's key items: each column or expression, with its collation and DESC. */
+export function indexItemsSql(ix: IndexPlan): string {
+  return (ix.exprs ?? ix.columns.map(q))
+    .map((x, i) => {
+      const coll = ix.collations?.[i]
+      return `${x}${coll ? ` COLLATE ${q(coll)}` : ''}${ix.desc[i] ? ' DESC' : ''}`
+    })
+    .join(', ')
 }

@@ -63,13 +63,28 @@ export function planKeysAndIndexes(
     const xinfo = db
       .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1 ORDER BY seqno')
       .all(ix.name) as XInfo[]
-    reportCollations(plan.source, ix.name, xinfo, ctx)
+    const columns = ix.columns.map((c) => col(plan, c))
+    // A column carried as case-insensitive (ferry_nocase) indexed under COLLATE BINARY: the
+    // index keeps SQLite's byte comparison ("C"); a UNIQUE one would refuse 'a' beside 'A'.
+    const collations = xinfo.map((x, i) =>
+      x.coll?.toUpperCase() === 'BINARY' &&
+      plan.columns.find((c) => c.target === columns[i])?.collation
+        ? 'C'
+        : null,
+    )
+    reportCollations(
+      plan.source,
+      ix.name,
+      xinfo.filter((_, i) => !collations[i]),
+      ctx,
+    )
     plan.indexes.push({
       name,
-      columns: ix.columns.map((c) => col(plan, c)),
+      columns,
       desc: xinfo.map((x) => x.desc === 1),
       unique: ix.unique,
       method: 'btree',
+      ...(collations.some((c) => c) ? { collations } : {}),
     })
   }
   infos.forEach((info, t) => {

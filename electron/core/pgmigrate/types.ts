@@ -87,6 +87,8 @@ export interface IndexPlan {
   exprs?: string[]
   /** Partial index predicate, translated from SQLite. */
   where?: string
+  /** Per item, a collation other than the column's own (an index's COLLATE BINARY on a NOCASE column). */
+  collations?: (string | null)[]
 }
 
 /** What to do with a constraint some loaded rows violate (the pre-flight's choice). */
