@@ -274,6 +274,14 @@ describe('names, defaults and COPY text', () => {
     expect(text('a\u0000b')).toMatchObject({ reason: expect.stringContaining('NUL') })
     expect(text(Buffer.from('x'))).toMatchObject({ reason: expect.any(String) })
     expect(text(12n)).toBe('12')
+    // A real among texts reads as SQLite's CAST(x AS TEXT) does: 2.0 apart from the integer 2.
+    expect([text(2), text(-0), text(0.1), text(2.5e300), text(1e-320)]).toEqual([
+      '2.0',
+      '-0.0',
+      '0.1',
+      '2.5e+300',
+      '1e-320',
+    ])
     const money = encoderFor({ type: 'numeric', precision: 10, scale: 2 })
     expect(money(0.99)).toBe('0.99')
     expect(money(0.999)).toMatchObject({ reason: expect.stringContaining('without rounding') })

@@ -116,10 +116,20 @@ export function encoderFor(
         if (typeof v === 'string')
           return v.includes('\0') ? { reason: 'NUL byte in text (PostgreSQL error 22021)' } : v
         if (typeof v === 'bigint') return v.toString()
-        if (typeof v === 'number') return float8Text(v)
+        if (typeof v === 'number') return realAsText(v)
         return { reason: 'a blob value cannot be stored in a text column unchanged' }
       }
   }
+}
+
+/**
+ * A REAL kept in a text column (one that also holds text): its shortest round-trip digits, with
+ * '.0' on an integral value as SQLite's own CAST(x AS TEXT) writes it, so the real 2.0 stays
+ * distinguishable from the integer 2 beside it (both would read '2' otherwise).
+ */
+export function realAsText(v: number): string {
+  const t = float8Text(v)
+  return /^-?\d+$/.test(t) ? `${t}.0` : t
 }
 
 function numericEncoder(precision: number | null, scale: number | null): Encoder {
