@@ -62,4 +62,17 @@ describe('ferry run / undo p1.snapshot-store', () => {
     })
     expect(dumpSnapshots(paths.stateDb)).toEqual(before)
   })
+
+  it('takes the column to move from FERRY_SNAPSHOT_COLUMN, and refuses a name the table lacks', () => {
+    const paths = workspacePaths(ws)
+    const before = dumpSnapshots(paths.stateDb)
+    const run = ferry(['run', 'p1.snapshot-store', '-w', ws, '--yes', '--json'], {
+      FERRY_SNAPSHOT_COLUMN: 'no_such_column',
+    })
+    expect(run.code).toBe(1)
+    const step = JSON.parse(run.stdout).steps[0]
+    expect(step).toMatchObject({ status: 'failed', error: { code: 'SNAPSHOT_COLUMN_UNKNOWN' } })
+    expect(step.error.message).toContain('"no_such_column"')
+    expect(dumpSnapshots(paths.stateDb)).toEqual(before)
+  })
 })

@@ -36,6 +36,15 @@ function tricky() {
   return trickyWorkspace(t.dir)
 }
 
+/** A workspace whose memory_snapshots has these columns instead of the plan's (and no rows). */
+function ownSnapshots(columns: string) {
+  const paths = tricky()
+  const db = new Database(paths.stateDb)
+  db.exec(`DROP TABLE memory_snapshots; CREATE TABLE memory_snapshots (${columns})`)
+  db.close()
+  return paths
+}
+
 function withDb<T>(path: string, fn: (db: Database.Database) => T): T {
   const db = new Database(path, { readonly: true })
   try {
@@ -243,6 +252,84 @@ describe('p1.snapshot-store with TEXT, BLOB, duplicates and odd bytes', () => {
     const ev = await storeLargeSnapshots(paths, quietCtx(), DEFAULT)
     expect(ev).toMatchObject({ table: null, rowsMoved: 0 })
     expect(ev.note).toContain('no memory_snapshots table')
+  })
+
+  it('moves the column a table without `content` keeps its snapshots in, and undo puts it back', async () => {
+    const paths = ownSnapshots(
+      'id INTEGER PRIMARY KEY, agent_id TEXT, "Snap Shot" JSON NOT NULL, note TEXT',
+    )
+    const db = new Database(paths.stateDb)
+    const ins = db.prepare('INSERT INTO memory_snapshots VALUES (?, ?, ?, ?)')
+    ins.run(1, 'a', JSON.stringify({ k: 'x'.repeat(5000) }), 'short')
+    ins.run(2, 'b', '{"small": 1}', null)
+    ins.run(3, 'c', Buffer.alloc(3000, 7), 'blob')
+    db.close()
+    const before = dumpSnapshots(paths.stateDb)
+    const ev = await storeLargeSnapshots(paths, quietCtx(), {
+      thresholdBytes: 1000,
+      thresholdSource: 'param',
+    })
+    expect(ev).toMatchObject({ column: 'Snap Shot', rowsMoved: 2, placeholder: 'marker' })
+    withDb(paths.stateDb, (d) => {
+      const rows = d
+        .prepare(
+          'SELECT id, json_extract("Snap Shot", \'$.ferry_snapshot_file\') AS f, note FROM memory_snapshots ORDER BY id',
+        )
+        .all() as { id: number; f: string | null; note: string | null }[]
+      expect(rows.map((r) => [r.id, r.f !== null, r.note])).toEqual([
+        [1, true, 'short'],
+        [2, false, null],
+        [3, true, 'blob'],
+      ])
+      expect(loadSnapshot(d, paths, 1)).toBe(JSON.stringify({ k: 'x'.repeat(5000) }))
+      expect(loadSnapshot(d, paths, 3)).toEqual(Buffer.alloc(3000, 7))
+    })
+    // A second run finds the same column through the store's view, and moves nothing more.
+    const again = await storeLargeSnapshots(paths, quietCtx(), {
+      thresholdBytes: 1000,
+      thresholdSource: 'param',
+    })
+    expect(again).toMatchObject({ column: 'Snap Shot', rowsMoved: 0 })
+    await rehydrateSnapshots(paths, quietCtx())
+    expect(dumpSnapshots(paths.stateDb)).toEqual(before)
+    expect(storeFiles(paths)).toEqual([])
+  })
+
+  it('refuses to guess between two columns with large values, and moves the one the user names', async () => {
+    const paths = ownSnapshots('state TEXT, summary TEXT, tiny TEXT')
+    const db = new Database(paths.stateDb)
+    db.prepare('INSERT INTO memory_snapshots VALUES (?, ?, ?)').run(
+      's'.repeat(2000),
+      'm'.repeat(2000),
+      'x',
+    )
+    db.close()
+    const before = dumpSnapshots(paths.stateDb)
+    const opts = { thresholdBytes: 1000, thresholdSource: 'param' as const }
+    await expect(storeLargeSnapshots(paths, quietCtx(), opts)).rejects.toMatchObject({
+      code: 'SNAPSHOT_COLUMN_AMBIGUOUS',
+      message: expect.stringContaining('"state" (1 rows), "summary" (1 rows)'),
+      hint: expect.stringContaining('FERRY_SNAPSHOT_COLUMN=state'),
+    })
+    expect(dumpSnapshots(paths.stateDb)).toEqual(before)
+    await expect(
+      storeLargeSnapshots(paths, quietCtx(), { ...opts, column: 'nope' }),
+    ).rejects.toMatchObject({ code: 'SNAPSHOT_COLUMN_UNKNOWN' })
+    const ev = await storeLargeSnapshots(paths, quietCtx(), { ...opts, column: 'summary' })
+    expect(ev).toMatchObject({ column: 'summary', rowsMoved: 1, placeholder: 'null' })
+    withDb(paths.stateDb, (d) =>
+      expect(d.prepare('SELECT length(state), summary FROM memory_snapshots').raw().get()).toEqual([
+        2000,
+        null,
+      ]),
+    )
+    // Nothing large anywhere: nothing to move, and the table is left as it is.
+    const small = ownSnapshots('id INTEGER PRIMARY KEY, data TEXT')
+    const smallBefore = dumpSnapshots(small.stateDb)
+    const none = await storeLargeSnapshots(small, quietCtx(), opts)
+    expect(none).toMatchObject({ rowsMoved: 0, column: null })
+    expect(none.note).toContain('nothing to move')
+    expect(dumpSnapshots(small.stateDb)).toEqual(smallBefore)
   })
 
   it('refuses a table whose UPDATE triggers would fire', async () => {

@@ -5,7 +5,7 @@ import type { JobContext } from '../jobs/job'
 import { workspacePaths } from '../workspace/resolve'
 import { rehydrateSnapshots, type RehydrateEvidence } from './rehydrate'
 import { storeLargeSnapshots, type SnapshotStoreEvidence } from './store'
-import { resolveThreshold } from './threshold'
+import { resolveColumn, resolveThreshold } from './threshold'
 
 const StoreParams = z.object({
   root: z.string(),
@@ -19,8 +19,10 @@ export function snapshotStoreJob(params: unknown, ctx: JobContext): Promise<Snap
   const p = StoreParams.parse(params)
   const paths = workspacePaths(p.root)
   const threshold = resolveThreshold(p.thresholdBytes, process.env, paths.journalDb)
+  const column = resolveColumn(process.env, paths.journalDb)
   return storeLargeSnapshots(paths, ctx, {
     ...threshold,
+    ...(column !== undefined ? { column } : {}),
     batchRows: p.batchRows,
     batchBytes: p.batchBytes,
   })

@@ -43,13 +43,20 @@ export function loadSnapshotContent(
       `state.db has no ${SNAPSHOT_TABLE} table`,
       'Check that the workspace is the right folder.',
     )
+  if (table.contentColumn === null)
+    throw new FerryError(
+      'SNAPSHOT_NO_CONTENT_COLUMN',
+      `${SNAPSHOT_TABLE} has no "content" column`,
+      'This database keeps snapshots in another column; read it with SQL.',
+    )
+  const C = quoteIdent(table.contentColumn)
   const key = table.keyColumn === 'rowid' ? 'rowid' : quoteIdent(table.keyColumn)
   const store = table.hasStoreColumns
     ? 'content_path AS path, content_sha256 AS sha, content_bytes AS bytes, content_storage AS storage'
     : 'NULL AS path, NULL AS sha, NULL AS bytes, NULL AS storage'
   const row = db
     .prepare(
-      `SELECT typeof(content) AS t, CAST(content AS BLOB) AS b, ${store} FROM ${quoteIdent(SNAPSHOT_TABLE)} WHERE ${key} = ?`,
+      `SELECT typeof(${C}) AS t, CAST(${C} AS BLOB) AS b, ${store} FROM ${quoteIdent(SNAPSHOT_TABLE)} WHERE ${key} = ?`,
     )
     .safeIntegers(true)
     .get(snapshotId) as Row | undefined

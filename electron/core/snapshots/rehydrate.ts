@@ -85,13 +85,14 @@ async function run(
       .safeIntegers(true)
       .all() as FileRow[]
     const total = rows.reduce((n, r) => n + Number(r.bytes), 0)
+    const C = quoteIdent(table.contentColumn ?? 'content')
     const restore = db.prepare(
-      `UPDATE ${T} SET content = CASE WHEN @storage = 'text' THEN CAST(@b AS TEXT) ELSE @b END, content_path = NULL, content_sha256 = NULL, content_bytes = NULL, content_storage = NULL ` +
+      `UPDATE ${T} SET ${C} = CASE WHEN @storage = 'text' THEN CAST(@b AS TEXT) ELSE @b END, content_path = NULL, content_sha256 = NULL, content_bytes = NULL, content_storage = NULL ` +
         'WHERE rowid = @rid AND content_path = @path AND content_sha256 = @sha',
     )
     const check = db
       .prepare(
-        `SELECT typeof(content) AS t, ferry_sha256(CAST(content AS BLOB)) AS sha FROM ${T} WHERE rowid = ?`,
+        `SELECT typeof(${C}) AS t, ferry_sha256(CAST(${C} AS BLOB)) AS sha FROM ${T} WHERE rowid = ?`,
       )
       .safeIntegers(true)
     ctx.progress(0, total, 'bytes', `Putting ${rows.length} snapshots back into ${SNAPSHOT_TABLE}`)

@@ -15,28 +15,27 @@
 import { FerryError } from '../../../shared/contract/envelope'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import {
-  CONTENT_COLUMN,
   SNAPSHOT_TABLE,
   STORE_COLUMNS,
   VIEW_NAME,
-  VIEW_SIGNATURE,
   markerFromColumns,
+  viewColumnTag,
   type SnapshotTable,
 } from './db'
 
 const T = quoteIdent(SNAPSHOT_TABLE)
 
-function viewSql(table: SnapshotTable): string {
+function viewSql(table: SnapshotTable, content: string): string {
   const store = new Set<string>(STORE_COLUMNS.map(([n]) => n))
   const cols = table.columns
     .filter((c) => !store.has(c))
     .map((c) =>
-      c === CONTENT_COLUMN
+      c === content
         ? `CASE WHEN "content_path" IS NULL THEN ${quoteIdent(c)} ELSE ${markerFromColumns()} END AS ${quoteIdent(c)}`
         : quoteIdent(c),
     )
   return (
-    `CREATE VIEW ${quoteIdent(VIEW_NAME)} AS SELECT /* ${VIEW_SIGNATURE}: content from the row, or a marker naming its file under .claude/; ` +
+    `CREATE VIEW ${quoteIdent(VIEW_NAME)} AS SELECT /* ${viewColumnTag(content)}: content from the row, or a marker naming its file under .claude/; ` +
     `read file-stored content with loadSnapshot(), which checks the SHA-256 */ ` +
     [
       ...cols,
@@ -53,6 +52,13 @@ export function installStoreSchema(
   table: SnapshotTable,
 ): { columnsAdded: string[]; viewCreated: boolean } {
   if (table.installed) return { columnsAdded: [], viewCreated: false }
+  const content = table.contentColumn
+  if (content === null)
+    throw new FerryError(
+      'SNAPSHOT_NO_CONTENT_COLUMN',
+      `${SNAPSHOT_TABLE} has no column the store can move`,
+      'Nothing to install: the table holds no large values.',
+    )
   if (table.anyStoreColumn) {
     throw new FerryError(
       'SNAPSHOT_COLUMNS_EXIST',
@@ -77,7 +83,7 @@ export function installStoreSchema(
       db.exec(`ALTER TABLE ${T} ADD COLUMN ${quoteIdent(name)} ${type}`)
       added.push(name)
     }
-    db.exec(viewSql({ ...table, columns: [...table.columns, ...added] }))
+    db.exec(viewSql({ ...table, columns: [...table.columns, ...added] }, content))
   }).immediate()
   return { columnsAdded: added, viewCreated: true }
 }

@@ -27,16 +27,18 @@ export interface BatchStatements {
   update: Database.Statement
 }
 
-export function batchStatements(db: SqliteDb): BatchStatements {
+/** `column`: the table's content column (SnapshotTable.contentColumn). */
+export function batchStatements(db: SqliteDb, column: string): BatchStatements {
+  const C = quoteIdent(column)
   const readRow = db
     .prepare(
-      `SELECT typeof(content) AS t, CAST(content AS BLOB) AS b FROM ${T} WHERE rowid = ? AND content_path IS NULL`,
+      `SELECT typeof(${C}) AS t, CAST(${C} AS BLOB) AS b FROM ${T} WHERE rowid = ? AND content_path IS NULL`,
     )
     .safeIntegers(true)
   const update = db.prepare(
-    `UPDATE ${T} SET content_path = @path, content_sha256 = @sha, content_bytes = @bytes, content_storage = @storage, content = ` +
+    `UPDATE ${T} SET content_path = @path, content_sha256 = @sha, content_bytes = @bytes, content_storage = @storage, ${C} = ` +
       `CASE WHEN @nullable THEN NULL WHEN @storage = 'blob' THEN CAST(${marker} AS BLOB) ELSE ${marker} END ` +
-      `WHERE rowid = @rid AND content_path IS NULL AND typeof(content) = @storage AND ferry_sha256(CAST(content AS BLOB)) = @sha`,
+      `WHERE rowid = @rid AND content_path IS NULL AND typeof(${C}) = @storage AND ferry_sha256(CAST(${C} AS BLOB)) = @sha`,
   )
   return { readRow, update }
 }

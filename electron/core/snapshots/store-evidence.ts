@@ -18,6 +18,8 @@ export interface SnapshotStoreEvidence extends Record<string, unknown> {
   /** null when state.db has no memory_snapshots table (then `note` says so). */
   table: string | null
   note?: string
+  /** The column whose large values move: `content`, or the one the table keeps snapshots in. */
+  column: string | null
   thresholdBytes: number
   thresholdSource: ThresholdSource
   /** Relative to the workspace: `.claude/memory_snapshots`. */
@@ -58,6 +60,7 @@ export function emptyStoreEvidence(
 ): SnapshotStoreEvidence {
   return {
     table: 'memory_snapshots',
+    column: null,
     ...base,
     view: null,
     placeholder: null,

@@ -32,6 +32,8 @@ export type { MovedSnapshot, SnapshotStoreEvidence } from './store-evidence'
 export interface SnapshotStoreOptions {
   thresholdBytes: number
   thresholdSource: ThresholdSource
+  /** The column to move when the table has no `content` (FERRY_SNAPSHOT_COLUMN). */
+  column?: string
   /** A batch's rows are committed in one transaction once all its files are verified. */
   batchBytes?: number
   batchRows?: number
@@ -58,7 +60,8 @@ function prepareTable(
   db: SqliteDb,
   paths: WorkspacePaths,
   ev: SnapshotStoreEvidence,
-): SnapshotTable | null {
+  opts: SnapshotStoreOptions,
+): SnapshotTable | { nothing: string } | null {
   const stateDb = relative(paths.root, paths.stateDb)
   if (!encodingIsUtf8(db)) {
     throw new FerryError(
@@ -67,8 +70,15 @@ function prepareTable(
       'The snapshot store keeps text as UTF-8 bytes; leave this step out for this database.',
     )
   }
-  const table = describeSnapshotTable(db)
+  const table = describeSnapshotTable(db, {
+    thresholdBytes: opts.thresholdBytes,
+    ...(opts.column !== undefined ? { column: opts.column } : {}),
+  })
   if (!table) return null
+  if (table.contentColumn === null)
+    return {
+      nothing: `${SNAPSHOT_TABLE} has no "content" column and no column holding values over ${opts.thresholdBytes} bytes: nothing to move`,
+    }
   const triggers = updateTriggers(db)
   if (triggers.length) {
     throw new FerryError(
@@ -104,7 +114,7 @@ async function run(
     storeDir: `${relative(paths.root, paths.claudeDir)}/memory_snapshots`,
     dbBytesBefore: dbFileBytes(paths.stateDb),
   })
-  const table = prepareTable(db, paths, ev)
+  const table = prepareTable(db, paths, ev, opts)
   if (!table) {
     return {
       ...ev,
@@ -112,14 +122,18 @@ async function run(
       note: `${relative(paths.root, paths.stateDb)} has no ${SNAPSHOT_TABLE} table: nothing to move`,
     }
   }
+  if ('nothing' in table) return { ...ev, note: table.nothing }
+  const column = table.contentColumn ?? 'content'
+  const C = quoteIdent(column)
+  ev.column = column
   const dir = ensureStoreDir(paths)
   ev.tempFilesRemoved = removeFiles(dir, listStore(dir).temps)
 
   const key = table.keyColumn === 'rowid' ? 'rowid' : quoteIdent(table.keyColumn)
   const candidates = db
     .prepare(
-      `SELECT rowid AS rid, ${key} AS id, length(CAST(content AS BLOB)) AS bytes FROM ${T} ` +
-        `WHERE content_path IS NULL AND typeof(content) IN ('text', 'blob') AND length(CAST(content AS BLOB)) > ? ORDER BY rowid`,
+      `SELECT rowid AS rid, ${key} AS id, length(CAST(${C} AS BLOB)) AS bytes FROM ${T} ` +
+        `WHERE content_path IS NULL AND typeof(${C}) IN ('text', 'blob') AND length(CAST(${C} AS BLOB)) > ? ORDER BY rowid`,
     )
     .safeIntegers(true)
     .all(BigInt(opts.thresholdBytes)) as { rid: bigint; id: unknown; bytes: bigint }[]
@@ -135,7 +149,7 @@ async function run(
   const handled = new Set<string>()
   const reused = new Set<string>()
   const created = new Set<string>()
-  const stmts = batchStatements(db)
+  const stmts = batchStatements(db, column)
   const batchBytes = opts.batchBytes ?? 16 * 1024 * 1024
   const batchRows = opts.batchRows ?? 64
   ctx.progress(

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
+import { COLUMN_ENV } from './db'
 
 /** The plan's figure for "large": 64 KiB. */
 export const DEFAULT_SNAPSHOT_THRESHOLD_BYTES = 64 * 1024
@@ -24,13 +25,13 @@ function parse(text: string, from: string): number {
   return n
 }
 
-function fromJournal(journalDb: string): string | undefined {
+function fromJournal(journalDb: string, key = THRESHOLD_SETTING): string | undefined {
   if (!existsSync(journalDb)) return undefined
   let db: Database.Database | undefined
   try {
     db = new Database(journalDb, { readonly: true, fileMustExist: true })
     db.pragma('busy_timeout = 5000')
-    const v = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(THRESHOLD_SETTING)
+    const v = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key)
     return typeof v === 'string' ? v : undefined
   } catch {
     // A journal without a settings table (or being created right now) just has no setting.
@@ -57,4 +58,14 @@ export function resolveThreshold(
       thresholdSource: 'setting',
     }
   return { thresholdBytes: DEFAULT_SNAPSHOT_THRESHOLD_BYTES, thresholdSource: 'default' }
+}
+
+/** Key in the journal's settings table naming the column to move (see COLUMN_ENV). */
+export const COLUMN_SETTING = 'snapshotStore.column'
+
+/** The column the user named for a memory_snapshots without `content`: environment, then setting. */
+export function resolveColumn(env: NodeJS.ProcessEnv, journalDb: string): string | undefined {
+  const e = env[COLUMN_ENV]
+  if (e !== undefined && e !== '') return e
+  return fromJournal(journalDb, COLUMN_SETTING)
 }
