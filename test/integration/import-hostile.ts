@@ -40,6 +40,11 @@ export async function hostileWorkspace(ws: string, events = 2000): Promise<void>
   mkdirSync(deep, { recursive: true })
   writeFileSync(join(deep, 'bottom.md'), 'too deep to list\n')
   writeFileSync(join(c, 'config', 'broken.json'), '{"password": "hunter2-broken-json" oops}\n')
+  // A settings file as editors write it (JSONC): comments, one with an old key, a trailing comma.
+  writeFileSync(
+    join(c, 'config', 'editor.json'),
+    '{\n  // old: "api_key": "sk-in-a-comment-0042"\n  "tab_size": 2, /* spaces */\n  "rulers": [80, 100,],\n}\n',
+  )
   // Text a Windows editor or PowerShell's `>` writes: UTF-16 with its byte-order mark (half its
   // bytes NUL), one holding the .env's API key.
   writeFileSync(join(c, 'context', 'windows-note.md'), utf16le(windowsNote(envSecrets(ws)[0]!)))

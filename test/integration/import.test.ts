@@ -136,6 +136,17 @@ describe('Phase 2 import into memory.db', () => {
       expect(bytes.includes(Buffer.from(s, 'utf16le')), `${s.slice(0, 6)} as UTF-16`).toBe(false)
     }
     expect(bytes.includes(Buffer.from('hunter2-broken-json'))).toBe(false)
+    // A JSONC file's keys are imported; its comments (one holding an old key) are not.
+    expect(bytes.includes(Buffer.from('sk-in-a-comment-0042'))).toBe(false)
+    expect(byPath(first, '.claude/config/editor.json')).toMatchObject({
+      status: 'imported',
+      rows: 2,
+    })
+    expect(
+      count(
+        "SELECT count(*) FROM import_files WHERE path = '.claude/config/editor.json' AND format = 'jsonc'",
+      ),
+    ).toBe(1)
     expect(
       count(
         'SELECT count(*) FROM file_configurations WHERE is_secret = 1 AND config_value = \'"***"\'',
@@ -437,7 +448,9 @@ describe('Phase 2 import into memory.db', () => {
     const table = (first.stateTables as { table: string; rows: number }[]).find((x) => x.rows > 1)!
     const w = new Database(memPath)
     w.pragma('foreign_keys = OFF') // an agent's delete, whatever references the row
-    w.prepare(`DELETE FROM "${table.table}" WHERE rowid = (SELECT max(rowid) FROM "${table.table}")`).run()
+    w.prepare(
+      `DELETE FROM "${table.table}" WHERE rowid = (SELECT max(rowid) FROM "${table.table}")`,
+    ).run()
     w.close()
     const kept = count(`SELECT count(*) FROM "${table.table}"`)
     const events = count('SELECT count(*) FROM file_events')

@@ -125,6 +125,25 @@ describe('config files', () => {
     ])
     expect(parseConfig('json', '  \n').rows).toEqual([])
   })
+
+  it('reads JSON with comments and trailing commas (JSONC) as its keys, and says so', () => {
+    const j = parseConfig(
+      'json',
+      '{\n  // the model\n  "model": "m", /* inline */ "url": "http://x//y",\n  "tools": [1, 2,],\n}\n',
+    )
+    expect(j).toMatchObject({ problem: null, dialect: 'jsonc' })
+    expect(j.rows.map((r) => [r.key, r.value])).toEqual([
+      ['model', '"m"'],
+      ['url', '"http://x//y"'],
+      ['tools', '[1,2]'],
+    ])
+    expect(parseConfig('json', '{"a": 1}').dialect).toBeUndefined()
+    // Anything else wrong is the strict reading's problem, at its place in the file.
+    expect(parseConfig('json', '{\n// c\n"a": [1,,2]}').problem).toMatchObject({
+      line: 3,
+      message: expect.stringContaining('line 3, column 9'),
+    })
+  })
 })
 
 describe('secrets', () => {

@@ -2,6 +2,7 @@
 // paths, values as JSON text with numbers exactly as written, secret-looking values replaced by
 // "***" here, before anything else sees them. A file that does not parse yields no rows and a
 // located problem whose message never quotes the file (it may be the line with the password).
+import { visit } from 'jsonc-parser'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { parseAllDocuments } from 'yaml'
 import { yamlValue, yamlValueError } from './yaml-value'
@@ -28,6 +29,52 @@ export interface ConfigParse {
   problem: { line: number | null; message: string } | null
   /** The raw secret values, for scrubbing elsewhere; never stored. */
   secretValues: string[]
+  /** 'jsonc': a .json file read with its comments and trailing commas left out. */
+  dialect?: 'jsonc'
+}
+
+/**
+ * The text with JSONC's extras blanked out (comments, a comma before `}` or `]`), every other
+ * character at its place so a problem's line and column still point into the file; null when the
+ * text has none of them. Found by jsonc-parser's visitor (a string holding `//` stays as it is).
+ */
+export function jsoncAsJson(text: string): string | null {
+  const out = text.split('')
+  const blank = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' '
+  }
+  let changed = false
+  let comma = -1
+  const token = (): void => {
+    comma = -1
+  }
+  const close = (): void => {
+    if (comma >= 0) {
+      blank(comma, comma + 1)
+      changed = true
+    }
+    comma = -1
+  }
+  visit(
+    text,
+    {
+      onComment: (offset, length) => {
+        blank(offset, offset + length)
+        changed = true
+      },
+      onSeparator: (ch, offset) => {
+        comma = ch === ',' ? offset : -1
+      },
+      onObjectBegin: token,
+      onObjectProperty: token,
+      onArrayBegin: token,
+      onLiteralValue: token,
+      onObjectEnd: close,
+      onArrayEnd: close,
+    },
+    { allowTrailingComma: true, disallowComments: false },
+  )
+  return changed ? out.join('') : null
 }
 
 const SIMPLE_KEY = /^[A-Za-z0-9_-]+$/
@@ -134,13 +181,18 @@ export function parseConfig(format: ConfigFormat, text: string): ConfigParse {
   if (format === 'env') return { rows: parseEnv(text, secretValues), problem: null, secretValues }
   if (format === 'json') {
     const r = readJson(text)
-    if (!r.ok)
-      return {
-        rows: [],
-        problem: { line: r.problem.line, message: r.problem.message },
-        secretValues,
-      }
-    return { rows: rowsOf(r.value, secretValues), problem: null, secretValues }
+    if (r.ok) return { rows: rowsOf(r.value, secretValues), problem: null, secretValues }
+    // JSON with comments or trailing commas (JSONC, as editors write settings files): read
+    // without them; anything else wrong is reported where it is (the blanked text keeps places).
+    const lenient = jsoncAsJson(text)
+    const c = lenient === null ? r : readJson(lenient)
+    if (c.ok)
+      return { rows: rowsOf(c.value, secretValues), problem: null, secretValues, dialect: 'jsonc' }
+    return {
+      rows: [],
+      problem: { line: c.problem.line, message: c.problem.message },
+      secretValues,
+    }
   }
   if (format === 'toml') {
     try {

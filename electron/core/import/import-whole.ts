@@ -36,7 +36,13 @@ export function configRecords(
   inConfig: string,
   bytes: Buffer,
   scrub: Scrubber,
-): { rows: ConfigRecord[]; skip: { code: string; reason: string } | null; secrets: number } {
+): {
+  rows: ConfigRecord[]
+  skip: { code: string; reason: string } | null
+  secrets: number
+  /** 'jsonc': read without its comments and trailing commas (config-parse.ts). */
+  dialect?: 'jsonc'
+} {
   const utf16 = decodeUtf16(bytes)
   const bad = utf16 ? -1 : firstInvalidUtf8(bytes)
   if (bad >= 0)
@@ -73,7 +79,12 @@ export function configRecords(
     const row = { ...r, value: s.value, scope, agentId } as const
     return { ...row, redactions: s.hits, sha256: configRowHash(row) }
   })
-  return { rows, skip: null, secrets: rows.filter((r) => r.isSecret).length }
+  return {
+    rows,
+    skip: null,
+    secrets: rows.filter((r) => r.isSecret).length,
+    ...(p.dialect ? { dialect: p.dialect } : {}),
+  }
 }
 
 export function contextRecord(
@@ -166,7 +177,7 @@ export async function importWhole(
       ctx,
       e,
       importer,
-      String(format),
+      c.dialect ?? String(format),
       found?.fileId,
       bytes.length,
       fileSha,
@@ -191,6 +202,7 @@ export async function importWhole(
     await ctx.afterBatch()
     return {
       ...base,
+      ...(c.dialect ? { format: c.dialect } : {}),
       status: 'imported',
       action: found ? 'replaced' : 'new',
       ...r,
