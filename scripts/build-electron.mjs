@@ -55,6 +55,9 @@ export async function buildElectron({ outdir = path.join(root, 'dist-electron') 
         target: 'node20',
         sourcemap: true,
         external: EXTERNAL,
+        // jsonc-parser's main file is UMD, whose require('./impl/…') calls a bundle cannot
+        // follow (the worker died with "Cannot find module './impl/format'"): its ESM build.
+        alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
         logLevel: 'warning',
         ...(e.shim ? importMetaShim : {}),
       }),
