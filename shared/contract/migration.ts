@@ -59,8 +59,9 @@ export const MigrationLagTable = z.object({
   table: z.string(),
   /** The updated_at / last_activity-like column whose moves are tracked, or null. */
   timeColumn: z.string().nullable(),
-  status: z.enum(['ok', 'full-recopy-needed']),
-  /** Why changed rows cannot be found (status full-recopy-needed). */
+  /** ok: through the time column; compared: every copied row compared; full-recopy-needed. */
+  status: z.enum(['ok', 'compared', 'full-recopy-needed']),
+  /** Why changed rows cannot be found (full-recopy-needed), or why every row is compared. */
   reason: z.string().nullable(),
   /** Source rows past the key high-water mark. */
   newRows: z.number().nonnegative(),

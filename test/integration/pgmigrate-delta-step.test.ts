@@ -82,7 +82,7 @@ describe('delta sync in the app: migration.lag and p3.migrate run again', () => 
 
     agentWrites(memoryDb, 1)
     const lag = await lagOf()
-    expect(lag.get('events')).toMatchObject({ newRows: 100, lag: 100, status: 'full-recopy-needed' })
+    expect(lag.get('events')).toMatchObject({ newRows: 100, lag: 100, status: 'compared' })
     expect(lag.get('agents')).toMatchObject({ changedRows: 5, lag: 5, timeColumn: 'last_activity' })
     expect(lag.get('tasks')).toMatchObject({ changedRows: 3, lag: 3, timeColumn: 'updated_at' })
 

@@ -97,10 +97,10 @@ describe('delta sync', () => {
     expect([...idle.values()].map((l) => l.lag)).toEqual([0, 0, 0, 0])
     expect(idle.get('agents')).toMatchObject({ timeColumn: 'last_activity', status: 'ok' })
     expect(idle.get('tasks')).toMatchObject({ timeColumn: 'updated_at', status: 'ok' })
-    // No usable key or time column: said, not guessed.
+    // No key: said, not guessed. A key but no time column: every copied row is compared.
     expect(idle.get('notes')!.status).toBe('full-recopy-needed')
-    expect(idle.get('events')!.status).toBe('full-recopy-needed')
-    expect(idle.get('events')!.reason).toMatch(/no updated_at/)
+    expect(idle.get('events')).toMatchObject({ status: 'compared', changedRows: null })
+    expect(idle.get('events')!.reason).toMatch(/no updated_at .*1,500 copied row\(s\) is compared/)
 
     writes(file, 1)
     const before = await lag()
@@ -124,6 +124,7 @@ describe('delta sync', () => {
     )
     expect(batches.map((b) => [b.table_name, b.applied])).toEqual([
       ['agents', '5'],
+      ['events', '0'],
       ['tasks', '3'],
     ])
     const [agent] = await query<{ status: string }>(
@@ -155,6 +156,27 @@ describe('delta sync', () => {
     await validateEqual()
     await targetEventsUnique()
     expect([...(await lag()).values()].map((l) => l.lag)).toEqual([0, 0, 0, 0])
+  }, 60_000)
+
+  it('carries the updates of a table without a time column by comparing its rows with the target', async () => {
+    const src = new Database(file)
+    src.prepare("UPDATE events SET payload = '{\"edited\": true}' WHERE id = 7").run()
+    src.prepare("UPDATE events SET kind = 'TOOL_CALL' WHERE id = 9").run() // case only
+    src.close()
+    const d = await delta({ batchRows: 500 })
+    const ev = d.tables.find((t) => t.table === 'events')!
+    expect(ev).toMatchObject({ status: 'compared', changedApplied: 2, changedRejected: [] })
+    expect(ev.changedRows).toBeGreaterThanOrEqual(1500)
+    expect(
+      await query(`SELECT id::int, payload::text, kind FROM ${qi(schema, 'events')} WHERE id IN (7, 9) ORDER BY id`),
+    ).toEqual([
+      { id: 7, payload: '{"edited": true}', kind: 'tool_call' },
+      { id: 9, payload: '{"n": 8}', kind: 'TOOL_CALL' },
+    ])
+    await validateEqual()
+    // Compared again: nothing differs, nothing is written.
+    const again = await delta({ batchRows: 500 })
+    expect(again.tables.find((t) => t.table === 'events')!.changedApplied).toBe(0)
   }, 60_000)
 
   it('reports rows deleted in SQLite and deletes them only with --delta-deletes', async () => {

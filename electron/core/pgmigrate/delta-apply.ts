@@ -15,6 +15,7 @@ import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { keySelectSql, keyValues } from './keys'
+import { rejectedKeys } from './ledger'
 import { insertDeltaBatch, lastDeltaBatch } from './delta-marks'
 import { keyPastSql, keyUpToSql, movedSql } from './delta-lag'
 import { q, qq } from './names'
@@ -41,7 +42,8 @@ export async function upsertChanged(
   p: {
     run: number
     hwm: string
-    column: string
+    /** The time column; null: every row at or below the high-water mark is compared. */
+    column: string | null
     prev: string | null
     batchRows: number
     signal: AbortSignal
@@ -49,6 +51,8 @@ export async function upsertChanged(
 ): Promise<ChangedResult> {
   const codec = makeRowCodec(db, t)
   const rules = await recordedRulesByKey(client, schema, t)
+  // Compared row by row: a row in the reject log stays the reject queue's (listed there already).
+  const quarantined = p.column === null ? await rejectedKeys(client, schema, t.source) : null
   const done = await lastDeltaBatch(client, schema, p.run, t.source, 'changed')
   const out: ChangedResult = {
     rows: done?.rows ?? 0,
@@ -57,7 +61,7 @@ export async function upsertChanged(
     batches: done?.batch ?? 0,
   }
   let after = done?.keyTo ?? null
-  const [moved, movedParams] = movedSql(p.column, p.prev, '>=')
+  const [moved, movedParams] = p.column === null ? ['1', []] : movedSql(p.column, p.prev, '>=')
   const base = `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${keyUpToSql(t)} AND ${moved}`
   const order = ` ORDER BY ${keySelectSql(t.key)} LIMIT ?`
   const firstSt = db
@@ -81,9 +85,17 @@ export async function upsertChanged(
   const computed = await generatedTargets(client, schema, t.target)
   const written = copyColumnsSql(t, computed)
   const rest = t.columns.map((c) => c.target).filter((c) => !pk.includes(c) && !computed.has(c))
+  // Rows compared by their text (each value's output form), not by =: a case-only change under a
+  // case-insensitive collation, or jsonb 1.0 → 1, is a change; equal rows are never written, so
+  // one kept under a NOT VALID constraint it breaks is not checked again.
+  const rowText = (alias: string): string =>
+    `ROW(${rest.map((c) => `${alias}.${q(c)}`).join(', ')})::text`
   const conflict = rest.length
-    ? `DO UPDATE SET ${rest.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')} WHERE (${rest.map((c) => `T.${q(c)}`).join(', ')}) IS DISTINCT FROM (${rest.map((c) => `EXCLUDED.${q(c)}`).join(', ')})`
+    ? `DO UPDATE SET ${rest.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')} WHERE ${rowText('T')} IS DISTINCT FROM ${rowText('EXCLUDED')}`
     : 'DO NOTHING'
+  const unchanged = rest.length
+    ? `DELETE FROM ${stage} AS S USING ${qq(schema, t.target)} AS T WHERE (${pk.map((c) => `T.${q(c)}`).join(', ')}) = (${pk.map((c) => `S.${q(c)}`).join(', ')}) AND ${rowText('T')} = ${rowText('S')}`
+    : null
   const upsert = `INSERT INTO ${qq(schema, t.target)} AS T (${written}) SELECT ${written} FROM ${stage} ON CONFLICT (${pk.map(q).join(', ')}) ${conflict}`
 
   for (;;) {
@@ -107,12 +119,14 @@ export async function upsertChanged(
       }
       keyFrom ??= r.key
       keyTo = r.key
+      if (quarantined?.has(r.key)) continue
       if (r.line === null) out.rejectedKeys.push(r.key)
       else text += r.line
     }
     await client.query('BEGIN')
     try {
       await copyText(client, `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`, text)
+      if (unchanged) await client.query(unchanged)
       const applied = (await client.query(upsert)).rowCount ?? 0
       await insertDeltaBatch(client, schema, {
         run: p.run,

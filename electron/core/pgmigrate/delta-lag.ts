@@ -11,7 +11,15 @@ import { qq } from './names'
 import { timeColumn, watermarkValue, type Marks } from './delta-marks'
 import type { TablePlan } from './types'
 
-export type DeltaStatus = 'ok' | 'full-recopy-needed'
+/**
+ * ok: changed rows found through a time column; compared: no usable time column, so every copied
+ * row is read and compared with the target (tables up to COMPARE_MAX_ROWS); full-recopy-needed:
+ * changed rows cannot be found (no primary key, or too many rows to compare on each delta).
+ */
+export type DeltaStatus = 'ok' | 'compared' | 'full-recopy-needed'
+
+/** A table without a usable time column is compared row by row up to this many copied rows. */
+export const COMPARE_MAX_ROWS = 100_000
 
 export interface TableLag {
   table: string
@@ -19,11 +27,11 @@ export interface TableLag {
   /** The time column whose moves are tracked, or null. */
   timeColumn: string | null
   status: DeltaStatus
-  /** Why changed rows cannot be found (status full-recopy-needed). */
+  /** Why changed rows cannot be found (full-recopy-needed), or why every row is compared. */
   reason: string | null
   /** Source rows past the key high-water mark. */
   newRows: number
-  /** Rows at or below it whose time column moved past the last watermark (null: undetectable). */
+  /** Rows at or below it whose time column moved past the last watermark (null: undetectable, or known only by comparing). */
   changedRows: number | null
   /** newRows + changedRows: rows not yet copied. */
   lag: number
@@ -54,10 +62,15 @@ export function movedSql(column: string, prev: string | null, op: '>' | '>='): [
   return [`${quoteIdent(column)} ${op} ?`, [watermarkValue(prev)]]
 }
 
-/** Whether changed rows of the table can be found and upserted, and why not. */
+/**
+ * Whether changed rows of the table can be found and upserted, and why not. `copiedRows`: the
+ * source rows at or below the key high-water mark, when known: a table without a usable time
+ * column and no more rows than COMPARE_MAX_ROWS is compared row by row instead.
+ */
 export function deltaCapability(
   t: TablePlan,
   prev: Marks | null,
+  copiedRows: number | null = null,
 ): { column: string | null; status: DeltaStatus; reason: string | null } {
   const col = timeColumn(t)?.source ?? null
   if (!t.primaryKey)
@@ -66,20 +79,32 @@ export function deltaCapability(
       status: 'full-recopy-needed',
       reason: 'no primary key on the target, so changed rows cannot be upserted',
     }
-  if (!col)
-    return {
-      column: null,
-      status: 'full-recopy-needed',
-      reason: 'no updated_at / last_activity-like column, so changed rows cannot be detected',
-    }
   const m = prev?.[t.source]
-  if (!m || m.column !== col)
+  if (col && m && m.column === col) return { column: col, status: 'ok', reason: null }
+  const why = col
+    ? 'no watermark recorded for this column by the bulk load (it predates delta sync)'
+    : 'no updated_at / last_activity-like column'
+  if (copiedRows !== null && copiedRows <= COMPARE_MAX_ROWS)
     return {
       column: col,
-      status: 'full-recopy-needed',
-      reason: 'no watermark recorded for this column by the bulk load (it predates delta sync)',
+      status: 'compared',
+      reason: `${why}, so each of its ${copiedRows.toLocaleString('en-US')} copied row(s) is compared with the target`,
     }
-  return { column: col, status: 'ok', reason: null }
+  return {
+    column: col,
+    status: 'full-recopy-needed',
+    reason: `${why}, so changed rows cannot be detected${copiedRows !== null ? ` (${copiedRows.toLocaleString('en-US')} rows: more than the ${COMPARE_MAX_ROWS.toLocaleString('en-US')} compared row by row on each delta)` : ''}`,
+  }
+}
+
+/** Source rows at or below the key high-water mark (0 before anything was copied). */
+export function copiedRowCount(db: SqliteDb, t: TablePlan, hwm: string | null): number {
+  if (hwm === null) return 0
+  return count(
+    db,
+    `SELECT count(*) FROM ${fromTable(db, t.source)} WHERE ${keyUpToSql(t)}`,
+    keyValues(t.key, hwm),
+  )
 }
 
 const count = (db: SqliteDb, sql: string, params: unknown[]): number =>
@@ -98,10 +123,11 @@ export async function tableLag(
   t: TablePlan,
   prev: Marks | null,
 ): Promise<TableLag> {
-  const cap = deltaCapability(t, prev)
   const from = `SELECT count(*) FROM ${fromTable(db, t.source)}`
   const hwm = (await ledgerState(client, schema, t.source)).last?.keyTo ?? null
   const hwmVals = hwm === null ? [] : keyValues(t.key, hwm)
+  const copied = copiedRowCount(db, t, hwm)
+  const cap = deltaCapability(t, prev, copied)
   const newRows =
     hwm === null ? count(db, from, []) : count(db, `${from} WHERE ${keyPastSql(t)}`, hwmVals)
   let changedRows: number | null = null
@@ -109,7 +135,6 @@ export async function tableLag(
     const [cond, params] = movedSql(cap.column!, prev![t.source]!.watermark, '>')
     changedRows = count(db, `${from} WHERE ${keyUpToSql(t)} AND ${cond}`, [...hwmVals, ...params])
   } else if (cap.status === 'ok') changedRows = 0
-  const copied = hwm === null ? 0 : count(db, `${from} WHERE ${keyUpToSql(t)}`, hwmVals)
   const rejected = (await rejectedKeys(client, schema, t.source)).size
   const target = await client.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM ${qq(schema, t.target)}`,

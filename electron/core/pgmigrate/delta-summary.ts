@@ -21,6 +21,10 @@ export function describeDelta(r: DeltaResult): string {
         parts.push(
           `${nf.format(t.changedApplied)} changed via ${t.timeColumn} (${nf.format(t.changedRows)} examined, ${t.changedBatches} batch(es))`,
         )
+      else if (t.status === 'compared')
+        parts.push(
+          `${nf.format(t.changedApplied)} changed (${nf.format(t.changedRows)} compared row by row, ${t.changedBatches} batch(es))`,
+        )
       if (t.changedRejected.length)
         parts.push(
           `${t.changedRejected.length} changed row(s) refused: ${t.changedRejected.slice(0, 5).join(', ')}`,
@@ -36,7 +40,11 @@ export function describeDelta(r: DeltaResult): string {
   out.push('  Lag now (rows not yet copied):')
   for (const t of r.lag) {
     const how =
-      t.status === 'ok' ? `time column ${t.timeColumn}` : `full recopy needed: ${t.reason}`
+      t.status === 'ok'
+        ? `time column ${t.timeColumn}`
+        : t.status === 'compared'
+          ? `compared row by row: ${t.reason}`
+          : `full recopy needed: ${t.reason}`
     const del = t.deletedRows ? `, ${nf.format(t.deletedRows)} deleted in SQLite` : ''
     out.push(
       `    ${t.table.padEnd(w)} ${nf.format(t.lag).padStart(10)}  (${nf.format(t.newRows)} new, ${t.changedRows === null ? '? changed' : `${nf.format(t.changedRows)} changed`}${del}; ${how})`,

@@ -13,7 +13,7 @@ import { openSqliteReadOnly, type SqliteDb } from '../sqlite/open'
 import { checkServer, connect, createPool, lockSchema, unlockSchema } from './connect'
 import { identitySequences } from './ddl'
 import { deleteReplaced, findDeleted, upsertChanged, type DeletedResult } from './delta-apply'
-import { deltaCapability, tableLag, type TableLag } from './delta-lag'
+import { copiedRowCount, deltaCapability, tableLag, type TableLag } from './delta-lag'
 import {
   finishDeltaRun,
   insertDeltaRun,
@@ -56,7 +56,7 @@ export interface TableDelta {
   /** Target rows whose primary key SQLite rewrote (INSERT OR REPLACE): replaced by the new rows. */
   replaced: number
   newBatches: number
-  /** Rows examined for a moved time column / of those, inserted or updated on the target. */
+  /** Rows examined (a moved time column, or every copied row when compared) / of those, inserted or updated on the target. */
   changedRows: number
   changedApplied: number
   changedBatches: number
@@ -193,13 +193,15 @@ async function deltaLocked(
     const cap = deltaCapability(
       t,
       m.prev === undefined ? null : { [t.source]: { ...m, watermark: m.prev } },
+      copiedRowCount(db, t, m.hwm),
     )
+    // Through the time column, or (compared) every copied row: the upsert applies only changes.
     const changed =
-      cap.status === 'ok' && m.hwm !== null
+      cap.status !== 'full-recopy-needed' && m.hwm !== null
         ? await upsertChanged(db, client, opts.schema, t, {
             run: runNo,
             hwm: m.hwm,
-            column: m.column!,
+            column: cap.status === 'ok' ? m.column! : null,
             prev: m.prev ?? null,
             batchRows,
             signal: opts.signal,

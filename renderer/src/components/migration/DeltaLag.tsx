@@ -7,7 +7,8 @@ import { ErrorNote } from '../ErrorNote'
 /**
  * Delta sync's lag per table: rows in memory.db not yet on the target (new rows past the key
  * high-water mark, and copied rows whose time column moved since), what `ferry migrate-sqlite
- * --delta` (or re-running p3.migrate) would copy. Tables whose changes cannot be found say so.
+ * --delta` (or re-running p3.migrate) would copy. A table without a time column has its rows
+ * compared (changed rows unknown until then: "?"); tables whose changes cannot be found say so.
  */
 export function DeltaLag({ data }: { data: MigrationLag }) {
   if (!data.available)
@@ -49,6 +50,10 @@ export function DeltaLag({ data }: { data: MigrationLag }) {
               <td>
                 {t.status === 'ok' ? (
                   <code>{t.timeColumn}</code>
+                ) : t.status === 'compared' ? (
+                  <span className="muted" title={t.reason ?? undefined}>
+                    every row compared (no time column)
+                  </span>
                 ) : (
                   <>
                     <span className="badge tone-warn" title={t.reason ?? undefined}>
