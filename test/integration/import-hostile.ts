@@ -40,6 +40,10 @@ export async function hostileWorkspace(ws: string, events = 2000): Promise<void>
   mkdirSync(deep, { recursive: true })
   writeFileSync(join(deep, 'bottom.md'), 'too deep to list\n')
   writeFileSync(join(c, 'config', 'broken.json'), '{"password": "hunter2-broken-json" oops}\n')
+  // Context that is neither Markdown nor JSON: a transcript, YAML notes; and an .env that strayed.
+  writeFileSync(join(c, 'context', 'transcript.jsonl'), '{"role": "user", "content": "hi"}\n')
+  writeFileSync(join(c, 'context', 'plan.yaml'), 'steps:\n  - read\n')
+  writeFileSync(join(c, 'context', 'stray.env'), 'STRAY_TOKEN=stray-secret-0099\n')
   // A settings file as editors write it (JSONC): comments, one with an old key, a trailing comma.
   writeFileSync(
     join(c, 'config', 'editor.json'),

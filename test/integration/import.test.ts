@@ -136,6 +136,19 @@ describe('Phase 2 import into memory.db', () => {
       expect(bytes.includes(Buffer.from(s, 'utf16le')), `${s.slice(0, 6)} as UTF-16`).toBe(false)
     }
     expect(bytes.includes(Buffer.from('hunter2-broken-json'))).toBe(false)
+    // Every text file of context/ is a context row; an .env there is not (it may hold secrets).
+    expect(bytes.includes(Buffer.from('stray-secret-0099'))).toBe(false)
+    expect(byPath(first, '.claude/context/stray.env')).toMatchObject({ status: 'skipped' })
+    for (const f of ['transcript.jsonl', 'plan.yaml'])
+      expect(byPath(first, `.claude/context/${f}`), f).toMatchObject({
+        status: 'imported',
+        rows: 1,
+      })
+    expect(
+      count(
+        "SELECT count(*) FROM file_context_sessions c JOIN import_files f USING (file_id) WHERE f.path = '.claude/context/plan.yaml' AND c.format = 'text' AND CAST(c.raw AS TEXT) = 'steps:' || char(10) || '  - read' || char(10)",
+      ),
+    ).toBe(1)
     // A JSONC file's keys are imported; its comments (one holding an old key) are not.
     expect(bytes.includes(Buffer.from('sk-in-a-comment-0042'))).toBe(false)
     expect(byPath(first, '.claude/config/editor.json')).toMatchObject({

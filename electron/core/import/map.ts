@@ -122,9 +122,16 @@ export function dispose(e: WalkEntry): Disposition {
       )
     if (e.kind === 'md') return { action: 'import', importer: 'context', format: 'markdown' }
     if (e.kind === 'json') return { action: 'import', importer: 'context', format: 'json' }
-    if (e.kind === 'other' && e.format === 'text')
-      return { action: 'import', importer: 'context', format: 'text' }
-    return skip('unsupported-format', 'in context/ but not Markdown, JSON or a .txt note')
+    if (e.kind === 'env')
+      return skip(
+        'unsupported-format',
+        'an .env file in context/: settings that may hold secrets are imported from config/ (where their values are redacted); move it there',
+      )
+    if (e.kind === 'gz')
+      return skip('unsupported-format', 'compressed, in context/: context files are read whole, as text')
+    // The plan moves every file of context/ to context_sessions: any other text (a .jsonl
+    // transcript, YAML notes, a file without an extension) is one row, its exact bytes kept.
+    return { action: 'import', importer: 'context', format: 'text' }
   }
   if (e.top === 'config') {
     if (e.size > WHOLE_FILE_LIMIT)
