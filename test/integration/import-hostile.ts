@@ -44,6 +44,7 @@ export async function hostileWorkspace(ws: string, events = 2000): Promise<void>
   writeFileSync(join(c, 'context', 'transcript.jsonl'), '{"role": "user", "content": "hi"}\n')
   writeFileSync(join(c, 'context', 'plan.yaml'), 'steps:\n  - read\n')
   writeFileSync(join(c, 'context', 'stray.env'), 'STRAY_TOKEN=stray-secret-0099\n')
+  writeFileSync(join(c, 'config', 'service.ini'), '[db]\nport = 5432\npassword = ini-secret-0077\n')
   // A settings file as editors write it (JSONC): comments, one with an old key, a trailing comma.
   writeFileSync(
     join(c, 'config', 'editor.json'),

@@ -149,6 +149,12 @@ describe('Phase 2 import into memory.db', () => {
         "SELECT count(*) FROM file_context_sessions c JOIN import_files f USING (file_id) WHERE f.path = '.claude/context/plan.yaml' AND c.format = 'text' AND CAST(c.raw AS TEXT) = 'steps:' || char(10) || '  - read' || char(10)",
       ),
     ).toBe(1)
+    // An INI file's keys are imported, its password redacted.
+    expect(bytes.includes(Buffer.from('ini-secret-0077'))).toBe(false)
+    expect(byPath(first, '.claude/config/service.ini')).toMatchObject({
+      status: 'imported',
+      rows: 2,
+    })
     // A JSONC file's keys are imported; its comments (one holding an old key) are not.
     expect(bytes.includes(Buffer.from('sk-in-a-comment-0042'))).toBe(false)
     expect(byPath(first, '.claude/config/editor.json')).toMatchObject({
@@ -164,7 +170,7 @@ describe('Phase 2 import into memory.db', () => {
       count(
         'SELECT count(*) FROM file_configurations WHERE is_secret = 1 AND config_value = \'"***"\'',
       ),
-    ).toBe(4)
+    ).toBe(5)
     expect(
       count('SELECT count(*) FROM configurations WHERE is_secret = 1 AND config_value = \'"***"\''),
     ).toBe(2)
@@ -172,10 +178,12 @@ describe('Phase 2 import into memory.db', () => {
       status: 'skipped',
       skipCode: 'parse-error',
     })
-    // The two state.db secrets are the .env's API key and token again: four distinct values.
-    expect(first.secrets.declared).toBe(4)
+    // The two state.db secrets are the .env's API key and token again: four distinct values,
+    // and the INI file's password.
+    expect(first.secrets.declared).toBe(5)
     expect(first.secrets.sources.map((x: { path: string }) => x.path)).toEqual([
       '.claude/config/.env',
+      '.claude/config/service.ini',
       '.claude/state.db:configurations',
     ])
   })

@@ -118,7 +118,8 @@ describe('inventory of .claude', () => {
 
   it('finds the secrets in config without putting a value in the report', () => {
     expect(entry('.claude/config/.env')).toMatchObject({ kind: 'env', secrets: 4 })
-    expect(inv.secrets.declared).toBe(4)
+    expect(entry('.claude/config/service.ini')).toMatchObject({ kind: 'ini', secrets: 1 })
+    expect(inv.secrets.declared).toBe(5)
     const text = JSON.stringify(inv)
     const envText = readFileSync(join(ws, '.claude', 'config', '.env'), 'utf8')
     const value = /GITHUB_TOKEN=(.+)/.exec(envText)?.[1] as string

@@ -126,6 +126,25 @@ describe('config files', () => {
     expect(parseConfig('json', '  \n').rows).toEqual([])
   })
 
+  it('reads INI sections as dotted keys, redacts its secrets, and refuses a key given twice', () => {
+    const i = parseConfig(
+      'ini',
+      '; service\nname = ferry\n[db]\nport = 5432\npassword = hunter2-in-ini\nreadonly\nhosts[] = a\nhosts[] = b\n',
+    )
+    expect(i.problem).toBeNull()
+    expect(i.rows.map((r) => [r.key, r.value])).toEqual([
+      ['name', '"ferry"'],
+      ['db.port', '"5432"'],
+      ['db.password', '"***"'],
+      ['db.readonly', 'true'],
+      ['db.hosts', '["a","b"]'],
+    ])
+    expect(i.secretValues).toContain('hunter2-in-ini')
+    const dup = parseConfig('ini', '[db]\nport = 1\n[other]\nport = 2\n[db]\nport = 3\n')
+    expect(dup.rows).toEqual([])
+    expect(dup.problem).toMatchObject({ line: 6, message: expect.stringContaining('"db.port"') })
+  })
+
   it('reads JSON with comments and trailing commas (JSONC) as its keys, and says so', () => {
     const j = parseConfig(
       'json',

@@ -1,15 +1,16 @@
-// .claude/config files (JSON, YAML, TOML, .env) as key/value rows: nested keys flattened to dotted
+// .claude/config files (JSON, YAML, TOML, INI, .env) as key/value rows: nested keys flattened to dotted
 // paths, values as JSON text with numbers exactly as written, secret-looking values replaced by
 // "***" here, before anything else sees them. A file that does not parse yields no rows and a
 // located problem whose message never quotes the file (it may be the line with the password).
 import { visit } from 'jsonc-parser'
+import { parse as parseIni } from 'ini'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import { parseAllDocuments } from 'yaml'
 import { yamlValue, yamlValueError } from './yaml-value'
 import { fromJs, JObject, type JValue, JNumber, readJson, toJsonText } from './json-text'
 import { looksSecret, REDACTED, secretCandidates } from './secrets'
 
-export type ConfigFormat = 'json' | 'yaml' | 'toml' | 'env'
+export type ConfigFormat = 'json' | 'yaml' | 'toml' | 'env' | 'ini'
 
 export interface ConfigRow {
   /** 0-based position of the key in the file. */
@@ -117,6 +118,29 @@ function rowsOf(root: JValue, secrets: string[]): ConfigRow[] {
   })
 }
 
+/** The first key given twice in one INI section (`key[]` lines build a list and may repeat). */
+function duplicateIniKey(text: string): { key: string; line: number; first: number } | null {
+  const seen = new Map<string, number>()
+  let section = ''
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i]!.trim()
+    if (t === '' || t.startsWith(';') || t.startsWith('#')) continue
+    const sec = /^\[(.*)\]$/.exec(t)
+    if (sec) {
+      section = sec[1]!.trim()
+      continue
+    }
+    const key = (t.includes('=') ? t.slice(0, t.indexOf('=')) : t).trim()
+    if (key.endsWith('[]')) continue
+    const full = section ? `${section}.${key}` : key
+    const first = seen.get(full)
+    if (first !== undefined) return { key: full, line: i + 1, first }
+    seen.set(full, i + 1)
+  }
+  return null
+}
+
 function firstLine(message: string): string {
   return (message.split('\n')[0] ?? '')
     .replace(/^Invalid TOML document: /, '')
@@ -193,6 +217,21 @@ export function parseConfig(format: ConfigFormat, text: string): ConfigParse {
       problem: { line: c.problem.line, message: c.problem.message },
       secretValues,
     }
+  }
+  if (format === 'ini') {
+    // ini keeps the last of two equal keys in a section: the file is refused instead, so no
+    // value is dropped without a word.
+    const dup = duplicateIniKey(text)
+    if (dup)
+      return {
+        rows: [],
+        problem: {
+          line: dup.line,
+          message: `duplicate INI key "${dup.key}" at line ${dup.line} (first at line ${dup.first}): readers disagree about which value counts`,
+        },
+        secretValues,
+      }
+    return { rows: rowsOf(fromJs(parseIni(text)), secretValues), problem: null, secretValues }
   }
   if (format === 'toml') {
     try {

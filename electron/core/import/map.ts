@@ -128,7 +128,10 @@ export function dispose(e: WalkEntry): Disposition {
         'an .env file in context/: settings that may hold secrets are imported from config/ (where their values are redacted); move it there',
       )
     if (e.kind === 'gz')
-      return skip('unsupported-format', 'compressed, in context/: context files are read whole, as text')
+      return skip(
+        'unsupported-format',
+        'compressed, in context/: context files are read whole, as text',
+      )
     // The plan moves every file of context/ to context_sessions: any other text (a .jsonl
     // transcript, YAML notes, a file without an extension) is one row, its exact bytes kept.
     return { action: 'import', importer: 'context', format: 'text' }
@@ -139,9 +142,15 @@ export function dispose(e: WalkEntry): Disposition {
         'too-large',
         `larger than ${WHOLE_FILE_LIMIT >> 20} MiB: config files are read whole`,
       )
-    if (e.kind === 'json' || e.kind === 'yaml' || e.kind === 'toml' || e.kind === 'env')
+    if (
+      e.kind === 'json' ||
+      e.kind === 'yaml' ||
+      e.kind === 'toml' ||
+      e.kind === 'ini' ||
+      e.kind === 'env'
+    )
       return { action: 'import', importer: 'config', format: e.kind }
-    return skip('unsupported-format', 'in config/ but not JSON, YAML, TOML or .env')
+    return skip('unsupported-format', 'in config/ but not JSON, YAML, TOML, INI or .env')
   }
   return skip(
     'not-in-plan',

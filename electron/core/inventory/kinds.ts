@@ -12,6 +12,7 @@ export type FileKind =
   | 'gz'
   | 'yaml'
   | 'toml'
+  | 'ini'
   | 'env'
   | 'sqlite'
   | 'binary'
@@ -92,6 +93,7 @@ export function classify(name: string, head: Uint8Array): Classified {
   if (lower.endsWith('.log')) return { kind: 'log', format: 'text' }
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return { kind: 'yaml' }
   if (lower.endsWith('.toml')) return { kind: 'toml' }
+  if (lower.endsWith('.ini') || lower.endsWith('.cfg')) return { kind: 'ini' }
   if (isEnvName(lower)) return { kind: 'env' }
   if (lower.endsWith('.txt') || lower.endsWith('.out')) return { kind: 'other', format: 'text' }
   return { kind: 'other' }

@@ -124,7 +124,11 @@ function scanWholeText(s: FileScan, bytes: Buffer): string | null {
 }
 
 function configFormatOf(e: WalkEntry): ConfigFormat | null {
-  return e.kind === 'json' || e.kind === 'yaml' || e.kind === 'toml' || e.kind === 'env'
+  return e.kind === 'json' ||
+    e.kind === 'yaml' ||
+    e.kind === 'toml' ||
+    e.kind === 'ini' ||
+    e.kind === 'env'
     ? e.kind
     : null
 }
