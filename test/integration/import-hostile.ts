@@ -44,6 +44,12 @@ export async function hostileWorkspace(ws: string, events = 2000): Promise<void>
   writeFileSync(join(c, 'context', 'transcript.jsonl'), '{"role": "user", "content": "hi"}\n')
   writeFileSync(join(c, 'context', 'plan.yaml'), 'steps:\n  - read\n')
   writeFileSync(join(c, 'context', 'stray.env'), 'STRAY_TOKEN=stray-secret-0099\n')
+  // A log that is not named like one: an error stream, and an .env that strayed into logs/.
+  writeFileSync(
+    join(c, 'logs', 'worker.err'),
+    'Traceback (most recent call last):\nValueError: boom\n',
+  )
+  writeFileSync(join(c, 'logs', 'stray.env'), 'LOG_TOKEN=log-secret-0055\n')
   writeFileSync(join(c, 'config', 'service.ini'), '[db]\nport = 5432\npassword = ini-secret-0077\n')
   // A settings file as editors write it (JSONC): comments, one with an old key, a trailing comma.
   writeFileSync(

@@ -149,6 +149,15 @@ describe('Phase 2 import into memory.db', () => {
         "SELECT count(*) FROM file_context_sessions c JOIN import_files f USING (file_id) WHERE f.path = '.claude/context/plan.yaml' AND c.format = 'text' AND CAST(c.raw AS TEXT) = 'steps:' || char(10) || '  - read' || char(10)",
       ),
     ).toBe(1)
+    // Every text file of logs/ is read as lines (an .env there is not: it may hold secrets).
+    expect(bytes.includes(Buffer.from('log-secret-0055'))).toBe(false)
+    expect(byPath(first, '.claude/logs/stray.env')).toMatchObject({ status: 'skipped' })
+    expect(byPath(first, '.claude/logs/worker.err')).toMatchObject({ status: 'imported' })
+    expect(
+      count(
+        "SELECT count(*) FROM file_events e JOIN import_files f USING (file_id) WHERE f.path = '.claude/logs/worker.err' AND CAST(e.raw AS TEXT) LIKE '%ValueError: boom%'",
+      ),
+    ).toBe(1)
     // An INI file's keys are imported, its password redacted.
     expect(bytes.includes(Buffer.from('ini-secret-0077'))).toBe(false)
     expect(byPath(first, '.claude/config/service.ini')).toMatchObject({

@@ -109,10 +109,19 @@ export function dispose(e: WalkEntry): Disposition {
   if (e.top === 'logs') {
     if (e.format)
       return { action: 'import', importer: 'log', format: e.format, gz: e.kind === 'gz' }
-    return skip(
-      'unsupported-format',
-      'in logs/ but not a line log (.jsonl, .log, .txt, rotated .1 or .gz)',
-    )
+    if (e.kind === 'env')
+      return skip(
+        'unsupported-format',
+        'an .env file in logs/: settings that may hold secrets are imported from config/ (where their values are redacted); move it there',
+      )
+    if (e.kind === 'gz')
+      return skip(
+        'unsupported-format',
+        'compressed, in logs/, but its name does not say a line log (.jsonl, .log, .txt inside the .gz)',
+      )
+    // The plan moves every file of logs/ to events: any other text (app.err, a file without an
+    // extension, a pretty-printed .json) is read as text lines, each kept as its exact bytes.
+    return { action: 'import', importer: 'log', format: 'text', gz: false }
   }
   if (e.top === 'context') {
     if (e.size > WHOLE_FILE_LIMIT)
