@@ -34,6 +34,8 @@ export interface ChangedResult {
   batches: number
 }
 
+const COMPARE_BATCH_ROWS = 1000
+
 export async function upsertChanged(
   db: SqliteDb,
   client: pg.ClientBase,
@@ -53,6 +55,8 @@ export async function upsertChanged(
   const rules = await recordedRulesByKey(client, schema, t)
   // Compared row by row: a row in the reject log stays the reject queue's (listed there already).
   const quarantined = p.column === null ? await rejectedKeys(client, schema, t.source) : null
+  // Compared rows are mostly read, not written: at least COMPARE_BATCH_ROWS of them a batch.
+  const batchRows = p.column === null ? Math.max(p.batchRows, COMPARE_BATCH_ROWS) : p.batchRows
   const done = await lastDeltaBatch(client, schema, p.run, t.source, 'changed')
   const out: ChangedResult = {
     rows: done?.rows ?? 0,
@@ -104,7 +108,7 @@ export async function upsertChanged(
       after === null
         ? [...hwmVals, ...movedParams]
         : [...hwmVals, ...movedParams, ...keyValues(t.key, after)]
-    const rows = (after === null ? firstSt : nextSt).all(...params, p.batchRows) as unknown[][]
+    const rows = (after === null ? firstSt : nextSt).all(...params, batchRows) as unknown[][]
     if (!rows.length) break
     let text = ''
     let keyFrom: string | null = null
@@ -149,7 +153,7 @@ export async function upsertChanged(
     out.batches++
     out.rows += rows.length
     after = keyTo
-    if (rows.length < p.batchRows) break
+    if (rows.length < batchRows) break
   }
   return out
 }

@@ -190,11 +190,11 @@ async function deltaLocked(
     opts.onProgress?.({ done: i++, total: plan.tables.length, table: t.source })
     const m = marks[t.source]!
     // The capability as this run started (a resumed run keeps it: prev undefined = no watermark).
-    const cap = deltaCapability(
-      t,
-      m.prev === undefined ? null : { [t.source]: { ...m, watermark: m.prev } },
-      copiedRowCount(db, t, m.hwm),
-    )
+    const prevMark = m.prev === undefined ? null : { [t.source]: { ...m, watermark: m.prev } }
+    let cap = deltaCapability(t, prevMark)
+    // Counted only where it decides: a keyed table without a usable time column.
+    if (cap.status === 'full-recopy-needed' && t.primaryKey)
+      cap = deltaCapability(t, prevMark, copiedRowCount(db, t, m.hwm))
     // Through the time column, or (compared) every copied row: the upsert applies only changes.
     const changed =
       cap.status !== 'full-recopy-needed' && m.hwm !== null

@@ -92,7 +92,7 @@ export interface ContentChoice {
 }
 
 /** The content column an installed store recorded in its view (hex, so any name is safe in SQL). */
-const COLUMN_TAG = /ferry:snapshot-store v1 column=([0-9a-f]+)/
+const COLUMN_TAG = /ferry:snapshot-store v1 column=([0-9a-f]*)/
 
 export function viewColumnTag(column: string): string {
   return `${VIEW_SIGNATURE} column=${Buffer.from(column, 'utf8').toString('hex')}`
