@@ -161,6 +161,8 @@ describe('migration screen in the browser', () => {
     const mig = new MigrationPage(page)
     await mig.deltaLag().waitFor({ timeout: 30_000 })
     await expect(mig.deltaLagRow('agents').innerText()).resolves.toMatch(/^agents\s+0\s+0\s+0\s+—\s+last_activity/)
+    // Nothing new, but compared tables' changes are known only once the delta runs: said so.
+    await expect(mig.deltaLag().innerText()).resolves.toMatch(/Every new row is copied; changes in the tables whose rows are compared/)
     // An agent keeps working: two agents' last_activity moves on.
     const mem = new Database(join(demo, '.claude', 'memory.db'))
     mem

@@ -18,11 +18,14 @@ export function DeltaLag({ data }: { data: MigrationLag }) {
       </p>
     )
   const total = data.tables.reduce((n, t) => n + t.lag, 0)
+  const compared = data.tables.some((t) => t.status === 'compared')
   return (
     <div data-testid="delta-lag">
       <p className="muted">
         {total === 0
-          ? 'Every row is copied: the target is in step with memory.db.'
+          ? compared
+            ? 'Every new row is copied; changes in the tables whose rows are compared show when the delta runs.'
+            : 'Every row is copied: the target is in step with memory.db.'
           : `${formatNumber(total)} row(s) not yet copied; re-run “Migrate” (p3.migrate) to copy only these.`}{' '}
         Computed {new Date(data.computedAt).toLocaleTimeString()}.
       </p>
