@@ -54,6 +54,13 @@ export const WHOLE_FILE_LIMIT = 64 << 20
 
 const skip = (code: SkipCode, reason: string): Disposition => ({ action: 'skip', code, reason })
 
+/** An .env outside config/: its values would not be redacted there, so it is not read. */
+const strayEnv = (folder: string): Disposition =>
+  skip(
+    'unsupported-format',
+    `an .env file in ${folder}/: settings that may hold secrets are imported from config/ (where their values are redacted); move it there`,
+  )
+
 export function dispose(e: WalkEntry): Disposition {
   if (e.class === 'ferry-output' || e.type === 'dir') return { action: 'none' }
   switch (e.type) {
@@ -109,11 +116,7 @@ export function dispose(e: WalkEntry): Disposition {
   if (e.top === 'logs') {
     if (e.format)
       return { action: 'import', importer: 'log', format: e.format, gz: e.kind === 'gz' }
-    if (e.kind === 'env')
-      return skip(
-        'unsupported-format',
-        'an .env file in logs/: settings that may hold secrets are imported from config/ (where their values are redacted); move it there',
-      )
+    if (e.kind === 'env') return strayEnv('logs')
     if (e.kind === 'gz')
       return skip(
         'unsupported-format',
@@ -131,11 +134,7 @@ export function dispose(e: WalkEntry): Disposition {
       )
     if (e.kind === 'md') return { action: 'import', importer: 'context', format: 'markdown' }
     if (e.kind === 'json') return { action: 'import', importer: 'context', format: 'json' }
-    if (e.kind === 'env')
-      return skip(
-        'unsupported-format',
-        'an .env file in context/: settings that may hold secrets are imported from config/ (where their values are redacted); move it there',
-      )
+    if (e.kind === 'env') return strayEnv('context')
     if (e.kind === 'gz')
       return skip(
         'unsupported-format',
