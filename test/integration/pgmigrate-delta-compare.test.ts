@@ -1,7 +1,9 @@
 // Delta sync of tables without a time column (issue 5, "Delta sync for the cut-over"): every copied
 // row is compared with the target by its text, so a case-only change under COLLATE NOCASE is
 // carried, and a row kept under a NOT VALID constraint it breaks is left alone while unchanged
-// (PostgreSQL checks an upsert's proposed row before it looks for the conflict).
+// (PostgreSQL checks an upsert's proposed row before it looks for the conflict). Rows are found by
+// key-hash bucket checksums first: a table of any size is compared, and only the rows of the
+// buckets that differ are staged.
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,16 +16,28 @@ const tmp = tempDir('ferry-delta-cmp-')
 const file = join(tmp.dir, 'notes.db')
 const schema = schemaName('delta_cmp')
 const signal = new AbortController().signal
+/** More rows than one compared batch examines (100,000), and than the old row-by-row limit. */
+const BIG = 120_000
+const delta = () =>
+  deltaSync({ file, url: PG_URL, schema, dryRun: false, applyDeletes: false, signal })
 
 beforeAll(async () => {
   const db = new Database(file)
   db.exec(`CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, n INTEGER CHECK (n > 0));
     PRAGMA ignore_check_constraints = ON;
-    INSERT INTO tags VALUES (1, 'abc', 1), (2, 'kept', -5), (3, 'x', 3);`)
+    INSERT INTO tags VALUES (1, 'abc', 1), (2, 'kept', -5), (3, 'x', 3);
+    CREATE TABLE big (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${BIG})
+      INSERT INTO big SELECT i, 'k' || (i % 7), json_object('n', i, 'tags', json_array(i % 3, 'x')) FROM n;
+    UPDATE big SET kind = 'nul' || char(0) || 'byte' WHERE id = 500;
+    CREATE TABLE pairs (a TEXT, b INTEGER, v REAL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+      INSERT INTO pairs SELECT 'Key ' || (i % 50), i, i / 3.0 FROM n;`)
   db.close()
   const r = await migrate(file, schema, { workers: 1 })
   expect(r.validation!.equal).toBe(true)
-}, 60_000)
+  expect(r.rejects.rows.map((x) => [x.table, x.key])).toEqual([['big', '500']]) // the NUL byte
+}, 120_000)
 
 afterAll(async () => {
   await dropSchema(schema)
@@ -35,16 +49,16 @@ describe('delta sync of a table without a time column', () => {
     const db = new Database(file)
     db.exec("UPDATE tags SET label = 'ABC' WHERE id = 1; UPDATE tags SET n = 30 WHERE id = 3")
     db.close()
-    const d = await deltaSync({
-      file,
-      url: PG_URL,
-      schema,
-      dryRun: false,
-      applyDeletes: false,
-      signal,
+    const d = await delta()
+    expect(d.lag.find((l) => l.table === 'tags')).toMatchObject({
+      status: 'compared',
+      changedRows: null,
+      lag: 0,
     })
-    expect(d.lag[0]).toMatchObject({ table: 'tags', status: 'compared', changedRows: null, lag: 0 })
-    expect(d.tables[0]).toMatchObject({ status: 'compared', changedRows: 3, changedApplied: 2 })
+    const tags = d.tables.find((t) => t.table === 'tags')!
+    expect(tags).toMatchObject({ status: 'compared', changedRows: 3, changedApplied: 2 })
+    // Three rows: one bucket, all three staged; the unchanged NOT VALID one is never written.
+    expect(tags.compared).toEqual({ buckets: 1, differing: 1, staged: 3 })
     expect(
       await query(`SELECT id::int, label, n::int FROM ${qi(schema, 'tags')} ORDER BY id`),
     ).toEqual([
@@ -55,4 +69,52 @@ describe('delta sync of a table without a time column', () => {
     const v = await validateSqliteRun({ file, url: PG_URL, schema, workers: 1, signal })
     expect(v.validation.equal).toBe(true)
   }, 60_000)
+
+  it(`finds two changed rows among ${BIG.toLocaleString('en-US')} by bucket checksums and stages only their buckets`, async () => {
+    const db = new Database(file)
+    db.exec(`UPDATE big SET payload = json_object('n', 77777, 'edited', json('true')) WHERE id = 77777;
+      UPDATE big SET kind = 'K3' WHERE id = 119998;
+      UPDATE pairs SET v = 0.1 WHERE a = 'Key 7' AND b = 1007;`)
+    db.close()
+    const d = await delta()
+    const big = d.tables.find((t) => t.table === 'big')!
+    expect(big).toMatchObject({
+      status: 'compared',
+      changedApplied: 2,
+      changedRejected: [],
+      newRows: 0,
+    })
+    // Every copied row examined (the rejected one is the reject queue's), in two batches.
+    expect(big.changedRows).toBe(BIG - 1)
+    expect(big.changedBatches).toBe(2)
+    expect(big.compared!.buckets).toBe(8192)
+    expect(big.compared!.differing).toBe(2)
+    expect(big.compared!.staged).toBeGreaterThanOrEqual(2)
+    expect(big.compared!.staged).toBeLessThan(100)
+    expect(big.reason).toMatch(/no updated_at .*120,000 copied row\(s\) with the target/)
+    // A composite text + integer key hashes alike on both sides: one bucket differs.
+    const pairs = d.tables.find((t) => t.table === 'pairs')!
+    expect(pairs).toMatchObject({ changedApplied: 1, compared: { differing: 1 } })
+    expect(
+      await query(
+        `SELECT id::int, kind, payload::text FROM ${qi(schema, 'big')} WHERE id IN (77777, 119998) ORDER BY id`,
+      ),
+    ).toEqual([
+      { id: 77777, kind: 'k0', payload: '{"n": 77777, "edited": true}' },
+      { id: 119998, kind: 'K3', payload: '{"n": 119998, "tags": [1, "x"]}' },
+    ])
+    expect(
+      await query(`SELECT v FROM ${qi(schema, 'pairs')} WHERE a = 'Key 7' AND b = 1007`),
+    ).toEqual([{ v: 0.1 }])
+    const v = await validateSqliteRun({ file, url: PG_URL, schema, workers: 1, signal })
+    expect(v.validation.equal).toBe(true)
+    // Compared again: every bucket equal, nothing staged nor written.
+    const again = (await delta()).tables.filter((t) => t.table !== 'tags')
+    expect(
+      again.map((t) => [t.table, t.compared!.differing, t.compared!.staged, t.changedApplied]),
+    ).toEqual([
+      ['big', 0, 0, 0],
+      ['pairs', 0, 0, 0],
+    ])
+  }, 120_000)
 })

@@ -100,7 +100,7 @@ describe('delta sync', () => {
     // No key: said, not guessed. A key but no time column: every copied row is compared.
     expect(idle.get('notes')!.status).toBe('full-recopy-needed')
     expect(idle.get('events')).toMatchObject({ status: 'compared', changedRows: null })
-    expect(idle.get('events')!.reason).toMatch(/no updated_at .*1,500 copied row\(s\) is compared/)
+    expect(idle.get('events')!.reason).toMatch(/no updated_at .*1,500 copied row\(s\) with the target/)
 
     writes(file, 1)
     const before = await lag()
@@ -124,9 +124,10 @@ describe('delta sync', () => {
     )
     expect(batches.map((b) => [b.table_name, b.applied])).toEqual([
       ['agents', '5'],
-      ['events', '0'],
       ['tasks', '3'],
     ])
+    // events only got new rows: every bucket of its copied rows equal, none re-read (no batch).
+    expect(by.get('events')).toMatchObject({ changedRows: 1500, compared: { differing: 0, staged: 0 } })
     const [agent] = await query<{ status: string }>(
       `SELECT status FROM ${qi(schema, 'agents')} WHERE id = 'agent-5'`,
     )
@@ -167,6 +168,10 @@ describe('delta sync', () => {
     const ev = d.tables.find((t) => t.table === 'events')!
     expect(ev).toMatchObject({ status: 'compared', changedApplied: 2, changedRejected: [] })
     expect(ev.changedRows).toBeGreaterThanOrEqual(1500)
+    // Found through key-hash bucket checksums: only the rows of the one or two differing buckets staged.
+    expect(ev.compared!.differing).toBeGreaterThanOrEqual(1)
+    expect(ev.compared!.differing).toBeLessThanOrEqual(2)
+    expect(ev.compared!.staged).toBeLessThan(64)
     expect(
       await query(`SELECT id::int, payload::text, kind FROM ${qi(schema, 'events')} WHERE id IN (7, 9) ORDER BY id`),
     ).toEqual([

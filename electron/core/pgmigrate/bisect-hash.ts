@@ -38,6 +38,50 @@ interface SideRow {
   hash: bigint
 }
 
+/**
+ * Rows spread into key-hash buckets, the same bucket for a row on both sides: `rows` (the larger
+ * side's count) sets how many, a power of two of about `perBucket` rows each, at most `max`.
+ */
+export interface KeyBuckets {
+  buckets: number
+  /** A source row's (as the codec selects it) key columns' canonical texts and their hash. */
+  keyOf(row: unknown[]): { kh: bigint; texts: Texts }
+  bucketOf(kh: bigint): number
+  /** SQL of a target row's key hash, and of its bucket. */
+  keyHashSql: string
+  bucketSql: string
+}
+
+export function keyBuckets(
+  t: TablePlan,
+  codec: RowCodec,
+  match: number[],
+  rows: number,
+  perBucket = ROWS_PER_BUCKET,
+  max = MAX_BUCKETS,
+): KeyBuckets {
+  const cols = match.map((i) => t.columns[i]!)
+  const encoders = cols.map((c) => encoderFor(c))
+  let buckets = 1
+  while (buckets < max && buckets * perBucket < rows) buckets *= 2
+  const B = BigInt(buckets)
+  const keyHashSql = rowHashSql(cols, t.rowHash)
+  return {
+    buckets,
+    keyOf(row) {
+      const values = codec.natural(row)
+      const texts = cols.map((_, j) => {
+        const c = encoders[j]!(values[codec.keyWidth + match[j]!])
+        return c === null || isRejection(c) ? null : c
+      })
+      return { kh: rowHash(texts, t.rowHash), texts }
+    },
+    bucketOf: (h) => Number(((h % B) + B) % B),
+    keyHashSql,
+    bucketSql: `(((${keyHashSql}) % ${buckets}) + ${buckets}) % ${buckets}`,
+  }
+}
+
 export async function bisectByKeyHash(
   db: SqliteDb,
   client: pg.ClientBase,
@@ -50,7 +94,6 @@ export async function bisectByKeyHash(
   rules: RulesByKey,
 ): Promise<{ differences: RowDifference[]; note: string }> {
   const cols = match.map((i) => t.columns[i]!)
-  const encoders = cols.map((c) => encoderFor(c))
   const T = qq(schema, t.target)
   const sourceRows = Number(
     db
@@ -62,11 +105,8 @@ export async function bisectByKeyHash(
   const targetRows = Number(
     (await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${T}`)).rows[0]!.n,
   )
-  let buckets = 1
-  while (buckets < MAX_BUCKETS && buckets * ROWS_PER_BUCKET < Math.max(sourceRows, targetRows))
-    buckets *= 2
-  const B = BigInt(buckets)
-  const bucketOf = (h: bigint): number => Number(((h % B) + B) % B)
+  const kb = keyBuckets(t, codec, match, Math.max(sourceRows, targetRows))
+  const { buckets, bucketOf, keyHashSql: keyHash, bucketSql } = kb
 
   const all = db
     .prepare(`SELECT ${codec.selectList} FROM ${quoteIdent(t.source)}`)
@@ -76,12 +116,7 @@ export async function bisectByKeyHash(
   const eachSource = function* (): Generator<{ kh: bigint; row: unknown[]; texts: Texts }> {
     for (const row of all.iterate() as IterableIterator<unknown[]>) {
       if (skip.has(keyText(t.key, row.slice(0, codec.keyWidth)))) continue
-      const values = codec.natural(row)
-      const texts = cols.map((_, j) => {
-        const c = encoders[j]!(values[codec.keyWidth + match[j]!])
-        return c === null || isRejection(c) ? null : c
-      })
-      yield { kh: rowHash(texts, t.rowHash), row, texts }
+      yield { ...kb.keyOf(row), row }
     }
   }
   /** The row's hash, only where it is needed (a row that cannot be encoded: a hash no target row has). */
@@ -98,8 +133,6 @@ export async function bisectByKeyHash(
     count[b]!++
     sum[b]! += hashOf(row)
   }
-  const keyHash = rowHashSql(cols, t.rowHash)
-  const bucketSql = `(((${keyHash}) % ${buckets}) + ${buckets}) % ${buckets}`
   const tg = await client.query<{ b: number; n: string; s: string }>(
     `SELECT ${bucketSql} AS b, count(*)::text AS n, sum(${rowHashSql(t.columns, t.rowHash)}::numeric)::text AS s FROM ${T} GROUP BY 1`,
   )

@@ -14,10 +14,11 @@ import { FerryError } from '../../../shared/contract/envelope'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
-import { keySelectSql, keyValues } from './keys'
+import { keySelectSql, keyText, keyValues } from './keys'
 import { rejectedKeys } from './ledger'
 import { insertDeltaBatch, lastDeltaBatch } from './delta-marks'
-import { keyPastSql, keyUpToSql, movedSql } from './delta-lag'
+import { keyPastSql, movedSql } from './delta-lag'
+import { comparedBuckets, COMPARE_PAGE_ROWS, copiedPages } from './delta-compare'
 import { q, qq } from './names'
 import { encodeWithRules, recordedRulesByKey } from './reject-rules'
 import { copyColumnsSql, makeRowCodec } from './row-codec'
@@ -25,16 +26,21 @@ import { generatedTargets } from './ddl'
 import type { TablePlan } from './types'
 
 export interface ChangedResult {
-  /** Rows examined (time column at or past the watermark). */
+  /** Rows examined (time column at or past the watermark, or every copied row when compared; rows in the reject log left out). */
   rows: number
   /** Rows inserted or updated on the target (the rest were already equal). */
   applied: number
   /** Rows whose new values PostgreSQL cannot take unchanged: not copied, listed by key. */
   rejectedKeys: string[]
   batches: number
+  /** Compared: the key-hash buckets checksummed, those that differed, the rows staged from them. */
+  compared: { buckets: number; differing: number; staged: number } | null
 }
 
+/** A compared batch stages at least this many rows (they are mostly read, not written)… */
 const COMPARE_BATCH_ROWS = 1000
+/** …and ends after this many examined rows (the ledger's resume point moves on). */
+const COMPARE_MAX_EXAMINED = 100_000
 
 export async function upsertChanged(
   db: SqliteDb,
@@ -47,36 +53,40 @@ export async function upsertChanged(
     /** The time column; null: every row at or below the high-water mark is compared. */
     column: string | null
     prev: string | null
+    /** Compared: the source rows at or below the high-water mark. */
+    copied?: number
     batchRows: number
     signal: AbortSignal
   },
 ): Promise<ChangedResult> {
   const codec = makeRowCodec(db, t)
   const rules = await recordedRulesByKey(client, schema, t)
+  const compared = p.column === null
   // Compared row by row: a row in the reject log stays the reject queue's (listed there already).
-  const quarantined = p.column === null ? await rejectedKeys(client, schema, t.source) : null
-  // Compared rows are mostly read, not written: at least COMPARE_BATCH_ROWS of them a batch.
-  const batchRows = p.column === null ? Math.max(p.batchRows, COMPARE_BATCH_ROWS) : p.batchRows
+  const quarantined = compared ? await rejectedKeys(client, schema, t.source) : null
   const done = await lastDeltaBatch(client, schema, p.run, t.source, 'changed')
   const out: ChangedResult = {
     rows: done?.rows ?? 0,
     applied: done?.applied ?? 0,
     rejectedKeys: [],
     batches: done?.batch ?? 0,
+    compared: null,
   }
-  let after = done?.keyTo ?? null
-  const [moved, movedParams] = p.column === null ? ['1', []] : movedSql(p.column, p.prev, '>=')
-  const base = `SELECT ${codec.selectList} FROM ${quoteIdent(t.source)} WHERE ${keyUpToSql(t)} AND ${moved}`
-  const order = ` ORDER BY ${keySelectSql(t.key)} LIMIT ?`
-  const firstSt = db
-    .prepare(base + order)
-    .raw(true)
-    .safeIntegers(true)
-  const nextSt = db
-    .prepare(`${base} AND ${keyPastSql(t)}${order}`)
-    .raw(true)
-    .safeIntegers(true)
-  const hwmVals = keyValues(t.key, p.hwm)
+  // Compared: only the rows of key-hash buckets whose checksums differ are staged.
+  const cmp = compared
+    ? await comparedBuckets(db, client, schema, t, codec, {
+        hwm: p.hwm,
+        copied: p.copied ?? 0,
+        skip: quarantined!,
+        rules,
+        signal: p.signal,
+      })
+    : null
+  if (cmp) {
+    out.compared = { buckets: cmp.kb.buckets, differing: cmp.differingCount, staged: 0 }
+    // Nothing differs: every copied row was examined through its bucket's checksum.
+    if (!cmp.differingCount) return { ...out, rows: Math.max(out.rows, cmp.rows) }
+  }
 
   const cols = t.columns.map((c) => q(c.target)).join(', ')
   // One staging table per target table on this session (named by a hash: long names stay distinct).
@@ -102,36 +112,22 @@ export async function upsertChanged(
     : null
   const upsert = `INSERT INTO ${qq(schema, t.target)} AS T (${written}) SELECT ${written} FROM ${stage} ON CONFLICT (${pk.map(q).join(', ')}) ${conflict}`
 
-  for (;;) {
-    throwIfCancelled(p.signal)
-    const params =
-      after === null
-        ? [...hwmVals, ...movedParams]
-        : [...hwmVals, ...movedParams, ...keyValues(t.key, after)]
-    const rows = (after === null ? firstSt : nextSt).all(...params, batchRows) as unknown[][]
-    if (!rows.length) break
-    let text = ''
-    let keyFrom: string | null = null
-    let keyTo = ''
-    for (const row of rows) {
-      let r = codec.encode(row, 'line')
-      // A row a recorded reject rule fixed gets the rule again, as its retry did.
-      const ruled = rules.size ? rules.get(r.key) : undefined
-      if (ruled) {
-        const e = encodeWithRules(db, t, codec, row, ruled, 'both')
-        r = 'error' in e ? { ...r, line: null } : e
-      }
-      keyFrom ??= r.key
-      keyTo = r.key
-      if (quarantined?.has(r.key)) continue
-      if (r.line === null) out.rejectedKeys.push(r.key)
-      else text += r.line
-    }
+  // A batch: the rows examined since the last one (key range keyFrom … keyTo), those staged
+  // among them COPY'd, compared and upserted with its ledger row in one transaction.
+  let text = ''
+  let staged = 0
+  let examined = 0
+  let keyFrom: string | null = null
+  let keyTo = ''
+  const commit = async (): Promise<void> => {
+    let applied = 0
     await client.query('BEGIN')
     try {
-      await copyText(client, `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`, text)
-      if (unchanged) await client.query(unchanged)
-      const applied = (await client.query(upsert)).rowCount ?? 0
+      if (text) {
+        await copyText(client, `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`, text)
+        if (unchanged) await client.query(unchanged)
+        applied = (await client.query(upsert)).rowCount ?? 0
+      }
       await insertDeltaBatch(client, schema, {
         run: p.run,
         table: t.source,
@@ -139,22 +135,51 @@ export async function upsertChanged(
         batch: out.batches + 1,
         keyFrom: keyFrom!,
         keyTo,
-        rows: rows.length,
+        rows: examined,
         applied,
       })
       await faultPoint('pgmigrate:delta-before-commit', p.signal)
       await client.query('COMMIT')
-      out.applied += applied
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined)
       throw refusedChange(err, t, keyFrom, keyTo)
     }
     await faultPoint('pgmigrate:delta-after-commit', p.signal)
+    out.applied += applied
     out.batches++
-    out.rows += rows.length
-    after = keyTo
-    if (rows.length < batchRows) break
+    out.rows += examined
+    if (out.compared) out.compared.staged += staged
+    ;[text, staged, examined, keyFrom] = ['', 0, 0, null]
   }
+
+  const pageRows = compared ? COMPARE_PAGE_ROWS : p.batchRows
+  const stageRows = compared ? Math.max(p.batchRows, COMPARE_BATCH_ROWS) : p.batchRows
+  const moved: [string, unknown[]] = compared ? ['1', []] : movedSql(p.column!, p.prev, '>=')
+  for (const rows of copiedPages(db, t, codec, p.hwm, done?.keyTo ?? null, pageRows, moved)) {
+    throwIfCancelled(p.signal)
+    for (const row of rows) {
+      const key = keyText(t.key, row.slice(0, codec.keyWidth))
+      keyFrom ??= key
+      keyTo = key
+      if (quarantined?.has(key)) continue
+      examined++
+      if (cmp && !cmp.differing[cmp.kb.bucketOf(cmp.kb.keyOf(row).kh)]) continue
+      let r = codec.encode(row, 'line')
+      // A row a recorded reject rule fixed gets the rule again, as its retry did.
+      const ruled = rules.size ? rules.get(r.key) : undefined
+      if (ruled) {
+        const e = encodeWithRules(db, t, codec, row, ruled, 'both')
+        r = 'error' in e ? { ...r, line: null } : e
+      }
+      if (r.line === null) out.rejectedKeys.push(r.key)
+      else {
+        text += r.line
+        staged++
+      }
+    }
+    if (staged >= stageRows || (compared && examined >= COMPARE_MAX_EXAMINED)) await commit()
+  }
+  if (keyFrom !== null) await commit()
   return out
 }
 

@@ -13,13 +13,10 @@ import type { TablePlan } from './types'
 
 /**
  * ok: changed rows found through a time column; compared: no usable time column, so every copied
- * row is read and compared with the target (tables up to COMPARE_MAX_ROWS); full-recopy-needed:
- * changed rows cannot be found (no primary key, or too many rows to compare on each delta).
+ * row is compared with the target (by key-hash bucket checksums, delta-compare.ts);
+ * full-recopy-needed: changed rows cannot be found (no primary key to upsert them by).
  */
 export type DeltaStatus = 'ok' | 'compared' | 'full-recopy-needed'
-
-/** A table without a usable time column is compared row by row up to this many copied rows. */
-export const COMPARE_MAX_ROWS = 100_000
 
 export interface TableLag {
   table: string
@@ -64,8 +61,8 @@ export function movedSql(column: string, prev: string | null, op: '>' | '>='): [
 
 /**
  * Whether changed rows of the table can be found and upserted, and why not. `copiedRows`: the
- * source rows at or below the key high-water mark, when known: a table without a usable time
- * column and no more rows than COMPARE_MAX_ROWS is compared row by row instead.
+ * source rows at or below the key high-water mark, when known (named in the reason of a table
+ * whose rows are compared because it has no usable time column).
  */
 export function deltaCapability(
   t: TablePlan,
@@ -84,16 +81,12 @@ export function deltaCapability(
   const why = col
     ? 'no watermark recorded for this column by the bulk load (it predates delta sync)'
     : 'no updated_at / last_activity-like column'
-  if (copiedRows !== null && copiedRows <= COMPARE_MAX_ROWS)
-    return {
-      column: col,
-      status: 'compared',
-      reason: `${why}, so each of its ${copiedRows.toLocaleString('en-US')} copied row(s) is compared with the target`,
-    }
+  const rows =
+    copiedRows === null ? 'copied row' : `${copiedRows.toLocaleString('en-US')} copied row(s)`
   return {
     column: col,
-    status: 'full-recopy-needed',
-    reason: `${why}, so changed rows cannot be detected${copiedRows !== null ? ` (${copiedRows.toLocaleString('en-US')} rows: more than the ${COMPARE_MAX_ROWS.toLocaleString('en-US')} compared row by row on each delta)` : ''}`,
+    status: 'compared',
+    reason: `${why}, so each delta compares its ${rows} with the target (checksums by key-hash bucket; the rows of a differing bucket are compared one by one)`,
   }
 }
 

@@ -23,7 +23,7 @@ export function describeDelta(r: DeltaResult): string {
         )
       else if (t.status === 'compared')
         parts.push(
-          `${nf.format(t.changedApplied)} changed (${nf.format(t.changedRows)} compared row by row, ${t.changedBatches} batch(es))`,
+          `${nf.format(t.changedApplied)} changed (${nf.format(t.changedRows)} compared${t.compared ? `: ${nf.format(t.compared.differing)} of ${nf.format(t.compared.buckets)} key-hash bucket(s) differed, ${nf.format(t.compared.staged)} row(s) re-read` : ''}; ${t.changedBatches} batch(es))`,
         )
       if (t.changedRejected.length)
         parts.push(
@@ -43,7 +43,7 @@ export function describeDelta(r: DeltaResult): string {
       t.status === 'ok'
         ? `time column ${t.timeColumn}`
         : t.status === 'compared'
-          ? `compared row by row: ${t.reason}`
+          ? `compared: ${t.reason}`
           : `full recopy needed: ${t.reason}`
     const del = t.deletedRows ? `, ${nf.format(t.deletedRows)} deleted in SQLite` : ''
     out.push(

@@ -62,6 +62,8 @@ export interface TableDelta {
   changedBatches: number
   /** Changed rows whose new values PostgreSQL cannot take unchanged (not copied). */
   changedRejected: string[]
+  /** Compared: the key-hash buckets checksummed, those that differed, the rows staged from them. */
+  compared: { buckets: number; differing: number; staged: number } | null
   deleted: DeletedResult
 }
 
@@ -192,9 +194,9 @@ async function deltaLocked(
     // The capability as this run started (a resumed run keeps it: prev undefined = no watermark).
     const prevMark = m.prev === undefined ? null : { [t.source]: { ...m, watermark: m.prev } }
     let cap = deltaCapability(t, prevMark)
-    // Counted only where it decides: a keyed table without a usable time column.
-    if (cap.status === 'full-recopy-needed' && t.primaryKey)
-      cap = deltaCapability(t, prevMark, copiedRowCount(db, t, m.hwm))
+    // Counted only where it is used: a compared table's buckets are sized by it.
+    const copied = cap.status === 'compared' ? copiedRowCount(db, t, m.hwm) : 0
+    if (cap.status === 'compared') cap = deltaCapability(t, prevMark, copied)
     // Through the time column, or (compared) every copied row: the upsert applies only changes.
     const changed =
       cap.status !== 'full-recopy-needed' && m.hwm !== null
@@ -203,10 +205,11 @@ async function deltaLocked(
             hwm: m.hwm,
             column: cap.status === 'ok' ? m.column! : null,
             prev: m.prev ?? null,
+            copied,
             batchRows,
             signal: opts.signal,
           })
-        : { rows: 0, applied: 0, rejectedKeys: [], batches: 0 }
+        : { rows: 0, applied: 0, rejectedKeys: [], batches: 0, compared: null }
     // Deletes that will be applied go first: a key a deleted row held may come back in a new row.
     const applyDeletes = opts.applyDeletes || (opts.alwaysDelete ?? []).includes(t.source)
     // Found only when the counts say some are missing (tableLag); applied, or only listed.
@@ -249,6 +252,7 @@ async function deltaLocked(
       changedApplied: changed.applied,
       changedBatches: changed.batches,
       changedRejected: changed.rejectedKeys,
+      compared: changed.compared,
       deleted,
     })
   }
