@@ -6,7 +6,7 @@
 // (content='') has nothing of its own to copy; any other module is reported and not read.
 import type { TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
-import { ownRows, RTREE_MODULES as RTREE } from '../sqlite/virtual-module'
+import { FTS_MODULES as FTS, ownRows, RTREE_MODULES as RTREE } from '../sqlite/virtual-module'
 
 type Info = Omit<TableInfo, 'rowCount' | 'countError'>
 
@@ -17,6 +17,8 @@ export function decideVirtual(db: SqliteDb, info: Info): VirtualDecision {
   const kind = ownRows(info.sql)
   const name = kind.module
   const visible = info.columns.filter((c) => c.hidden === 0)
+  if (!kind.own && !FTS.has(name))
+    return { copy: false, detail: extensionDetail(db, info.name, kind.why) }
   if (!kind.own)
     return {
       copy: false,
@@ -61,4 +63,28 @@ export function decideVirtual(db: SqliteDb, info: Info): VirtualDecision {
     info: { ...info, sql: null, columns, primaryKey: hasRowidColumn ? [] : ['rowid'] },
     detail: `full-text table (${name}): its rows${hasRowidColumn ? '' : ' and rowids (as column "rowid")'} are copied into a plain table; the full-text index is not recreated (PostgreSQL: a tsvector column with a GIN index)`,
   }
+}
+
+/**
+ * An extension's virtual table (sqlite-vec's vec0, spellfix1 …) is never read — only SQLite with
+ * that extension can. Such modules keep their rows in plain tables named after the virtual table
+ * (vec0: <name>_chunks, <name>_rowids, <name>_vector_chunks00 …), which are copied like any other
+ * table: the report names them, so the data's whereabouts are said, not guessed.
+ */
+function extensionDetail(db: SqliteDb, name: string, why: string): string {
+  const prefix = `${name.toLowerCase()}_`
+  const own = (
+    db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all() as string[]
+  ).filter((t) => t.toLowerCase().startsWith(prefix))
+  const shown = own
+    .slice(0, 5)
+    .map((t) => `"${t}"`)
+    .join(', ')
+  const where = own.length
+    ? `; the tables it keeps its rows in (${shown}${own.length > 5 ? ` and ${own.length - 5} more` : ''}) are copied as plain tables, so its data reaches PostgreSQL in the extension's own format`
+    : '; no table of this file is named after it, so whatever rows it has are kept outside the tables copied'
+  return `virtual table (${why}): not read nor recreated — only SQLite with that extension can${where}`
 }
