@@ -7,6 +7,7 @@
 //    SQLite (only when the counts say some are missing), and deleted only when asked to.
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
+import { setImmediate as tick } from 'node:timers/promises'
 import { finished } from 'node:stream/promises'
 import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
@@ -178,6 +179,8 @@ export async function upsertChanged(
       }
     }
     if (staged >= stageRows || (compared && examined >= COMPARE_MAX_EXAMINED)) await commit()
+    // A page without a commit still lets a cancel (and the rest of the process) through.
+    else await tick()
   }
   if (keyFrom !== null) await commit()
   return out
