@@ -26,6 +26,10 @@ beforeAll(async () => {
   db.exec(`CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, n INTEGER CHECK (n > 0));
     PRAGMA ignore_check_constraints = ON;
     INSERT INTO tags VALUES (1, 'abc', 1), (2, 'kept', -5), (3, 'x', 3);
+    CREATE TABLE labels (name TEXT PRIMARY KEY COLLATE NOCASE, n INTEGER);
+    INSERT INTO labels VALUES ('abc', 1), ('def', 2);
+    CREATE TABLE crew (agent_id TEXT PRIMARY KEY COLLATE NOCASE, status TEXT, last_activity TEXT);
+    INSERT INTO crew VALUES ('ada', 'idle', '2026-01-01T00:00:00Z'), ('bob', 'idle', '2026-01-01T00:00:00Z');
     CREATE TABLE big (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, payload TEXT);
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${BIG})
       INSERT INTO big SELECT i, 'k' || (i % 7), json_object('n', i, 'tags', json_array(i % 3, 'x')) FROM n;
@@ -109,7 +113,7 @@ describe('delta sync of a table without a time column', () => {
     const v = await validateSqliteRun({ file, url: PG_URL, schema, workers: 1, signal })
     expect(v.validation.equal).toBe(true)
     // Compared again: every bucket equal, nothing staged nor written.
-    const again = (await delta()).tables.filter((t) => t.table !== 'tags')
+    const again = (await delta()).tables.filter((t) => t.table === 'big' || t.table === 'pairs')
     expect(
       again.map((t) => [t.table, t.compared!.differing, t.compared!.staged, t.changedApplied]),
     ).toEqual([
@@ -117,4 +121,30 @@ describe('delta sync of a table without a time column', () => {
       ['pairs', 0, 0, 0],
     ])
   }, 120_000)
+
+  it('carries a key whose case changed under COLLATE NOCASE, compared or through the time column', async () => {
+    const db = new Database(file)
+    db.exec(`UPDATE labels SET name = 'ABC' WHERE name = 'abc';
+      UPDATE crew SET agent_id = 'Ada', status = 'busy', last_activity = '2026-01-02T00:00:00Z' WHERE agent_id = 'ada';`)
+    db.close()
+    const d = await delta()
+    expect(d.tables.find((t) => t.table === 'labels')).toMatchObject({
+      status: 'compared',
+      changedApplied: 1,
+    })
+    expect(d.tables.find((t) => t.table === 'crew')).toMatchObject({
+      status: 'ok',
+      changedApplied: 1,
+    })
+    expect(await query(`SELECT name, n::int FROM ${qi(schema, 'labels')} ORDER BY n`)).toEqual([
+      { name: 'ABC', n: 1 },
+      { name: 'def', n: 2 },
+    ])
+    expect(await query(`SELECT agent_id, status FROM ${qi(schema, 'crew')} ORDER BY 1`)).toEqual([
+      { agent_id: 'Ada', status: 'busy' },
+      { agent_id: 'bob', status: 'idle' },
+    ])
+    const v = await validateSqliteRun({ file, url: PG_URL, schema, workers: 1, signal })
+    expect(v.validation.equal).toBe(true)
+  }, 60_000)
 })

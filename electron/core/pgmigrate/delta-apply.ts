@@ -99,18 +99,16 @@ export async function upsertChanged(
   // Columns PostgreSQL computes (generated) are staged like the others but never written.
   const computed = await generatedTargets(client, schema, t.target)
   const written = copyColumnsSql(t, computed)
-  const rest = t.columns.map((c) => c.target).filter((c) => !pk.includes(c) && !computed.has(c))
+  // Every written column, the key's included: a key whose case changed under a case-insensitive
+  // collation finds its old row as the conflict, and is rewritten with it.
+  const stored = t.columns.map((c) => c.target).filter((c) => !computed.has(c))
   // Rows compared by their text (each value's output form), not by =: a case-only change under a
   // case-insensitive collation, or jsonb 1.0 → 1, is a change; equal rows are never written, so
   // one kept under a NOT VALID constraint it breaks is not checked again.
   const rowText = (alias: string): string =>
-    `ROW(${rest.map((c) => `${alias}.${q(c)}`).join(', ')})::text`
-  const conflict = rest.length
-    ? `DO UPDATE SET ${rest.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')} WHERE ${rowText('T')} IS DISTINCT FROM ${rowText('EXCLUDED')}`
-    : 'DO NOTHING'
-  const unchanged = rest.length
-    ? `DELETE FROM ${stage} AS S USING ${qq(schema, t.target)} AS T WHERE (${pk.map((c) => `T.${q(c)}`).join(', ')}) = (${pk.map((c) => `S.${q(c)}`).join(', ')}) AND ${rowText('T')} = ${rowText('S')}`
-    : null
+    `ROW(${stored.map((c) => `${alias}.${q(c)}`).join(', ')})::text`
+  const conflict = `DO UPDATE SET ${stored.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ')} WHERE ${rowText('T')} IS DISTINCT FROM ${rowText('EXCLUDED')}`
+  const unchanged = `DELETE FROM ${stage} AS S USING ${qq(schema, t.target)} AS T WHERE (${pk.map((c) => `T.${q(c)}`).join(', ')}) = (${pk.map((c) => `S.${q(c)}`).join(', ')}) AND ${rowText('T')} = ${rowText('S')}`
   const upsert = `INSERT INTO ${qq(schema, t.target)} AS T (${written}) SELECT ${written} FROM ${stage} ON CONFLICT (${pk.map(q).join(', ')}) ${conflict}`
 
   // A batch: the rows examined since the last one (key range keyFrom … keyTo), those staged
@@ -126,7 +124,7 @@ export async function upsertChanged(
     try {
       if (text) {
         await copyText(client, `COPY ${stage} (${cols}) FROM STDIN WITH (FORMAT text)`, text)
-        if (unchanged) await client.query(unchanged)
+        await client.query(unchanged)
         applied = (await client.query(upsert)).rowCount ?? 0
       }
       await insertDeltaBatch(client, schema, {
