@@ -95,7 +95,7 @@ describe('delta sync of a table without a time column', () => {
     expect(big.compared!.differing).toBe(2)
     expect(big.compared!.staged).toBeGreaterThanOrEqual(2)
     expect(big.compared!.staged).toBeLessThan(100)
-    expect(big.reason).toMatch(/no updated_at .*120,000 copied row\(s\) with the target/)
+    expect(big.reason).toMatch(/no updated_at .*120,000 copied row\(s\) against the target/)
     // A composite text + integer key hashes alike on both sides: one bucket differs.
     const pairs = d.tables.find((t) => t.table === 'pairs')!
     expect(pairs).toMatchObject({ changedApplied: 1, compared: { differing: 1 } })

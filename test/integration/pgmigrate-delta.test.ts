@@ -100,7 +100,7 @@ describe('delta sync', () => {
     // No key: said, not guessed. A key but no time column: every copied row is compared.
     expect(idle.get('notes')!.status).toBe('full-recopy-needed')
     expect(idle.get('events')).toMatchObject({ status: 'compared', changedRows: null })
-    expect(idle.get('events')!.reason).toMatch(/no updated_at .*1,500 copied row\(s\) with the target/)
+    expect(idle.get('events')!.reason).toMatch(/no updated_at .*1,500 copied row\(s\) against the target/)
 
     writes(file, 1)
     const before = await lag()

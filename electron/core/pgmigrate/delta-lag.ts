@@ -86,7 +86,7 @@ export function deltaCapability(
   return {
     column: col,
     status: 'compared',
-    reason: `${why}, so each delta compares its ${rows} with the target (checksums by key-hash bucket; the rows of a differing bucket are compared one by one)`,
+    reason: `${why}: each delta checksums its ${rows} against the target's`,
   }
 }
 
