@@ -8,7 +8,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../support/paths'
-import { deltaSync } from '../../electron/core/pgmigrate/delta'
+import {
+  deltaProgressMessage,
+  deltaSync,
+  type DeltaProgress,
+} from '../../electron/core/pgmigrate/delta'
 import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
 import { PG_URL, dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
 
@@ -18,8 +22,8 @@ const schema = schemaName('delta_cmp')
 const signal = new AbortController().signal
 /** More rows than one compared batch examines (100,000), and than the old row-by-row limit. */
 const BIG = 120_000
-const delta = () =>
-  deltaSync({ file, url: PG_URL, schema, dryRun: false, applyDeletes: false, signal })
+const delta = (onProgress?: (p: DeltaProgress) => void) =>
+  deltaSync({ file, url: PG_URL, schema, dryRun: false, applyDeletes: false, signal, onProgress })
 
 beforeAll(async () => {
   const db = new Database(file)
@@ -80,7 +84,22 @@ describe('delta sync of a table without a time column', () => {
       UPDATE big SET kind = 'K3' WHERE id = 119998;
       UPDATE pairs SET v = 0.1 WHERE a = 'Key 7' AND b = 1007;`)
     db.close()
-    const d = await delta()
+    const progress: DeltaProgress[] = []
+    const d = await delta((p) => progress.push(p))
+    // Progress inside the table, page by page: its checksums, then the pass over differing buckets.
+    const rows = progress.filter((p) => p.table === 'big' && p.rows).map((p) => p.rows!)
+    // 10,000-row pages; row 500 (in the reject log) is not hashed.
+    expect(rows.filter((r) => r.phase === 'checksums').map((r) => r.done)).toEqual(
+      Array.from({ length: 12 }, (_, k) => (k + 1) * 10_000 - 1),
+    )
+    expect(rows.filter((r) => r.phase === 'compare').at(-1)).toEqual({
+      phase: 'compare',
+      done: BIG - 1,
+      total: BIG,
+    })
+    expect(deltaProgressMessage(progress.find((p) => p.rows?.phase === 'checksums')!)).toMatch(
+      /^delta big: checksums of 9,999\/120,000 rows$/,
+    )
     const big = d.tables.find((t) => t.table === 'big')!
     expect(big).toMatchObject({
       status: 'compared',

@@ -58,6 +58,8 @@ export async function upsertChanged(
     copied?: number
     batchRows: number
     signal: AbortSignal
+    /** Compared: rows checksummed (first pass), then examined again (second pass), so far. */
+    onRows?: (phase: 'checksums' | 'compare', done: number) => void
   },
 ): Promise<ChangedResult> {
   const codec = makeRowCodec(db, t)
@@ -81,6 +83,7 @@ export async function upsertChanged(
         skip: quarantined!,
         rules,
         signal: p.signal,
+        onRows: (n) => p.onRows?.('checksums', n),
       })
     : null
   if (cmp) {
@@ -176,6 +179,7 @@ export async function upsertChanged(
         staged++
       }
     }
+    if (compared) p.onRows?.('compare', out.rows + examined)
     if (staged >= stageRows || (compared && examined >= COMPARE_MAX_EXAMINED)) await commit()
     // A page without a commit still lets a cancel (and the rest of the process) through.
     else await tick()

@@ -83,6 +83,8 @@ export async function comparedBuckets(
     skip: Set<string>
     rules: RulesByKey
     signal: AbortSignal
+    /** Rows hashed so far, after each page. */
+    onRows?: (rows: number) => void
   },
 ): Promise<ComparedBuckets> {
   const match = matchColumns(t)
@@ -107,6 +109,7 @@ export async function comparedBuckets(
       sum[b] = sum[b]! + (r.rejects ? -1n : r.hash)
       rows++
     }
+    p.onRows?.(rows)
     await tick()
     throwIfCancelled(p.signal)
   }

@@ -9,7 +9,7 @@ import type { JobContext } from '../jobs/job'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { connect, createPool } from './connect'
 import { FERRY_TABLES } from '../import/memory-db'
-import { deltaSync } from './delta'
+import { deltaProgressMessage, deltaSync } from './delta'
 import { readRun } from './run-state'
 import { validateSqliteRun } from './validate-run'
 
@@ -53,7 +53,7 @@ export async function deltaStepIfLoaded(
     alwaysDelete: FERRY_TABLES,
     signal: ctx.signal,
     log: (level, message) => ctx.log(level, message),
-    onProgress: (p) => ctx.progress(p.done, p.total, 'tables', `delta ${p.table}`),
+    onProgress: (p) => ctx.progress(p.done, p.total, 'tables', deltaProgressMessage(p)),
   })
   const v = await validateSqliteRun({
     file,

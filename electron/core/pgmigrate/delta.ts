@@ -41,8 +41,24 @@ export interface DeltaOptions {
   alwaysDelete?: readonly string[]
   batchRows?: number
   signal: AbortSignal
-  onProgress?: (p: { done: number; total: number; table: string }) => void
+  onProgress?: (p: DeltaProgress) => void
   log?: (level: 'info' | 'warn', message: string) => void
+}
+
+export interface DeltaProgress {
+  /** Tables finished, of `total`; `table` is the one in progress. */
+  done: number
+  total: number
+  table: string
+  /** A compared table's rows: checksummed (first pass), then read again for the differing buckets. */
+  rows?: { phase: 'checksums' | 'compare'; done: number; total: number }
+}
+
+/** The progress line for a delta run ("delta events: checksums 400,000/1,000,000 rows"). */
+export function deltaProgressMessage(p: DeltaProgress): string {
+  if (!p.rows) return `delta ${p.table}`
+  const nf = new Intl.NumberFormat('en-US')
+  return `delta ${p.table}: ${p.rows.phase === 'checksums' ? 'checksums of' : 'comparing'} ${nf.format(p.rows.done)}/${nf.format(p.rows.total)} rows`
 }
 
 export interface TableDelta {
@@ -189,7 +205,8 @@ async function deltaLocked(
   let i = 0
   for (const t of plan.tables) {
     throwIfCancelled(opts.signal)
-    opts.onProgress?.({ done: i++, total: plan.tables.length, table: t.source })
+    const progress = { done: i++, total: plan.tables.length, table: t.source }
+    opts.onProgress?.(progress)
     const m = marks[t.source]!
     // The capability as this run started (a resumed run keeps it: prev undefined = no watermark).
     const prevMark = m.prev === undefined ? null : { [t.source]: { ...m, watermark: m.prev } }
@@ -208,6 +225,8 @@ async function deltaLocked(
             copied,
             batchRows,
             signal: opts.signal,
+            onRows: (phase, done) =>
+              opts.onProgress?.({ ...progress, rows: { phase, done, total: copied } }),
           })
         : { rows: 0, applied: 0, rejectedKeys: [], batches: 0, compared: null }
     // Deletes that will be applied go first: a key a deleted row held may come back in a new row.

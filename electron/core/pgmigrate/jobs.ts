@@ -12,7 +12,7 @@ import { readSchemaOptions, ViolationChoiceSchema } from './schema-options'
 import { schemaStep } from './schema-step'
 import { poolingStep } from './pooling-step'
 import { migrateDetail } from './load-tracker'
-import { deltaSync } from './delta'
+import { deltaProgressMessage, deltaSync } from './delta'
 import { resumeAfterLostConnection } from './retry'
 import { targetDiskFull } from './target-errors'
 
@@ -132,7 +132,7 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
       batchRows: p.batchRows,
       signal: ctx.signal,
       log: (level, message) => ctx.log(level, message),
-      onProgress: (pr) => ctx.progress(pr.done, pr.total, 'tables', `delta ${pr.table}`),
+      onProgress: (pr) => ctx.progress(pr.done, pr.total, 'tables', deltaProgressMessage(pr)),
     })
   },
   'pgmigrate:validate': async (params, ctx) => {
