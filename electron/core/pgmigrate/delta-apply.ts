@@ -159,11 +159,12 @@ export async function upsertChanged(
   const moved: [string, unknown[]] = compared ? ['1', []] : movedSql(p.column!, p.prev, '>=')
   for (const rows of copiedPages(db, t, codec, p.hwm, done?.keyTo ?? null, pageRows, moved)) {
     throwIfCancelled(p.signal)
+    // A batch is whole pages: its key range is their first and last rows' (no key text per row).
+    const keyOfRow = (row: unknown[]): string => keyText(t.key, row.slice(0, codec.keyWidth))
+    keyFrom ??= keyOfRow(rows[0]!)
+    keyTo = keyOfRow(rows[rows.length - 1]!)
     for (const row of rows) {
-      const key = keyText(t.key, row.slice(0, codec.keyWidth))
-      keyFrom ??= key
-      keyTo = key
-      if (quarantined?.has(key)) continue
+      if (quarantined?.size && quarantined.has(keyOfRow(row))) continue
       examined++
       if (cmp && !cmp.differing[cmp.kb.bucketOf(cmp.kb.keyOf(row).kh)]) continue
       let r = codec.encode(row, 'line')

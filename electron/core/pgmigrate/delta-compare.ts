@@ -101,7 +101,7 @@ export async function comparedBuckets(
   let rows = 0
   for (const page of copiedPages(db, t, codec, p.hwm, null, COMPARE_PAGE_ROWS)) {
     for (const row of page) {
-      if (p.skip.has(keyText(t.key, row.slice(0, codec.keyWidth)))) continue
+      if (p.skip.size && p.skip.has(keyText(t.key, row.slice(0, codec.keyWidth)))) continue
       const b = kb.bucketOf(kb.keyOf(row).kh)
       const r = encodeRuled(db, t, codec, row, p.rules)
       count[b]!++
