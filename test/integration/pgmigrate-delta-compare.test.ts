@@ -166,4 +166,20 @@ describe('delta sync of a table without a time column', () => {
     const v = await validateSqliteRun({ file, url: PG_URL, schema, workers: 1, signal })
     expect(v.validation.equal).toBe(true)
   }, 60_000)
+
+  it('says what it cannot do when the schema holds no migration', async () => {
+    await expect(
+      deltaSync({
+        file,
+        url: PG_URL,
+        schema: schemaName('nothing'),
+        dryRun: false,
+        applyDeletes: false,
+        signal,
+      }),
+    ).rejects.toMatchObject({
+      code: 'NOT_MIGRATED',
+      message: expect.stringMatching(/holds no Ferry migration to take a delta of$/),
+    })
+  })
 })

@@ -108,7 +108,7 @@ export async function deltaSync(opts: DeltaOptions): Promise<DeltaResult> {
       if (!opts.dryRun) await lockSchema(client, opts.schema, opts.url, 'delta sync')
       try {
         const run = await readRun(client, opts.schema)
-        if (!run) throw notMigrated(opts.schema, opts.url)
+        if (!run) throw notMigrated(opts.schema, opts.url, 'take a delta of')
         if (!sameSource(db, run.fingerprint))
           throw differentSource(opts.schema, opts.url, path.basename(run.sourcePath), db, run.plan)
         if (!run.loadedAt) throw notLoaded(opts.schema)

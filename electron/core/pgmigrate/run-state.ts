@@ -144,10 +144,10 @@ export function schemaChanges(db: SqliteDb, plan: MigrationPlan): string {
   return parts.length ? parts.join('; ') : 'an index, view, trigger or table definition changed'
 }
 
-export function notMigrated(schema: string, url: string): FerryError {
+export function notMigrated(schema: string, url: string, what = 'validate'): FerryError {
   return new FerryError(
     'NOT_MIGRATED',
-    `Schema "${schema}" on ${redactUrl(url)} holds no Ferry migration to validate`,
+    `Schema "${schema}" on ${redactUrl(url)} holds no Ferry migration to ${what}`,
     'Run "ferry migrate-sqlite" into that schema first (or pass the --schema it used).',
   )
 }
