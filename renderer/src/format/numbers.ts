@@ -21,7 +21,9 @@ export function formatCount(n: number, singular: string, plural = `${singular}s`
 /** 163_000 → "163k"; 1_250_000 → "1.3M"; below ten thousand, the full number. */
 export function formatCompact(n: number): string {
   const abs = Math.abs(n)
-  if (abs < 10_000) return formatNumber(Math.round(n * 100) / 100)
+  // Two decimals only where they carry weight (0.25 rows/s); 3,026 rows/s, not 3,026.3.
+  if (abs < 100) return formatNumber(Math.round(n * 100) / 100)
+  if (abs < 10_000) return formatNumber(Math.round(n))
   if (abs < 1_000_000) return `${formatShort(n / 1000)}k`
   if (abs < 1_000_000_000) return `${formatShort(n / 1_000_000)}M`
   return `${formatShort(n / 1_000_000_000)}G`

@@ -22,6 +22,8 @@ describe('number formatting', () => {
     expect(formatCompact(163_000)).toBe('163k')
     expect(formatCompact(1_250_000)).toBe('1.3M')
     expect(formatCompact(9_500)).toBe('9,500')
+    expect(formatCompact(3_026.3)).toBe('3,026')
+    expect(formatCompact(12.345)).toBe('12.4')
   })
 
   it('formats sizes in KB and MB', () => {
