@@ -57,6 +57,14 @@ export class MigrationPage {
     return this.page.getByTestId('reconciliation')
   }
 
+  /** How many pixels the card holding `inner` is wider than its box (0: nothing sticks out). */
+  cardOverflowX(inner: Locator): Promise<number> {
+    return inner.evaluate((el) => {
+      const card = el.closest('section') ?? el
+      return card.scrollWidth - card.clientWidth
+    })
+  }
+
   foreignKey(name: string): Locator {
     return this.page.locator(`[data-testid="recon-fk"][data-name="${name}"]`)
   }

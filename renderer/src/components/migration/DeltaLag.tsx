@@ -29,51 +29,55 @@ export function DeltaLag({ data }: { data: MigrationLag }) {
           : `${formatNumber(total)} row(s) not yet copied; re-run “Migrate” (p3.migrate) to copy only these.`}{' '}
         Computed {new Date(data.computedAt).toLocaleTimeString()}.
       </p>
-      <table className="ev-table">
-        <thead>
-          <tr>
-            <th scope="col">Table</th>
-            <th scope="col">Lag</th>
-            <th scope="col">New rows</th>
-            <th scope="col">Changed rows</th>
-            <th scope="col">Deleted in SQLite</th>
-            <th scope="col">Changes tracked by</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.tables.map((t) => (
-            <tr key={t.table} data-testid="delta-lag-row" data-table={t.table}>
-              <th scope="row">{t.table}</th>
-              <td className="num" data-testid="delta-lag-value">
-                {formatNumber(t.lag)}
-              </td>
-              <td className="num">{formatNumber(t.newRows)}</td>
-              <td className="num">{t.changedRows === null ? '?' : formatNumber(t.changedRows)}</td>
-              <td className="num">{t.deletedRows ? formatNumber(t.deletedRows) : '—'}</td>
-              <td>
-                {t.status === 'ok' ? (
-                  <code>{t.timeColumn}</code>
-                ) : t.status === 'compared' ? (
-                  <span className="muted" title={t.reason ?? undefined}>
-                    every row compared (no time column)
-                  </span>
-                ) : (
-                  <>
-                    <span className="badge tone-warn" title={t.reason ?? undefined}>
-                      <span className="badge-icon" aria-hidden="true">
-                        ▲
-                      </span>
-                      full recopy needed
-                    </span>{' '}
-                    {/* The cause in short; the whole sentence is the badge's tooltip. */}
-                    <span className="muted">{t.reason?.split(',')[0]}</span>
-                  </>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table className="ev-table">
+          <thead>
+            <tr>
+              <th scope="col">Table</th>
+              <th scope="col">Lag</th>
+              <th scope="col">New rows</th>
+              <th scope="col">Changed rows</th>
+              <th scope="col">Deleted in SQLite</th>
+              <th scope="col">Changes tracked by</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.tables.map((t) => (
+              <tr key={t.table} data-testid="delta-lag-row" data-table={t.table}>
+                <th scope="row">{t.table}</th>
+                <td className="num" data-testid="delta-lag-value">
+                  {formatNumber(t.lag)}
+                </td>
+                <td className="num">{formatNumber(t.newRows)}</td>
+                <td className="num">
+                  {t.changedRows === null ? '?' : formatNumber(t.changedRows)}
+                </td>
+                <td className="num">{t.deletedRows ? formatNumber(t.deletedRows) : '—'}</td>
+                <td>
+                  {t.status === 'ok' ? (
+                    <code>{t.timeColumn}</code>
+                  ) : t.status === 'compared' ? (
+                    <span className="muted" title={t.reason ?? undefined}>
+                      every row compared (no time column)
+                    </span>
+                  ) : (
+                    <>
+                      <span className="badge tone-warn" title={t.reason ?? undefined}>
+                        <span className="badge-icon" aria-hidden="true">
+                          ▲
+                        </span>
+                        full recopy needed
+                      </span>{' '}
+                      {/* The cause in short; the whole sentence is the badge's tooltip. */}
+                      <span className="muted">{t.reason?.split(',')[0]}</span>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   )
 }
