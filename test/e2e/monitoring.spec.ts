@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FERRY_BIN, tempDir } from '../support/paths'
 import { ChecklistPage } from './pages/checklist-page'
-import { MetricsPage, MonitoringPage } from './pages/metrics-page'
+import { MetricsPage, MonitoringPage, wheelUntilVisible } from './pages/metrics-page'
 import { RESULTS, launchChromium, startServe, type Served } from './support/serve'
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -74,6 +74,20 @@ describe('monitoring screen in the browser', () => {
     await expect(mon.details().innerText()).resolves.toContain('Largest tables')
     await expect(mon.statements().innerText()).resolves.toMatch(/mean ×|shared_preload_libraries/)
     await page.screenshot({ path: join(RESULTS, 'monitoring.png'), fullPage: true })
+  })
+
+  it('scrolls with the mouse wheel to what lies below the window (a short window)', async () => {
+    await page.setViewportSize({ width: 1280, height: 600 })
+    try {
+      const mon = new MonitoringPage(page)
+      await expect(wheelUntilVisible(page, page.getByTestId('monitor-run'))).resolves.toBe(true)
+      const metrics = new MetricsPage(page)
+      await metrics.open()
+      await expect(wheelUntilVisible(page, metrics.metric('monitoring'))).resolves.toBe(true)
+      await mon.open()
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 1000 })
+    }
   })
 
   it('counts monitoring and availability as measured from the live samples', async () => {

@@ -53,45 +53,47 @@ export function BenchmarksScreen() {
         </div>
         {report ? <FactList facts={machineFacts(report)} testId="bench-facts" /> : null}
       </header>
-      {error ? <ErrorNote error={error} title="Could not read the benchmark" testId="bench-error" /> : null}
-      <RunStepInline
-        stepId="p4.benchmark"
-        label="Run the benchmark now"
-        againLabel="Run the benchmark again"
-        testId="bench-run"
-      />
-      {current && !report ? (
-        <p className="muted" data-testid="bench-none">
-          No benchmark yet: {current.reason}.
-        </p>
-      ) : null}
-      {report ? (
-        <>
-          <BenchLatencyChart report={report} />
-          <p className="muted small" data-testid="bench-files">
-            Report exported to {report.files.markdown} and {report.files.json}.
+      <div className="screen-body">
+        {error ? <ErrorNote error={error} title="Could not read the benchmark" testId="bench-error" /> : null}
+        <RunStepInline
+          stepId="p4.benchmark"
+          label="Run the benchmark now"
+          againLabel="Run the benchmark again"
+          testId="bench-run"
+        />
+        {current && !report ? (
+          <p className="muted" data-testid="bench-none">
+            No benchmark yet: {current.reason}.
           </p>
-        </>
-      ) : null}
-      {current ? (
-        <div className="bench-grid">
-          <BenchThroughputChart chart={current.concurrency} />
-          <BenchMigrationChart chart={current.migration} />
-          {report ? <BenchSizesChart sizes={report.sizes} /> : null}
-        </div>
-      ) : null}
-      {gaps.length ? (
-        <section className="bench-gaps" data-testid="bench-not-measured">
-          <h2>Not measured</h2>
-          <ul>
-            {gaps.map((g) => (
-              <li key={g.key}>
-                <strong>{g.what}</strong>: {g.reason}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+        ) : null}
+        {report ? (
+          <>
+            <BenchLatencyChart report={report} />
+            <p className="muted small" data-testid="bench-files">
+              Report exported to {report.files.markdown} and {report.files.json}.
+            </p>
+          </>
+        ) : null}
+        {current ? (
+          <div className="bench-grid">
+            <BenchThroughputChart chart={current.concurrency} />
+            <BenchMigrationChart chart={current.migration} />
+            {report ? <BenchSizesChart sizes={report.sizes} /> : null}
+          </div>
+        ) : null}
+        {gaps.length ? (
+          <section className="bench-gaps" data-testid="bench-not-measured">
+            <h2>Not measured</h2>
+            <ul>
+              {gaps.map((g) => (
+                <li key={g.key}>
+                  <strong>{g.what}</strong>: {g.reason}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </div>
     </div>
   )
 }

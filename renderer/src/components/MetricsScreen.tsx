@@ -46,52 +46,54 @@ export function MetricsScreen() {
           {loading ? <span className="muted small">Reading…</span> : null}
         </div>
       </header>
-      {error ? <ErrorNote error={error} title="Could not compute the metrics" testId="metrics-error" /> : null}
-      {view ? (
-        <table className="evidence-table" data-testid="metrics-table">
-          <thead>
-            <tr>
-              <th>Metric</th>
-              <th>Target</th>
-              <th>Measured</th>
-              <th>Result</th>
-              <th>How / when</th>
-              <th>Evidence</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.rows.map((r) => (
-              <tr key={r.id} data-testid={`metric-${r.id}`}>
-                <td>
-                  <strong>{r.metric}</strong>
-                  <div className="muted small">{r.group}</div>
-                </td>
-                <td>{r.target}</td>
-                <td>
-                  {r.measured ?? '—'}
-                  {r.note ? <div className="muted small">{r.note}</div> : null}
-                </td>
-                <td>
-                  <Verdict row={r} />
-                </td>
-                <td>
-                  {r.how}
-                  {r.at ? <div className="muted small">{formatAbsolute(r.at)}</div> : null}
-                </td>
-                <td>
-                  {r.evidence.stepId || r.evidence.screen ? (
-                    <button type="button" className="link-button" onClick={() => openEvidence(r)}>
-                      {r.evidence.stepId ?? r.evidence.screen}
-                    </button>
-                  ) : (
-                    '—'
-                  )}
-                </td>
+      <div className="screen-body">
+        {error ? <ErrorNote error={error} title="Could not compute the metrics" testId="metrics-error" /> : null}
+        {view ? (
+          <table className="ev-table metrics-table" data-testid="metrics-table">
+            <thead>
+              <tr>
+                <th>Metric</th>
+                <th>Target</th>
+                <th>Measured</th>
+                <th>Result</th>
+                <th>How / when</th>
+                <th>Evidence</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
+            </thead>
+            <tbody>
+              {view.rows.map((r) => (
+                <tr key={r.id} data-testid={`metric-${r.id}`}>
+                  <td>
+                    <strong>{r.metric}</strong>
+                    <div className="muted small">{r.group}</div>
+                  </td>
+                  <td>{r.target}</td>
+                  <td>
+                    {r.measured ?? '—'}
+                    {r.note ? <div className="muted small">{r.note}</div> : null}
+                  </td>
+                  <td>
+                    <Verdict row={r} />
+                  </td>
+                  <td>
+                    {r.how}
+                    {r.at ? <div className="muted small">{formatAbsolute(r.at)}</div> : null}
+                  </td>
+                  <td>
+                    {r.evidence.stepId || r.evidence.screen ? (
+                      <button type="button" className="link-button" onClick={() => openEvidence(r)}>
+                        {r.evidence.stepId ?? r.evidence.screen}
+                      </button>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </div>
     </div>
   )
 }

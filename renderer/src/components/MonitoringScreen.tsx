@@ -13,26 +13,28 @@ function Details({ detail }: { detail: MonitorDetail }) {
       <section>
         <h2>Largest tables</h2>
         {detail.tables.length ? null : <p className="muted">No tables in this database.</p>}
-        <table className="evidence-table">
-          <thead>
-            <tr>
-              <th>Table</th>
-              <th>Size</th>
-              <th>Rows (est.)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {detail.tables.map((t) => (
-              <tr key={`${t.schema}.${t.table}`}>
-                <td>
-                  {t.schema}.{t.table}
-                </td>
-                <td>{formatBytes(t.bytes)}</td>
-                <td>{t.rows === null ? '—' : formatNumber(t.rows)}</td>
+        <div className="table-scroll">
+          <table className="ev-table">
+            <thead>
+              <tr>
+                <th>Table</th>
+                <th className="num">Size</th>
+                <th className="num">Rows (est.)</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {detail.tables.map((t) => (
+                <tr key={`${t.schema}.${t.table}`}>
+                  <td>
+                    {t.schema}.{t.table}
+                  </td>
+                  <td className="num">{formatBytes(t.bytes)}</td>
+                  <td className="num">{t.rows === null ? '—' : formatNumber(t.rows)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
       <section>
         <h2>Longest-running queries</h2>
@@ -114,25 +116,27 @@ export function MonitoringScreen() {
           ))}
         </div>
       </header>
-      {error ? <ErrorNote error={error} title="Could not read the monitor" testId="monitor-error" /> : null}
-      {view?.idle ? (
-        <p className="muted" data-testid="monitor-idle">
-          Not sampling: {view.idle}
-        </p>
-      ) : null}
-      {view?.alerts.length ? (
-        <ul className="monitor-alerts" data-testid="monitor-alerts">
-          {view.alerts.map((a) => (
-            <li key={a.key} className={`alert-${a.level}`}>
-              <strong>{a.metric}</strong>: {a.message}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {last && !last.ok ? <p className="alert-error">Last sample failed: {last.error}</p> : null}
-      {view && view.samples.length ? <MonitorCharts samples={view.samples} /> : null}
-      {view?.detail ? <Details detail={view.detail} /> : null}
-      <RunStepInline stepId="p4.monitor" label="Record a monitoring snapshot (p4.monitor)" againLabel="Record another snapshot" testId="monitor-run" />
+      <div className="screen-body">
+        {error ? <ErrorNote error={error} title="Could not read the monitor" testId="monitor-error" /> : null}
+        {view?.idle ? (
+          <p className="muted" data-testid="monitor-idle">
+            Not sampling: {view.idle}
+          </p>
+        ) : null}
+        {view?.alerts.length ? (
+          <ul className="monitor-alerts" data-testid="monitor-alerts">
+            {view.alerts.map((a) => (
+              <li key={a.key} className={`alert-${a.level}`}>
+                <strong>{a.metric}</strong>: {a.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {last && !last.ok ? <p className="alert-error">Last sample failed: {last.error}</p> : null}
+        {view && view.samples.length ? <MonitorCharts samples={view.samples} /> : null}
+        {view?.detail ? <Details detail={view.detail} /> : null}
+        <RunStepInline stepId="p4.monitor" label="Record a monitoring snapshot (p4.monitor)" againLabel="Record another snapshot" testId="monitor-run" />
+      </div>
     </div>
   )
 }
