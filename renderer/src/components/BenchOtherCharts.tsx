@@ -13,7 +13,7 @@ import {
   YAxis,
 } from 'recharts'
 import type { BenchSize, ConcurrencyChart, MigrationChart } from '../../../shared/contract/bench'
-import { formatBytes, formatNumber } from '../format/numbers'
+import { formatBytes, formatCompact, formatNumber } from '../format/numbers'
 import { BACKEND_COLORS, throughputRows } from '../store/bench-chart'
 
 const PALETTE = ['#1a7f37', '#0969da', '#8250df', '#8a5a00', '#cf222e']
@@ -42,7 +42,7 @@ export function BenchThroughputChart({ chart }: { chart: ConcurrencyChart }) {
         <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 20, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
           <XAxis dataKey="agents" tick={tick} label={{ value: 'agents', position: 'insideBottom', offset: -10, fill: 'var(--muted)', fontSize: 12 }} />
-          <YAxis tick={tick} />
+          <YAxis tick={tick} tickFormatter={(v: number) => formatCompact(v)} />
           <Tooltip contentStyle={tooltipStyle} formatter={(v) => (typeof v === 'number' ? `${formatNumber(v)} ops/s` : '—')} />
           <Legend verticalAlign="top" height={28} />
           {chart.series.map((s, i) => (
@@ -74,7 +74,7 @@ export function BenchMigrationChart({ chart }: { chart: MigrationChart }) {
       <ResponsiveContainer width="100%" height={60 + chart.points.length * 22}>
         <BarChart data={chart.points} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="var(--border)" />
-          <XAxis type="number" tick={tick} />
+          <XAxis type="number" tick={tick} tickFormatter={(v: number) => formatCompact(v)} />
           <YAxis type="category" dataKey="table" width={170} tick={{ fill: 'var(--text)', fontSize: 11 }} />
           <Tooltip
             contentStyle={tooltipStyle}
@@ -99,7 +99,7 @@ export function BenchSizesChart({ sizes }: { sizes: readonly BenchSize[] }) {
       <ResponsiveContainer width="100%" height={60 + rows.length * 30}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 4, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="var(--border)" />
-          <XAxis type="number" tick={tick} />
+          <XAxis type="number" tick={tick} tickFormatter={(v: number) => formatCompact(v)} />
           <YAxis type="category" dataKey="name" width={230} tick={{ fill: 'var(--text)', fontSize: 11 }} />
           <Tooltip
             contentStyle={tooltipStyle}
