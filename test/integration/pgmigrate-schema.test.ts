@@ -38,6 +38,7 @@ interface SchemaEvidence {
   ddl: { migration: string; postLoad: string }
   tables: { table: string; sqlite: string }[]
   violations: { name: string }[]
+  planEnhancements: boolean
   enhancements: { configurationType: string; indexes: { name: string; method: string; columns: string[] }[] }
   types: { blocked: { table: string; column: string; rejectedCandidates: { sampleRows: string[] }[] }[] }
 }
@@ -214,6 +215,7 @@ describe('p3.schema: the enhanced schema, the pre-flight and the choices', () =>
     expect(e.ddl.postLoad).toContain('USING btree ("status", "last_activity")')
     expect(e.tables.find((t) => t.table === 'agents')!.sqlite).toContain('CREATE TABLE agents')
     expect(e.violations.map((v) => v.name)).toContain('valid_agent_status')
+    expect(e.planEnhancements).toBe(true)
     expect(e.enhancements.configurationType).toBe('jsonb')
     expect(e.enhancements.indexes).toContainEqual({ name: 'idx_agents_configuration_gin', method: 'gin', columns: ['configuration'] })
     expect(e.types.blocked.find((c) => c.table === 'tasks' && c.column === 'payload')!.rejectedCandidates[0]!.sampleRows[0]).toBe(

@@ -207,7 +207,8 @@ function evidence(
     source,
     schema: o.schema,
     target: redactUrl(o.url),
-    agentStore: plan.agentStore,
+    // The plan's CHECK lists, GIN index and (status, last_activity) index apply (its tables are present).
+    planEnhancements: plan.agentStore,
     options: { ...o.options, file: OPTIONS_FILE },
     migration: {
       version: SCHEMA_MIGRATION.version,
