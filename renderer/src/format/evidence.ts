@@ -80,6 +80,9 @@ export function evidenceNodes(evidence: Record<string, unknown>): EvidenceNode[]
 }
 
 function plural(noun: string, n: number): string {
+  // "constraints not valid": the plural is the leading noun's, the words after it qualify it.
+  const [head, ...rest] = noun.split(' ')
+  if (rest.length && head && /[^s]s$/.test(head)) return [plural(head, n), ...rest].join(' ')
   // "covered", "skipped": a participle names the items without a plural of its own.
   if (/ed$/.test(noun)) return noun
   if (n === 1) return noun.endsWith('ies') ? `${noun.slice(0, -3)}y` : noun.replace(/(?<!s)s$/, '')

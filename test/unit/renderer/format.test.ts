@@ -92,6 +92,11 @@ describe('evidence', () => {
       'duration: 340 ms · source size: 2 KB',
     )
     expect(evidenceSummary({ files: [1, 2, 3] })).toBe('3 files')
+    // A list named "noun + qualifier" takes the noun's plural (p3.migrate's constraintsNotValid).
+    expect(evidenceSummary({ constraintsNotValid: [1, 2, 3, 4, 5, 6, 7] })).toBe(
+      '7 constraints not valid',
+    )
+    expect(evidenceSummary({ constraintsNotValid: [1] })).toBe('1 constraint not valid')
     expect(evidenceSummary({ backupId: 'b-1' })).toBe('backup id: b-1')
     expect(evidenceSummary(null)).toBeNull()
   })
