@@ -67,6 +67,18 @@ describe('checklist in the browser', () => {
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
 
+  it('a step that fails says why, what to do, and that it recorded no evidence', async () => {
+    const ui = new ChecklistPage(page)
+    await ui.runStep('p2.perf-test')
+    await ui.waitForStatus('p2.perf-test', 'failed')
+    await expect(page.getByTestId('step-error').innerText()).resolves.toMatch(
+      /no \.claude\/memory\.db to test yet[\s\S]*p2\.validate/,
+    )
+    await expect(page.getByTestId('evidence-none').innerText()).resolves.toMatch(
+      /the step failed before recording any/,
+    )
+  })
+
   it('refuses the page without the token: the socket is rejected and the UI says so', async () => {
     const bare = await browser.newPage()
     await bare.goto(served.url.replace(/\?token=.*/, ''))

@@ -123,10 +123,12 @@ export function EvidencePanel() {
             <EvidenceView evidence={st.evidence} />
           </>
         ) : (
-          <p className="muted">
+          <p className="muted" data-testid="evidence-none">
             {st.status === 'running'
               ? 'Evidence arrives when the step finishes.'
-              : 'No evidence yet: the step has not run.'}
+              : st.status === 'failed'
+                ? 'No evidence: the step failed before recording any (the error above says why).'
+                : 'No evidence yet: the step has not run.'}
           </p>
         )}
       </section>
