@@ -126,4 +126,19 @@ describe('p4.agent-code and p4.concurrency (CLI)', () => {
     expect(existsSync(join(ws, '.ferry', 'p4-concurrency', 'memory-copy.db'))).toBe(false)
     expect(sha(file)).toBe(before)
   })
+
+  it('p4.agent-code on a files-only workspace says it has none of the tables and what to do', () => {
+    const ws = join(fx.ws, '..', 'files-only')
+    mkdirSync(join(ws, '.claude'), { recursive: true })
+    const file = join(ws, '.claude', 'memory.db')
+    const db = new Database(file)
+    db.exec('CREATE TABLE file_events (id INTEGER PRIMARY KEY, message TEXT)')
+    db.close()
+    const r = fx.ferry(['run', 'p4.agent-code', '-w', ws, '--target', fx.url, '--json'])
+    expect(r.code).not.toBe(0)
+    const step = (JSON.parse(r.stdout) as { steps: { error: { code: string; message: string; hint: string } }[] }).steps[0]!
+    expect(step.error.code).toBe('AGENT_STORE_SCHEMA')
+    expect(step.error.message).toMatch(/^\.claude\/memory\.db has none of the tables the agent store reads and writes \(agents, .*configurations\): its data came from files only/)
+    expect(step.error.hint).toMatch(/give the workspace a \.claude\/state\.db with those tables/)
+  })
 })

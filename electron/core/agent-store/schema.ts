@@ -172,9 +172,16 @@ async function checkRefusal(
 }
 
 function gapError(where: string, gaps: string[], cause?: string): FerryError {
+  const tables = Object.keys(STORE_COLUMNS)
+  // None of them at all: a workspace whose memory was files only (no state.db), or another app's.
+  const none = gaps.length === tables.length && gaps.every((g) => g.startsWith('no table'))
   return new FerryError(
     'AGENT_STORE_SCHEMA',
-    `${where} does not have the agent tables the agent store reads and writes: ${gaps.join('; ')}${cause ? ` (${cause})` : ''}`,
-    "The agent store speaks the plan's agent memory schema (agents, events, agent_messages, tasks, context_sessions, memory_snapshots, configurations). This workspace's data still migrates as it is; to move its agents onto the store, add the missing tables or columns to state.db with a migration (ferry migrations) and run p2 and p3 again, or keep these agents on their own code.",
+    none
+      ? `${where} has none of the tables the agent store reads and writes (${tables.join(', ')}): its data came from files only (no state.db) or from a database of another shape${cause ? ` (${cause})` : ''}`
+      : `${where} does not have the agent tables the agent store reads and writes: ${gaps.join('; ')}${cause ? ` (${cause})` : ''}`,
+    none
+      ? "This workspace's data still migrates as it is (p2 imported its files into file_* tables, p3 carried them to PostgreSQL). The agent store speaks the plan's agent memory schema: to move agents onto it, give the workspace a .claude/state.db with those tables (the plan's schema) and run p2 and p3 again; or keep these agents on their own code."
+      : "The agent store speaks the plan's agent memory schema (agents, events, agent_messages, tasks, context_sessions, memory_snapshots, configurations). This workspace's data still migrates as it is; to move its agents onto the store, add the missing tables or columns to state.db with a migration (ferry migrations) and run p2 and p3 again, or keep these agents on their own code.",
   )
 }
