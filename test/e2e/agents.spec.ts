@@ -10,6 +10,7 @@ import { admin, buildFixture, type Fixture } from '../integration/agent-store-su
 import { AgentsPage } from './pages/agents-page'
 import { ChecklistPage } from './pages/checklist-page'
 import { MigrationPage } from './pages/migration-page'
+import { wheelUntilVisible } from './support/scroll'
 import { RESULTS, launchChromium, startServe, type Served } from './support/serve'
 
 describe('agents screen in the browser', () => {
@@ -69,5 +70,23 @@ describe('agents screen in the browser', () => {
     await expect(agents.sweep().innerText()).resolves.toContain('Not measured')
     await page.screenshot({ path: join(RESULTS, 'agents.png'), fullPage: true })
     expect(consoleErrors).toEqual([])
+  })
+
+  it('in a short window the agent table keeps its height and the page scrolls to the concurrency card', async () => {
+    await page.setViewportSize({ width: 1280, height: 600 })
+    try {
+      const agents = new AgentsPage(page)
+      const table = page.getByTestId('agents-table')
+      const box = await table.evaluate((el) => {
+        const holder = el.parentElement!.getBoundingClientRect()
+        return { table: el.getBoundingClientRect().height, holder: holder.height }
+      })
+      // Every row shown: the table's box is not squeezed inside its scroll holder.
+      expect(box.holder).toBeGreaterThanOrEqual(box.table)
+      await expect(agents.rows().count()).resolves.toBeGreaterThan(2)
+      await expect(wheelUntilVisible(page, agents.sweep())).resolves.toBe(true)
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
   })
 })

@@ -89,58 +89,64 @@ export function AgentsScreen() {
           </button>
         </div>
       </header>
-      {error ? <ErrorNote error={error} title="Agents" testId="agents-error" /> : null}
-      {view?.note ? <p className="notice" data-testid="agents-note">{view.note}</p> : null}
-      {lastSwitch ? <SwitchOutcome result={lastSwitch} onDismiss={dismissSwitch} /> : null}
-      <RunStepInline stepId="p4.agent-code" label="Prepare the agent store" againLabel="Check the agent store again" testId="agents-run-step" />
-      <table className="table" data-testid="agents-table">
-        <thead>
-          <tr>
-            <th scope="col">Agent</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Backend</th>
-            <th scope="col">Flag</th>
-            <th scope="col">Last activity</th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((a) => (
-            <tr key={a.agentId} data-testid={`agent-row-${a.agentId}`}>
-              <th scope="row">{a.agentId}</th>
-              <td>{a.agentType ?? '—'}</td>
-              <td>{a.status ?? '—'}</td>
-              <td>
-                <select
-                  aria-label={`Backend of ${a.agentId}`}
-                  data-testid={`agent-backend-${a.agentId}`}
-                  value={a.backend}
-                  disabled={switching !== null}
-                  onChange={(e) => void switchAgent(a.agentId, e.target.value as AgentBackend)}
-                >
-                  {BACKENDS.map((b) => (
-                    <option
-                      key={b.value}
-                      value={b.value}
-                      disabled={(b.value === 'postgres' || b.value === 'dual-write') && view?.flagStore !== 'postgres'}
-                    >
-                      {b.label}
-                    </option>
-                  ))}
-                </select>
-                {switching === a.agentId ? <span className="muted small"> switching…</span> : null}
-              </td>
-              <td className="muted small" title={a.flagSince ? (formatAbsolute(a.flagSince) ?? undefined) : undefined}>
-                {FLAG_SOURCE[a.flagSource]}
-              </td>
-              <td title={formatAbsolute(a.lastActivity) ?? undefined}>{formatRelative(a.lastActivity, now) ?? '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {view && agents.length === 0 ? <p className="muted">No agents found.</p> : null}
-      <RetentionPanel />
-      <ConcurrencySweep />
+      <div className="screen-body">
+        {error ? <ErrorNote error={error} title="Agents" testId="agents-error" /> : null}
+        {view?.note ? <p className="notice" data-testid="agents-note">{view.note}</p> : null}
+        {lastSwitch ? <SwitchOutcome result={lastSwitch} onDismiss={dismissSwitch} /> : null}
+        <RunStepInline stepId="p4.agent-code" label="Prepare the agent store" againLabel="Check the agent store again" testId="agents-run-step" />
+        {error && !view ? null : (
+          <div className="table-scroll">
+            <table className="ev-table" data-testid="agents-table">
+              <thead>
+                <tr>
+                  <th scope="col">Agent</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Backend</th>
+                  <th scope="col">Flag</th>
+                  <th scope="col">Last activity</th>
+                </tr>
+              </thead>
+              <tbody>
+                {agents.map((a) => (
+                  <tr key={a.agentId} data-testid={`agent-row-${a.agentId}`}>
+                    <th scope="row">{a.agentId}</th>
+                    <td>{a.agentType ?? '—'}</td>
+                    <td>{a.status ?? '—'}</td>
+                    <td>
+                      <select
+                        aria-label={`Backend of ${a.agentId}`}
+                        data-testid={`agent-backend-${a.agentId}`}
+                        value={a.backend}
+                        disabled={switching !== null}
+                        onChange={(e) => void switchAgent(a.agentId, e.target.value as AgentBackend)}
+                      >
+                        {BACKENDS.map((b) => (
+                          <option
+                            key={b.value}
+                            value={b.value}
+                            disabled={(b.value === 'postgres' || b.value === 'dual-write') && view?.flagStore !== 'postgres'}
+                          >
+                            {b.label}
+                          </option>
+                        ))}
+                      </select>
+                      {switching === a.agentId ? <span className="muted small"> switching…</span> : null}
+                    </td>
+                    <td className="muted small" title={a.flagSince ? (formatAbsolute(a.flagSince) ?? undefined) : undefined}>
+                      {FLAG_SOURCE[a.flagSource]}
+                    </td>
+                    <td title={formatAbsolute(a.lastActivity) ?? undefined}>{formatRelative(a.lastActivity, now) ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {view && agents.length === 0 ? <p className="muted">No agents found.</p> : null}
+        <RetentionPanel />
+        <ConcurrencySweep />
+      </div>
     </div>
   )
 }

@@ -90,31 +90,33 @@ export function RetentionPanel() {
               ? 'Read from context_session_summary (kept current by triggers).'
               : 'Computed from memory_snapshots: the summary triggers are not installed (ferry retention install-triggers).'}
           </p>
-          <table className="table" data-testid="retention-sessions">
-            <thead>
-              <tr>
-                <th scope="col">Session</th>
-                <th scope="col">Snapshots</th>
-                <th scope="col">Bytes</th>
-                <th scope="col">Would remove</th>
-                <th scope="col">Last activity</th>
-              </tr>
-            </thead>
-            <tbody>
-              {preview.largest.map((s) => {
-                const r = preview.sessions.find((x) => x.sessionId === s.sessionId)
-                return (
-                  <tr key={s.sessionId}>
-                    <th scope="row">{s.sessionId}</th>
-                    <td>{formatNumber(s.snapshots)}</td>
-                    <td>{formatBytes(s.bytes)}</td>
-                    <td>{r ? `${formatNumber(r.removeRows)} (${formatBytes(r.removeBytes)})` : '—'}</td>
-                    <td>{formatAbsolute(s.lastActivity) ?? '—'}</td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table className="ev-table" data-testid="retention-sessions">
+              <thead>
+                <tr>
+                  <th scope="col">Session</th>
+                  <th scope="col">Snapshots</th>
+                  <th scope="col">Bytes</th>
+                  <th scope="col">Would remove</th>
+                  <th scope="col">Last activity</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.largest.map((s) => {
+                  const r = preview.sessions.find((x) => x.sessionId === s.sessionId)
+                  return (
+                    <tr key={s.sessionId}>
+                      <th scope="row">{s.sessionId}</th>
+                      <td>{formatNumber(s.snapshots)}</td>
+                      <td>{formatBytes(s.bytes)}</td>
+                      <td>{r ? `${formatNumber(r.removeRows)} (${formatBytes(r.removeBytes)})` : '—'}</td>
+                      <td>{formatAbsolute(s.lastActivity) ?? '—'}</td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </div>
           {preview.archivedBatches.length > 0 ? (
             <p className="muted small" data-testid="retention-batches">
               Archived batches: {preview.archivedBatches.map((b) => `${b.batch} (${formatNumber(b.rows)})`).join(', ')}
