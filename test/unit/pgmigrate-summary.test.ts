@@ -44,6 +44,23 @@ describe('describeMigration', () => {
     expect(text).toContain('Identifiers (lower): 50 changed spelling (listed above as Renamed)')
   })
 
+  it('says "1 table", "1 row" in the singular', () => {
+    const r = result(0)
+    r.tables = [
+      { table: 'only', loadedRows: 1, rejectedRows: 0, resumedBatches: 0 },
+    ] as MigrateResult['tables']
+    const text = describeMigration(r)
+    expect(text).toContain('  1 table: 1 row loaded, 0 rejected;')
+    expect(text).toMatch(/^ {4}only +1 row $/m)
+    r.tables.push({
+      table: 'two',
+      loadedRows: 2,
+      rejectedRows: 0,
+      resumedBatches: 0,
+    } as MigrateResult['tables'][number])
+    expect(describeMigration(r)).toContain('  2 tables: 3 rows loaded, 0 rejected;')
+  })
+
   it('lists every rename when there are few', () => {
     const text = describeMigration(result(3))
     expect(text.split('\n').filter((l) => l.startsWith('  Renamed '))).toHaveLength(3)

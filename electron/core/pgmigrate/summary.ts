@@ -7,6 +7,8 @@ import { keyDisplay } from '../../../shared/contract/row-key'
 
 const nf = new Intl.NumberFormat('en-US')
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
+/** `count(1, 'table')` → "1 table", `count(2000, 'row')` → "2,000 rows". */
+const count = (n: number, noun: string): string => `${nf.format(n)} ${noun}${n === 1 ? '' : 's'}`
 
 /** Column notes that tell of a change of form: JSON respelled, numbers read as times, text as bytes. */
 const NOTEWORTHY =
@@ -19,13 +21,13 @@ export function describeMigration(r: MigrateResult): string {
   const rejected = r.tables.reduce((n, t) => n + t.rejectedRows, 0)
   const out = [
     `${r.resumed ? 'Resumed and finished' : 'Migrated'} ${r.source.file} → schema "${r.target.schema}" on ${r.target.url} (PostgreSQL ${r.target.server})`,
-    `  ${r.tables.length} tables: ${nf.format(loaded)} rows loaded, ${nf.format(rejected)} rejected; load ${sec(r.timings.loadMs)} (${nf.format(r.rowsPerSec)} rows/s), keys and indexes ${sec(r.timings.constraintsMs)}, total ${sec(r.timings.totalMs)}`,
+    `  ${count(r.tables.length, 'table')}: ${count(loaded, 'row')} loaded, ${nf.format(rejected)} rejected; load ${sec(r.timings.loadMs)} (${nf.format(r.rowsPerSec)} rows/s), keys and indexes ${sec(r.timings.constraintsMs)}, total ${sec(r.timings.totalMs)}`,
   ]
   const w = Math.min(40, Math.max(5, ...r.tables.map((t) => t.table.length)))
   for (const t of r.tables) {
     const resumed = t.resumedBatches ? `  (${t.resumedBatches} batch(es) already committed)` : ''
     out.push(
-      `    ${t.table.padEnd(w)} ${nf.format(t.loadedRows).padStart(12)} rows${t.rejectedRows ? `, ${nf.format(t.rejectedRows)} rejected` : ''}${resumed}`,
+      `    ${t.table.padEnd(w)} ${nf.format(t.loadedRows).padStart(12)} ${t.loadedRows === 1 ? 'row ' : 'rows'}${t.rejectedRows ? `, ${nf.format(t.rejectedRows)} rejected` : ''}${resumed}`,
     )
   }
   const typed = r.columns.filter((c) => c.type !== 'text')
@@ -114,7 +116,7 @@ export function describeValidateRun(r: ValidateRunResult): string {
 function describeValidation(v: ValidationResult): string[] {
   const out = [
     v.equal
-      ? `  Validation: every table equal — row count and checksum (${v.tables.length} tables, ${sec(v.ms)}; source side ${v.tables[0]?.method === 'ledger' ? "from the load's ledger" : 're-read from SQLite'})`
+      ? `  Validation: every table equal — row count and checksum (${count(v.tables.length, 'table')}, ${sec(v.ms)}; source side ${v.tables[0]?.method === 'ledger' ? "from the load's ledger" : 're-read from SQLite'})`
       : `  Validation: ${v.differentTables.length} table(s) DIFFERENT: ${v.differentTables.join(', ')}`,
   ]
   for (const t of v.tables.filter((x) => !x.equal)) {

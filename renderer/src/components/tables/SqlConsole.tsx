@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState, type KeyboardEvent } from 'react'
 import type { ExplainResult, HistoryEntry, SqlResult } from '../../../../shared/contract/inspect'
 import type { ErrorInfo } from '../../../../shared/contract/types'
 import { toErrorInfo } from '../../../../shared/contract/envelope'
-import { formatNumber } from '../../format/numbers'
+import { formatCount, formatNumber } from '../../format/numbers'
 import { useFerry } from '../../store/use-ferry'
 import { ErrorNote } from '../ErrorNote'
 import { CellViewer } from './CellViewer'
@@ -169,7 +169,7 @@ export function SqlConsole({ source, sourceLabel }: { source: string; sourceLabe
               <span className="small muted">
                 {h.kind}
                 {h.ok
-                  ? (h.rows !== null ? ` · ${formatNumber(h.rows)} rows` : '') +
+                  ? (h.rows !== null ? ` · ${formatCount(h.rows, 'row')}` : '') +
                     (h.ms !== null ? ` · ${h.ms} ms` : '')
                   : ` · ${h.error ?? 'failed'}`}
               </span>

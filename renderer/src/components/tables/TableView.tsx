@@ -5,7 +5,7 @@ import type { Filter, PageAt, TableInfo } from '../../../../shared/contract/insp
 import type { ErrorInfo } from '../../../../shared/contract/types'
 import { toErrorInfo } from '../../../../shared/contract/envelope'
 import { typeLabel } from '../../format/cells'
-import { formatNumber } from '../../format/numbers'
+import { formatCount, formatNumber } from '../../format/numbers'
 import { useFerry } from '../../store/use-ferry'
 import { ErrorNote } from '../ErrorNote'
 import { CellViewer } from './CellViewer'
@@ -135,7 +135,7 @@ export function TableView({ source, table }: { source: string; table: TableInfo 
         <span data-testid="view-count" aria-live="polite">
           {count === null
             ? 'Counting…'
-            : `${formatNumber(count)} rows${filters.length ? ' match' : ''}`}
+            : `${formatCount(count, 'row')}${filters.length ? (count === 1 ? ' matches' : ' match') : ''}`}
         </span>
         <span className="muted small">
           keyset by {keyText}

@@ -2,7 +2,7 @@
 // of that source on the left, and the open table's rows or the read-only SQL console on the right.
 import { useEffect, useState } from 'react'
 import type { TableInfo } from '../../../../shared/contract/inspect'
-import { formatBytes, formatNumber } from '../../format/numbers'
+import { formatBytes, formatCount, formatNumber } from '../../format/numbers'
 import { useFerry } from '../../store/use-ferry'
 import { ErrorNote } from '../ErrorNote'
 import { SqlConsole } from './SqlConsole'
@@ -109,7 +109,7 @@ export function TablesScreen() {
                     <span className="table-item-meta">
                       {t.rows === null
                         ? 'rows unknown'
-                        : `${t.rowsExact ? '' : '≈ '}${formatNumber(t.rows)} rows`}
+                        : `${t.rowsExact ? '' : '≈ '}${formatCount(t.rows, 'row')}`}
                       {t.bytes !== null
                         ? ` · ${t.bytesFrom === 'pages' ? '≈ ' : ''}${formatBytes(t.bytes)}`
                         : ''}{' '}
