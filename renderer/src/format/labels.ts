@@ -38,7 +38,7 @@ export function humanizeKey(key: string): string {
 
 /** Words that already name a length of time: "durationMs" is "Duration", not "Duration time". */
 const TIME_WORD =
-  /(?:^|\s)(duration|elapsed|time|median|mean|avg|average|min|max|latency|wait|total|p\d{2,3})$/i
+  /(?:^|\s)(duration|elapsed|time|timeout|interval|delay|age|median|mean|avg|average|min|max|latency|wait|total|p\d{2,3})$/i
 
 /**
  * The label beside a value whose unit the value already shows: "durationMs" → "Duration",

@@ -120,6 +120,8 @@ describe('evidence of Phase 1 steps', () => {
     expect(labelFor('recoveryMs')).toBe('Recovery time')
     expect(labelFor('medianMs')).toBe('Median')
     expect(labelFor('durationMs')).toBe('Duration')
+    expect(labelFor('idleTimeoutMs')).toBe('Idle timeout')
+    expect(labelFor('intervalMs')).toBe('Interval')
     expect(humanizeKey('restoreDrillUnder5Min')).toBe('Restore drill under 5 min')
     expect(humanizeKey('sha256')).toBe('SHA-256')
   })
