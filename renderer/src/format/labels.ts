@@ -20,6 +20,12 @@ const ACRONYMS: Record<string, string> = {
   fks: 'FKs',
   utf8: 'UTF-8',
   nul: 'NUL',
+  rss: 'RSS',
+  tps: 'TPS',
+  cpu: 'CPU',
+  ssl: 'SSL',
+  wal: 'WAL',
+  gin: 'GIN',
 }
 
 /** "tableCount" → "Table count", "foreign_keys" → "Foreign keys", "documentSha256" → "Document SHA-256". */
@@ -65,6 +71,13 @@ export function formatScalar(key: string, value: unknown): string {
     if (/bytes$|^size$|Size$|^bytes[A-Z]/i.test(key)) return formatBytes(value)
     if (/Ms$|^ms$|Millis$/.test(key)) return formatDuration(value)
     if (/Seconds$|^seconds$/.test(key)) return formatSeconds(value)
+    // A share of 1 ("cacheHitRatio", "availability"): a percentage, as the screens show it.
+    if (
+      /(^|[a-z])(hitRatio|HitRatio|availability|Availability)$/.test(key) &&
+      value >= 0 &&
+      value <= 1
+    )
+      return value === 1 ? '100 %' : `${(value * 100).toFixed(2)} %`
     return formatNumber(value)
   }
   if (typeof value === 'string')

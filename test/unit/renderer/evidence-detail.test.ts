@@ -11,6 +11,7 @@ import {
   humanizeKey,
   labelFor,
 } from '../../../renderer/src/format/evidence'
+import { formatScalar } from '../../../renderer/src/format/labels'
 
 const PLAN_BEFORE = 'SCAN events\nUSE TEMP B-TREE FOR ORDER BY'
 const PLAN_AFTER = 'SEARCH events USING INDEX idx_events_agent_id (agent_id=?)'
@@ -122,6 +123,13 @@ describe('evidence of Phase 1 steps', () => {
     expect(labelFor('durationMs')).toBe('Duration')
     expect(labelFor('idleTimeoutMs')).toBe('Idle timeout')
     expect(labelFor('intervalMs')).toBe('Interval')
+    expect(humanizeKey('ferryRssBytes')).toBe('Ferry RSS bytes')
+    expect(humanizeKey('tps')).toBe('TPS')
+    // Shares of 1 read as percentages; other numbers stay numbers.
+    expect(formatScalar('availability', 1)).toBe('100 %')
+    expect(formatScalar('cacheHitRatio', 0.98765)).toBe('98.77 %')
+    expect(formatScalar('ratioToPipe', 1.35)).toBe('1.35')
+    expect(formatScalar('alerts', 1)).toBe('1')
     expect(humanizeKey('restoreDrillUnder5Min')).toBe('Restore drill under 5 min')
     expect(humanizeKey('sha256')).toBe('SHA-256')
   })
