@@ -92,6 +92,9 @@ function plural(noun: string, n: number): string {
   return `${noun}s`
 }
 
+/** Lists whose key is no plural noun but names what they hold. */
+const LIST_NOUNS: Record<string, string> = { sqlite: 'SQLite databases' }
+
 /** "tableCount" → "table", "totalRows" → "rows", "filesSkipped" → null (not a count name). */
 function countNoun(key: string): string | null {
   let m = /^(.+?)(Count|_count)$/.exec(key)
@@ -103,6 +106,18 @@ function countNoun(key: string): string | null {
   // A plain plural noun holding a number is a count too: "files: 111" → "111 files".
   if (/^[a-z]{3,}s$/.test(key) && !/ms$/.test(key) && key !== 'bytes') return key
   return null
+}
+
+/**
+ * A count named by a plural noun and what happened to them: "filesImported" → "files imported",
+ * "filesToImport" → "files to import", "expectedRows" → "expected rows". Null for anything else.
+ */
+function countPhrase(key: string): string | null {
+  const m =
+    /^(files|rows|tables|indexes|agents|queries|snapshots)(Imported|Skipped|Moved|Written|Loaded|Created|Applied|ToImport|ToSkip)$/.exec(
+      key,
+    ) ?? /^(expected|loaded|rejected|source|target)(Rows|Files|Tables)$/.exec(key)
+  return m ? humanizeKey(key).toLowerCase() : null
 }
 
 /**
@@ -125,25 +140,42 @@ export function evidenceSummary(
       plain.push(formatScalar(key, value))
       continue
     }
+    const phrase = countNoun(key) === null ? countPhrase(key) : null
+    if (phrase) {
+      // Shown when something happened ("0 files skipped" says nothing); its noun is counted.
+      if (value !== 0) plain.push(`${formatNumber(value)} ${plural(phrase, value)}`)
+      for (const w of phrase.split(' ')) if (/s$/.test(w)) counted.add(w)
+      continue
+    }
     const noun = countNoun(key)
     const named = noun !== null && noun !== key
     if (noun && (named || value !== 0)) {
       ;(named ? counts : plain).push(`${formatNumber(value)} ${plural(noun, value)}`)
       counted.add(plural(noun, 2).replace(/\s+/g, ''))
-    } else if (!noun) {
+    } else if (!noun && !/Num$/.test(key)) {
+      // ("serverVersionNum" is an identifier, not a quantity: the version string says it.)
       others.push(`${labelFor(key).toLowerCase()}: ${formatScalar(key, value)}`)
     }
   }
   for (const [key, value] of Object.entries(evidence)) {
     // An empty list ("0 warnings") says nothing worth the checklist row's space.
     if (!Array.isArray(value) || value.length === 0 || counted.has(key.toLowerCase())) continue
-    lists.push(
-      `${formatNumber(value.length)} ${plural(humanizeKey(key).toLowerCase(), value.length)}`,
-    )
+    const noun = LIST_NOUNS[key] ?? humanizeKey(key).toLowerCase()
+    // Only a list named by a plural noun ("files") or a participle ("covered") counts things:
+    // not "order", "largest", "byFolder".
+    if (!LIST_NOUNS[key] && !/s$/.test(noun.split(' ')[0] ?? '') && !/ed$/.test(noun)) continue
+    // A list of numbers is a series swept ("agents: [1, 2, 5, … 50]"): its range, not its length.
+    const nums = value.every((v) => typeof v === 'number') ? (value as number[]) : null
+    if (nums && Math.min(...nums) !== Math.max(...nums))
+      lists.push(`${formatNumber(Math.min(...nums))}–${formatNumber(Math.max(...nums))} ${noun}`)
+    else lists.push(`${formatNumber(value.length)} ${plural(noun, value.length)}`)
   }
   counts.push(...plain, ...lists)
-  // Counts say what a step produced; other numbers only when there are no counts.
-  const parts = (counts.length > 0 ? counts : others).slice(0, 3)
+  // Counts say what a step produced; other numbers only when there are no counts, after the
+  // server they describe when there is one ("PostgreSQL 15.20 (Debian …)").
+  const server =
+    typeof evidence.serverVersion === 'string' ? [`PostgreSQL ${evidence.serverVersion}`] : []
+  const parts = (counts.length > 0 ? counts : [...server, ...others]).slice(0, 3)
   if (parts.length > 0) return parts.join(' · ')
   const firstString = Object.entries(evidence).find(([, v]) => typeof v === 'string')
   return firstString

@@ -144,7 +144,7 @@ describe('evidence of Phase 1 steps', () => {
         warnings: [],
         sqlite: [{ path: 'x' }],
       }),
-    ).toBe('111 files · 3.7 MB · 1 sqlite')
+    ).toBe('111 files · 3.7 MB · 1 SQLite database')
     expect(
       evidenceSummary({
         tableCount: 13,

@@ -91,12 +91,20 @@ describe('evidence', () => {
     expect(evidenceSummary({ durationMs: 340, sourceBytes: 2048 })).toBe(
       'duration: 340 ms · source size: 2 KB',
     )
-    expect(evidenceSummary({ files: [1, 2, 3] })).toBe('3 files')
+    expect(evidenceSummary({ files: [{}, {}, {}] })).toBe('3 files')
+    // A series of numbers (p4.concurrency's agent counts) is a range, not a length.
+    expect(evidenceSummary({ agents: [1, 2, 5, 10, 20, 50] })).toBe('1–50 agents')
+    expect(
+      evidenceSummary({ serverVersion: '15.4', serverVersionNum: 150004, maxConnections: 100 }),
+    ).toBe('PostgreSQL 15.4 · max connections: 100')
+    expect(evidenceSummary({ order: ['log', 'config'], filesImported: 3, rows: 10 })).toBe(
+      '3 files imported · 10 rows',
+    )
     // A list named "noun + qualifier" takes the noun's plural (p3.migrate's constraintsNotValid).
-    expect(evidenceSummary({ constraintsNotValid: [1, 2, 3, 4, 5, 6, 7] })).toBe(
+    expect(evidenceSummary({ constraintsNotValid: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toBe(
       '7 constraints not valid',
     )
-    expect(evidenceSummary({ constraintsNotValid: [1] })).toBe('1 constraint not valid')
+    expect(evidenceSummary({ constraintsNotValid: ['a'] })).toBe('1 constraint not valid')
     expect(evidenceSummary({ backupId: 'b-1' })).toBe('backup id: b-1')
     expect(evidenceSummary(null)).toBeNull()
   })
