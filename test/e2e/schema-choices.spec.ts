@@ -91,6 +91,10 @@ describe('p3.schema choices in the browser', () => {
     await expect(page.getByTestId('ddl-postgres').innerText()).resolves.toMatch(/"configuration" jsonb/)
     await expect(page.getByTestId('ddl-sqlite').innerText()).resolves.toMatch(/CREATE TABLE/)
     await choices.panel().screenshot({ path: join(RESULTS, 'schema-choices-before.png') })
+    // No choice made yet: the evidence says so under its heading, not a bare "Choices".
+    await expect(ui.evidence().getByTestId('evidence-view').innerText()).resolves.toMatch(
+      /Choices\s*none\s*Maps\s*none\s*Types\s*none/,
+    )
   }, 120_000)
 
   it('a stop choice ends p3.schema before anything is written, naming the rows; the choice can be undone from the same panel', async () => {

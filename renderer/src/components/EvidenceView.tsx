@@ -27,7 +27,11 @@ function NodeView({ node }: { node: EvidenceNode }) {
       return (
         <section className="ev-block">
           <h4>{node.label}</h4>
-          <EvidenceNodes nodes={node.children} />
+          {node.children.length === 0 ? (
+            <p className="muted">none</p>
+          ) : (
+            <EvidenceNodes nodes={node.children} />
+          )}
         </section>
       )
     case 'text':

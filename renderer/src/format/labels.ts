@@ -26,6 +26,7 @@ const ACRONYMS: Record<string, string> = {
   ssl: 'SSL',
   wal: 'WAL',
   gin: 'GIN',
+  ddl: 'DDL',
 }
 
 /** "tableCount" → "Table count", "foreign_keys" → "Foreign keys", "documentSha256" → "Document SHA-256". */
