@@ -2,7 +2,8 @@
 // (--identifiers lower on a mixed-case database): the first renames, then a count by kind.
 import { describe, expect, it } from 'vitest'
 import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
-import { describeMigration } from '../../electron/core/pgmigrate/summary'
+import { describeMigration, describeValidateRun } from '../../electron/core/pgmigrate/summary'
+import type { ValidateRunResult } from '../../electron/core/pgmigrate/validate-run'
 
 function result(renames: number): MigrateResult {
   const names = Array.from({ length: renames }, (_, i) => ({
@@ -79,5 +80,49 @@ describe('describeMigration', () => {
     const text = describeMigration(r)
     expect(text).toContain("    kv key 'c' column v: a blob value")
     expect(text).toContain('    events key 42 column message: NUL byte')
+  })
+
+  it('says what to do when validation finds rows that differ: --delta, and --delta-deletes for rows gone from SQLite', () => {
+    const table = {
+      table: 'c',
+      target: 'c',
+      sourceRows: 1,
+      rejectedRows: 0,
+      expectedRows: 1,
+      targetRows: 2,
+      sourceChecksum: '1',
+      targetChecksum: '2',
+      unloadableRows: 0,
+      method: 'sqlite' as const,
+      equal: false,
+      differences: [{ key: '1', kind: 'extra-in-target' }],
+      bisectNote: '1 key range(s) compared',
+    }
+    const run = {
+      source: { file: 'x.db', tables: 1, rows: 1 },
+      target: { url: 'postgres://h/db', schema: 's', server: '15' },
+      validation: { equal: false, tables: [table], differentTables: ['c'], ms: 1 },
+      rejects: { total: 0, rows: [] },
+    } as unknown as ValidateRunResult
+    const text = describeValidateRun(run)
+    expect(text).toContain(
+      '    c: expected 1 row (1 in SQLite, 0 in the reject log), 2 in PostgreSQL;',
+    )
+    expect(text).toContain(
+      '"ferry migrate-sqlite x.db --target <url> --schema s --delta" copies those changes (add --delta-deletes',
+    )
+    run.validation.tables[0] = {
+      ...table,
+      targetRows: 0,
+      differences: [{ key: '1', kind: 'different' }],
+    } as never
+    expect(describeValidateRun(run)).not.toContain('--delta-deletes')
+    run.validation = {
+      equal: true,
+      tables: [{ ...table, equal: true }],
+      differentTables: [],
+      ms: 1,
+    } as never
+    expect(describeValidateRun(run)).not.toContain('--delta')
   })
 })

@@ -110,8 +110,23 @@ export function describeValidateRun(r: ValidateRunResult): string {
   return [
     `Validated ${r.source.file} against schema "${r.target.schema}" on ${r.target.url}`,
     ...describeValidation(r.validation),
+    ...(r.validation.equal
+      ? []
+      : [
+          // The usual cause after a good load: agents kept writing to SQLite (the plan keeps the
+          // old system running). A delta carries exactly that; anything left is a real difference.
+          `  → If SQLite was written to since the load, "ferry migrate-sqlite ${r.source.file} --target <url> --schema ${r.target.schema} --delta" copies those changes${extraInTarget(r.validation) ? ' (add --delta-deletes to delete the rows deleted from SQLite since)' : ''}; validate again after it. Rows still different then are listed above by key (the Migration screen compares them side by side).`,
+        ]),
   ].join('\n')
 }
+
+/** PostgreSQL holds rows SQLite no longer has (deleted there since the load). */
+const extraInTarget = (v: ValidationResult): boolean =>
+  v.tables.some(
+    (t) =>
+      !t.equal &&
+      (t.targetRows > t.expectedRows || !!t.differences?.some((d) => d.kind === 'extra-in-target')),
+  )
 
 function describeValidation(v: ValidationResult): string[] {
   const out = [
@@ -121,7 +136,7 @@ function describeValidation(v: ValidationResult): string[] {
   ]
   for (const t of v.tables.filter((x) => !x.equal)) {
     out.push(
-      `    ${t.table}: expected ${nf.format(t.expectedRows)} rows (${nf.format(t.sourceRows)} in SQLite, ${nf.format(t.rejectedRows)} in the reject log), ${nf.format(t.targetRows)} in PostgreSQL; checksums ${t.sourceChecksum} vs ${t.targetChecksum}${t.unloadableRows ? `; ${t.unloadableRows} row(s) neither loaded nor in the reject log` : ''}`,
+      `    ${t.table}: expected ${count(t.expectedRows, 'row')} (${nf.format(t.sourceRows)} in SQLite, ${nf.format(t.rejectedRows)} in the reject log), ${nf.format(t.targetRows)} in PostgreSQL; checksums ${t.sourceChecksum} vs ${t.targetChecksum}${t.unloadableRows ? `; ${t.unloadableRows} row(s) neither loaded nor in the reject log` : ''}`,
     )
     if (t.differences?.length)
       out.push(
