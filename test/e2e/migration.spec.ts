@@ -155,6 +155,18 @@ describe('migration screen in the browser', () => {
     await changed.waitFor({ timeout: 30_000 })
     await expect(changed.getAttribute('data-state')).resolves.toBe('different')
     await expect(changed.locator('[data-diff="true"]').count()).resolves.toBe(1)
+    // Short words stay whole: "memory.db", "PostgreSQL", "debug" are never split over two lines.
+    const splitWords = await page.getByTestId('compare').evaluate((el) =>
+      [...el.querySelectorAll('td')]
+        .filter((td) => /^\S{1,12}$/.test(td.textContent ?? ''))
+        .filter((td) => {
+          const range = document.createRange()
+          range.selectNodeContents(td)
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1
+        })
+        .map((td) => td.textContent),
+    )
+    expect(splitWords).toEqual([])
     await page.getByTestId('compare').screenshot({ path: join(RESULTS, 'migration-compare.png') })
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   }, 60_000)

@@ -91,7 +91,9 @@ export function ComparePanel({ tables, data, busy, onLoad }: Props) {
                           <div className="muted">{r.state}</div>
                         </th>
                       ) : null}
-                      <td className="muted">{side === 'source' ? 'memory.db' : 'PostgreSQL'}</td>
+                      <td className="muted cmp-side">
+                        {side === 'source' ? 'memory.db' : 'PostgreSQL'}
+                      </td>
                       {data.columns.map((c, i) => {
                         const diff = r.differentColumns.includes(c.source)
                         const v = vals ? vals[i] : undefined
