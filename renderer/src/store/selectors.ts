@@ -9,7 +9,13 @@ import type {
   StepStatus,
 } from '../../../shared/contract/types'
 import { evidenceSummary } from '../format/evidence'
-import { formatBytes, formatCompact, formatDuration, formatNumber, formatSeconds } from '../format/numbers'
+import {
+  formatBytes,
+  formatCompact,
+  formatDuration,
+  formatNumber,
+  formatSeconds,
+} from '../format/numbers'
 import { durationBetween, formatAbsolute, formatRelative } from '../format/time'
 import type { FerryState, LogLine, StepProgress } from './types'
 
@@ -142,6 +148,9 @@ export function stepRowView(
     summary = st.confirmation ?? 'waiting for confirmation'
   else if (st.status === 'done')
     summary = evidenceSummary(st.evidence) ?? 'done, no evidence recorded'
+  else if (st.status === 'skipped' && typeof st.evidence?.skipped === 'string')
+    // Why it was skipped ("No state.db in …"): the row says it, not only the evidence panel.
+    summary = st.evidence.skipped
   return {
     status,
     statusText: pv?.percentText ? `${status.word} ${pv.percentText}` : status.word,

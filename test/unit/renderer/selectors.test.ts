@@ -90,6 +90,17 @@ describe('selectors', () => {
     expect(v.lastRun?.absolute).toContain('2025')
   })
 
+  it('says why a step was skipped in its row', () => {
+    const s = step('p1.fk-indexes', {
+      status: 'skipped',
+      runId: 'r3',
+      startedAt: '2025-06-01T11:59:00Z',
+      finishedAt: '2025-06-01T11:59:00Z',
+      evidence: { skipped: 'No state.db in /w/.claude', hint: 'works on state.db', durationMs: 1 },
+    })
+    expect(stepRowView(s, {}, NOW).summary).toBe('No state.db in /w/.claude')
+  })
+
   it('shows percent in the status and ETA in the summary while running', () => {
     const s = step('p3.migrate', {
       status: 'running',
