@@ -179,6 +179,18 @@ export interface Fact {
 /** The headline numbers: files, size, to import, to skip, secrets found (a count only). */
 export function inventoryFacts(m: InventoryModel): Fact[] {
   const hazards = m.entries.filter((e) => e.hazards.length > 0).length
+  // Secrets in files the import skips stay where they are (never read into a table): counted
+  // apart, so the total matches the badges in the list.
+  const skipped = m.entries.filter((e) => e.plan.action !== 'import' && e.secrets > 0)
+  const skippedSecrets = skipped.reduce((n, e) => n + e.secrets, 0)
+  const secretParts = [
+    m.secretsFound === 0
+      ? null
+      : `${formatNumber(m.secretsFound)} in ${formatCount(m.secretFiles, 'place')} (redacted on import)`,
+    skippedSecrets === 0
+      ? null
+      : `${formatNumber(skippedSecrets)} in ${formatCount(skipped.length, 'skipped file')} (not imported)`,
+  ].filter((x): x is string => x !== null)
   return [
     { key: 'files', label: 'Files', text: formatNumber(m.totals.sourceFiles) },
     { key: 'size', label: 'Size', text: formatBytes(m.totals.sourceBytes) },
@@ -187,10 +199,7 @@ export function inventoryFacts(m: InventoryModel): Fact[] {
     {
       key: 'secrets',
       label: 'Secrets found',
-      text:
-        m.secretsFound === 0
-          ? 'none'
-          : `${formatNumber(m.secretsFound)} in ${formatCount(m.secretFiles, 'place')} (redacted on import)`,
+      text: secretParts.length ? secretParts.join('; ') : 'none',
     },
     {
       key: 'hazards',

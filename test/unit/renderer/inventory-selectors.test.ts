@@ -44,6 +44,21 @@ describe('inventory model', () => {
     })
   })
 
+  it('counts secrets in skipped files apart, so the headline matches the badges', () => {
+    const m = model()
+    const skippedEntry = m.entries.find((e) => e.plan.action !== 'import')!
+    skippedEntry.secrets = 2
+    const facts = Object.fromEntries(inventoryFacts(m).map((f) => [f.key, f.text]))
+    expect(facts.secrets).toBe(
+      '4 in 1 place (redacted on import); 2 in 1 skipped file (not imported)',
+    )
+    m.secretsFound = 0
+    m.secretFiles = 0
+    expect(inventoryFacts(m).find((f) => f.key === 'secrets')!.text).toBe(
+      '2 in 1 skipped file (not imported)',
+    )
+  })
+
   it('orders the expected rows by table, biggest first', () => {
     expect(model().totals.expectedRows).toEqual([
       { table: 'file_events', rows: 1234 },
