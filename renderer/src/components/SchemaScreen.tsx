@@ -42,6 +42,11 @@ export function SchemaScreen() {
   const items = model ? tableList(model.tables, filter) : []
   const table = model ? pickTable(model.tables, selected, filter) : null
   const finishedAt = step?.state.status === 'done' ? step.state.finishedAt : null
+  const ev = step?.state.status === 'skipped' ? step.state.evidence : null
+  const skipped =
+    typeof ev?.skipped === 'string'
+      ? { reason: ev.skipped, hint: typeof ev.hint === 'string' ? ev.hint : null }
+      : null
   const orphanFindings =
     model?.findings.filter((f) => !model.tables.some((t) => t.name === f.table)) ?? []
 
@@ -67,9 +72,7 @@ export function SchemaScreen() {
             </div>
           ) : null}
         </div>
-        {model ? (
-          <FactList facts={model.facts} testId="schema-facts" />
-        ) : null}
+        {model ? <FactList facts={model.facts} testId="schema-facts" /> : null}
       </header>
 
       {!root ? (
@@ -89,6 +92,14 @@ export function SchemaScreen() {
         </div>
       ) : !current ? (
         <p className="empty-state muted">Reading the schema document…</p>
+      ) : !model && skipped ? (
+        // A workspace without state.db: nothing to document, and running the step would not change that.
+        <section className="empty-state" data-testid="schema-empty">
+          <h2>No schema to document</h2>
+          <p className="muted">
+            {skipped.reason}.{skipped.hint ? ` ${skipped.hint}` : ''}
+          </p>
+        </section>
       ) : !model ? (
         <section className="empty-state" data-testid="schema-empty">
           <h2>Run “Document current data schema” first</h2>
