@@ -60,6 +60,15 @@ describe('describeMigration', () => {
       resumedBatches: 0,
     } as MigrateResult['tables'][number])
     expect(describeMigration(r)).toContain('  2 tables: 3 rows loaded, 0 rejected;')
+    // Counts of thousands keep their separators (1,000 tables were written "3000 of 4000").
+    r.columns = Array.from({ length: 4000 }, (_, i) => ({
+      type: i % 4 ? 'bigint' : 'text',
+      rejectedCandidates: [],
+      notes: [],
+    })) as never
+    expect(describeMigration(r)).toContain(
+      '  Types: 3,000 of 4,000 columns typed from their values (3,000 bigint)',
+    )
   })
 
   it('lists every rename when there are few', () => {

@@ -32,7 +32,7 @@ export function describeMigration(r: MigrateResult): string {
   }
   const typed = r.columns.filter((c) => c.type !== 'text')
   out.push(
-    `  Types: ${typed.length} of ${r.columns.length} columns typed from their values (${countBy(typed.map((c) => c.type.replace(' (identity)', '').replace(/\(.*\)/, '')))})`,
+    `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed from their values (${countBy(typed.map((c) => c.type.replace(' (identity)', '').replace(/\(.*\)/, '')))})`,
   )
   for (const c of r.columns) {
     for (const x of c.rejectedCandidates)
@@ -62,7 +62,7 @@ export function describeMigration(r: MigrateResult): string {
   if (pf) {
     const hit = pf.constraints.filter((c) => c.violations > 0)
     out.push(
-      `  Pre-flight (before loading): ${pf.checked} CHECK / foreign-key constraint(s) checked, ${hit.length} with violating rows (choice: ${pf.onViolation})`,
+      `  Pre-flight (before loading): ${nf.format(pf.checked)} CHECK / foreign-key constraint(s) checked, ${hit.length} with violating rows (choice: ${pf.onViolation})`,
     )
     for (const c of hit)
       out.push(
@@ -81,7 +81,7 @@ export function describeMigration(r: MigrateResult): string {
     (c) => c.status === 'failed' || c.status === 'not-valid' || c.status === 'skipped',
   )
   out.push(
-    `  Keys, indexes, foreign keys, CHECKs, views: ${r.constraints.filter((c) => c.status === 'created' || c.status === 'existed').length} in place${bad.length ? `, ${bad.length} need attention:` : ''}`,
+    `  Keys, indexes, foreign keys, CHECKs, views: ${nf.format(r.constraints.filter((c) => c.status === 'created' || c.status === 'existed').length)} in place${bad.length ? `, ${bad.length} need attention:` : ''}`,
   )
   for (const c of bad) out.push(`    ${c.table}: ${c.kind} ${c.name} ${c.status}: ${c.detail}`)
   if (r.notCarried.length) {
@@ -150,5 +150,5 @@ function describeValidation(v: ValidationResult): string[] {
 function countBy(xs: string[]): string {
   const m = new Map<string, number>()
   for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1)
-  return [...m].map(([k, n]) => `${n} ${k}`).join(', ')
+  return [...m].map(([k, n]) => `${nf.format(n)} ${k}`).join(', ')
 }
