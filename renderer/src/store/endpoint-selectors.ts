@@ -67,7 +67,12 @@ export function targetView(t: TargetStatus | null): EndpointView {
   ]
     .filter(Boolean)
     .join('\n')
-  return { label, ...TARGET_STATE[t.state], title }
+  // A server of the user's is not "started" by Ferry: it is connected to, or not yet.
+  const state =
+    t.state === 'not-started' && t.kind !== 'embedded'
+      ? { ...TARGET_STATE['not-started'], word: 'not connected' }
+      : TARGET_STATE[t.state]
+  return { label, ...state, title }
 }
 
 export interface BannerView {

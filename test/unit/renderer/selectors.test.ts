@@ -231,6 +231,11 @@ describe('selectors', () => {
       icon: '○',
       word: 'not started',
     })
+    // The user's own server is not started by Ferry: it is not connected yet.
+    expect(targetView({ ...TARGET, kind: 'url' })).toMatchObject({
+      label: 'PG',
+      word: 'not connected',
+    })
     const err = targetView({
       ...TARGET,
       state: 'error',
