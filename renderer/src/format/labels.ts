@@ -37,8 +37,15 @@ export function humanizeKey(key: string): string {
     .trim()
     .toLowerCase()
     .split(/\s+/)
-    // "under5" → "under 5" ("restoreDrillUnder5Min"), but "sha256", "utf8", "p95" stay whole.
-    .map((w) => ACRONYMS[w] ?? w.replace(/^([a-z]{3,})(\d+)$/, '$1 $2'))
+    // "under5" → "under 5" ("restoreDrillUnder5Min"), "under100ms" → "under 100 ms", but
+    // "sha256", "utf8", "p95" stay whole.
+    .map(
+      (w) =>
+        ACRONYMS[w] ??
+        w.replace(/^([a-z]{3,})(\d+)([a-z]*)$/, (_, a, d, u) =>
+          [a, d, u].filter(Boolean).join(' '),
+        ),
+    )
     .join(' ')
   return words.charAt(0).toUpperCase() + words.slice(1)
 }
@@ -53,6 +60,7 @@ const TIME_WORD =
  */
 export function labelFor(key: string): string {
   if (key === 'ms') return 'Time'
+  if (key === 'bytes') return 'Size'
   const m = /^(.+?)(Ms|Millis|Seconds|Bytes)$/.exec(key)
   if (!m?.[1]) return humanizeKey(key)
   const base = humanizeKey(m[1])
@@ -72,6 +80,8 @@ export function formatScalar(key: string, value: unknown): string {
     if (/bytes$|^size$|Size$|^bytes[A-Z]/i.test(key)) return formatBytes(value)
     if (/Ms$|^ms$|Millis$/.test(key)) return formatDuration(value)
     if (/Seconds$|^seconds$/.test(key)) return formatSeconds(value)
+    // An identifier that is a number ("serverVersionNum": 150020) takes no thousands separator.
+    if (/Num$/.test(key) && Number.isInteger(value)) return String(value)
     // A share of 1 ("cacheHitRatio", "availability"): a percentage, as the screens show it.
     if (
       /(^|[a-z])(hitRatio|HitRatio|availability|Availability)$/.test(key) &&
