@@ -79,6 +79,10 @@ export function formatScalar(key: string, value: unknown): string {
   if (typeof value === 'number') {
     if (/bytes$|^size$|Size$|^bytes[A-Z]/i.test(key)) return formatBytes(value)
     if (/Ms$|^ms$|Millis$/.test(key)) return formatDuration(value)
+    // Latency statistics are milliseconds wherever Ferry records them ("p95", "mean",
+    // "p95AfterMax"), even where the key does not say so.
+    if (/^(p\d{2,3}|mean|median)((Before|After)?(Max|Min)?)$/.test(key))
+      return formatDuration(value)
     if (/Seconds$|^seconds$/.test(key)) return formatSeconds(value)
     // An identifier that is a number ("serverVersionNum": 150020) takes no thousands separator.
     if (/Num$/.test(key) && Number.isInteger(value)) return String(value)
