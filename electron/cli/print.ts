@@ -29,7 +29,8 @@ export function evidenceSummary(state: StepState): string {
   return Object.entries(e)
     .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
     .slice(0, 3)
-    .map(([k, v]) => `${k}: ${typeof v === 'number' ? nf.format(v) : v}`)
+    // A number that identifies ("serverVersionNum": 150020) takes no thousands separator.
+    .map(([k, v]) => `${k}: ${typeof v === 'number' && !/Num$/.test(k) ? nf.format(v) : v}`)
     .join(', ')
 }
 

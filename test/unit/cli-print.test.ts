@@ -1,0 +1,30 @@
+// The one-line evidence of `ferry run` and `ferry status`.
+import { describe, expect, it } from 'vitest'
+import { describeEvidence } from '../../electron/cli/print'
+import type { StepState } from '../../shared/contract/types'
+
+const state = (evidence: Record<string, unknown>): StepState =>
+  ({
+    stepId: 'pre.postgres-dev',
+    status: 'done',
+    runId: 'r',
+    startedAt: '2026-12-01T00:00:00Z',
+    finishedAt: '2026-12-01T00:00:01Z',
+    evidence,
+    error: null,
+    progress: null,
+    confirmation: null,
+  }) as StepState
+
+describe('describeEvidence', () => {
+  it('writes counts with thousands separators, version numbers without', () => {
+    const line = describeEvidence(
+      'pre.postgres-dev',
+      'Set up PostgreSQL development instance',
+      state({ serverVersion: '15.20', serverVersionNum: 150020, maxConnections: 1000 }),
+    )
+    expect(line).toBe(
+      '✔ pre.postgres-dev — Set up PostgreSQL development instance: done (serverVersion: 15.20, serverVersionNum: 150020, maxConnections: 1,000)',
+    )
+  })
+})
