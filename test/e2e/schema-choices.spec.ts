@@ -82,6 +82,16 @@ describe('p3.schema choices in the browser', () => {
     fk = ((await fkRow.getAttribute('data-testid')) ?? '').replace('choice-row-', '')
     expect(fk).not.toBe('')
     await expect(choices.typeRow('agents.configuration').innerText()).resolves.toMatch(/jsonb/)
+    // In the panel's narrow column at 1280 px the type choices fit: names and notes wrap.
+    await page.setViewportSize({ width: 1280, height: 1000 })
+    try {
+      const overflow = await page
+        .getByTestId('choice-types')
+        .evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth)
+      expect(overflow).toBeLessThanOrEqual(1)
+    } finally {
+      await page.setViewportSize({ width: 1500, height: 1000 })
+    }
     // The demo's JSON is compact ({"a":1}); jsonb prints it spaced and key-sorted: said up front.
     await expect(choices.typeRow('agents.configuration').innerText()).resolves.toMatch(
       /jsonb keeps the JSON, not its spelling: \d+ of the first \d+ values/,

@@ -422,60 +422,63 @@ function TypeChoices({
           onChange={(e) => setFilter(e.target.value)}
         />
       </div>
-      <table className="choices-table" data-testid="choice-types">
-        <thead>
-          <tr>
-            <th>Column (SQLite type)</th>
-            <th>PostgreSQL, last run</th>
-            <th>Type</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((c) => (
-            <tr key={c.ref} data-testid={`type-row-${c.ref}`}>
-              <td>
-                <code>{c.ref}</code> <span className="muted small">{c.declared || 'no type'}</span>
-              </td>
-              <td>
-                {c.type}
-                {c.overridden ? <span className="tag">chosen</span> : null}
-                {c.blocked.length ? (
-                  <div className="muted small">refused: {c.blocked.join('; ')}</div>
-                ) : null}
-                {c.notes.map((n) => (
-                  <div key={n} className="muted small" data-testid={`type-note-${c.ref}`}>
-                    {n}
-                  </div>
-                ))}
-                {c.forecastRejects > 0 ? (
-                  <div className="warn-text small" data-testid={`type-rejects-${c.ref}`}>
-                    {c.forecastRejects.toLocaleString('en-US')} value(s) will go to the reject log
-                  </div>
-                ) : null}
-              </td>
-              <td>
-                <select
-                  aria-label={`Type of ${c.ref}`}
-                  data-testid={`type-${c.ref}`}
-                  value={draft.types[c.ref] ?? ''}
-                  onChange={(e) => edit((d) => void (d.types[c.ref] = e.target.value))}
-                >
-                  <option value="">Ferry&apos;s choice</option>
-                  {OVERRIDE_TYPES.map((t) => (
-                    <option key={t} value={t}>
-                      {t}
-                    </option>
-                  ))}
-                  {draft.types[c.ref] &&
-                  !(OVERRIDE_TYPES as readonly string[]).includes(draft.types[c.ref]!) ? (
-                    <option value={draft.types[c.ref]}>{draft.types[c.ref]}</option>
-                  ) : null}
-                </select>
-              </td>
+      <div className="table-scroll">
+        <table className="choices-table" data-testid="choice-types">
+          <thead>
+            <tr>
+              <th>Column (SQLite type)</th>
+              <th>PostgreSQL, last run</th>
+              <th>Type</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {shown.map((c) => (
+              <tr key={c.ref} data-testid={`type-row-${c.ref}`}>
+                <td>
+                  <code>{c.ref}</code>{' '}
+                  <span className="muted small">{c.declared || 'no type'}</span>
+                </td>
+                <td>
+                  {c.type}
+                  {c.overridden ? <span className="tag">chosen</span> : null}
+                  {c.blocked.length ? (
+                    <div className="muted small">refused: {c.blocked.join('; ')}</div>
+                  ) : null}
+                  {c.notes.map((n) => (
+                    <div key={n} className="muted small" data-testid={`type-note-${c.ref}`}>
+                      {n}
+                    </div>
+                  ))}
+                  {c.forecastRejects > 0 ? (
+                    <div className="warn-text small" data-testid={`type-rejects-${c.ref}`}>
+                      {c.forecastRejects.toLocaleString('en-US')} value(s) will go to the reject log
+                    </div>
+                  ) : null}
+                </td>
+                <td>
+                  <select
+                    aria-label={`Type of ${c.ref}`}
+                    data-testid={`type-${c.ref}`}
+                    value={draft.types[c.ref] ?? ''}
+                    onChange={(e) => edit((d) => void (d.types[c.ref] = e.target.value))}
+                  >
+                    <option value="">Ferry&apos;s choice</option>
+                    {OVERRIDE_TYPES.map((t) => (
+                      <option key={t} value={t}>
+                        {t}
+                      </option>
+                    ))}
+                    {draft.types[c.ref] &&
+                    !(OVERRIDE_TYPES as readonly string[]).includes(draft.types[c.ref]!) ? (
+                      <option value={draft.types[c.ref]}>{draft.types[c.ref]}</option>
+                    ) : null}
+                  </select>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {matching.length > shown.length ? (
         <p className="muted small">
           … and {(matching.length - shown.length).toLocaleString('en-US')} more: filter to find a
