@@ -1,8 +1,19 @@
 import type { Progress } from '../../../shared/contract/types'
 import { progressView } from '../store/selectors'
 
-/** Done/total, rate and ETA under a bar; an unknown total shows a moving stripe instead. */
-export function ProgressBar({ progress, label }: { progress: Progress; label: string }) {
+/**
+ * Done/total, rate and ETA under a bar; an unknown total shows a moving stripe instead. `brief`:
+ * the percentage and message only, where the screen shows its own counts, rate and ETA.
+ */
+export function ProgressBar({
+  progress,
+  label,
+  brief = false,
+}: {
+  progress: Progress
+  label: string
+  brief?: boolean
+}) {
   const v = progressView(progress)
   const percent = v.fraction === null ? undefined : Math.round(v.fraction * 100)
   return (
@@ -23,9 +34,13 @@ export function ProgressBar({ progress, label }: { progress: Progress; label: st
       </div>
       <p className="progress-text">
         {v.percentText ? <strong>{v.percentText}</strong> : null}
-        <span>{v.countText}</span>
-        {v.rateText ? <span>{v.rateText}</span> : null}
-        <span>{v.etaText}</span>
+        {brief ? null : (
+          <>
+            <span>{v.countText}</span>
+            {v.rateText ? <span>{v.rateText}</span> : null}
+            <span>{v.etaText}</span>
+          </>
+        )}
       </p>
       {progress.message ? <p className="progress-message">{progress.message}</p> : null}
     </div>

@@ -11,10 +11,12 @@ interface Props {
   /** The words once it has run (done or failed). */
   againLabel?: string
   testId: string
+  /** The screen shows the run's own counts, rate and ETA: the bar keeps its percentage only. */
+  briefProgress?: boolean
 }
 
 /** Runs one checklist step from another screen, with its status, progress and error in place. */
-export function RunStepInline({ stepId, label, againLabel, testId }: Props) {
+export function RunStepInline({ stepId, label, againLabel, testId, briefProgress }: Props) {
   const plan = useFerry((s) => s.plan)
   const progress = useFerry((s) => s.progress)
   const stepBusy = useFerry((s) => s.stepBusy)
@@ -61,7 +63,9 @@ export function RunStepInline({ stepId, label, againLabel, testId }: Props) {
           </span>
         )}
       </div>
-      {live ? <ProgressBar progress={live} label={`Progress of ${step.title}`} /> : null}
+      {live ? (
+        <ProgressBar progress={live} label={`Progress of ${step.title}`} brief={briefProgress} />
+      ) : null}
       {!step.available ? <p className="muted small">Not built yet: {step.description}</p> : null}
       {error ? (
         <ErrorNote

@@ -85,6 +85,7 @@ export function MigrationScreen() {
           label="Migrate now"
           againLabel="Run again (resumes)"
           testId="migration-run"
+          briefProgress={!!(t && m && m.state !== 'idle')}
         />
         {t && m && m.state !== 'idle' ? (
           <dl className="facts" data-testid="migration-totals">
