@@ -2,6 +2,7 @@
 // connected target): switching one demo agent from sqlite to postgres changes only that agent's
 // flag, its next writes land in PostgreSQL (the other agents' still in memory.db), switching back
 // reports what stays behind, and dual-write writes both sides.
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -134,5 +135,35 @@ describe('per-agent backend flags', () => {
     const r = await backend.dispatch('agents.setBackend', { agentId: 'no-such-agent', backend: 'postgres' })
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.code).toBe('UNKNOWN_AGENT')
+  })
+})
+
+describe('agents.list on a memory.db of another shape', () => {
+  it('lists its agents with the facts it has, and none where there is no agents table', async () => {
+    const ws = join(fx.dir, 'other-shape-list')
+    mkdirSync(join(ws, '.claude'), { recursive: true })
+    const db = new Database(join(ws, '.claude', 'memory.db'))
+    // No agent_type, no last_activity, and a configurations table the flags cannot live in.
+    db.exec(`CREATE TABLE agents (agent_id TEXT PRIMARY KEY, status TEXT);
+      INSERT INTO agents VALUES ('b-agent', 'idle'), ('a-agent', NULL);
+      CREATE TABLE configurations (key TEXT, value TEXT)`)
+    db.close()
+    const other = await createBackend({ appDataDir: join(fx.dir, 'app-other'), version: 'test', workspace: ws, rememberWorkspace: false })
+    try {
+      const r = await other.dispatch('agents.list', {})
+      expect(r.ok, r.ok ? '' : `${r.error.code} ${r.error.message}`).toBe(true)
+      const view = (r as { value: AgentsView }).value
+      expect(view.agents.map((a) => [a.agentId, a.agentType, a.status, a.lastActivity, a.flagSource])).toEqual([
+        ['a-agent', null, null, null, 'default'],
+        ['b-agent', null, 'idle', null, 'default'],
+      ])
+      const bare = new Database(join(ws, '.claude', 'memory.db'))
+      bare.exec('DROP TABLE agents')
+      bare.close()
+      const empty = await other.dispatch('agents.list', {})
+      expect(empty.ok && (empty.value as AgentsView).agents).toEqual([])
+    } finally {
+      await other.close()
+    }
   })
 })

@@ -47,8 +47,34 @@ async function tableExists(d: Dialect, table: string): Promise<boolean> {
   return (await d.read(`SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`, [schema, table])).length > 0
 }
 
+async function columnsOf(d: Dialect, table: string): Promise<Set<string>> {
+  if (d.name === 'sqlite') {
+    return new Set((await d.read(`SELECT "name" FROM pragma_table_info(?)`, [table])).map((r) => String(r.name)))
+  }
+  const schema = d.t(table).split('.')[0]!.replace(/^"|"$/g, '').replace(/""/g, '"')
+  const rows = await d.read(`SELECT "column_name" FROM information_schema.columns WHERE table_schema = ? AND table_name = ?`, [schema, table])
+  return new Set(rows.map((r) => String(r.column_name)))
+}
+
+/**
+ * The agents as the agents table has them. A database of another shape (no agent_type, no
+ * last_activity: the agent store itself refuses it, p4.agent-code says why) still lists its agents,
+ * the missing facts blank; without an agents table (or its agent_id) there are none to list.
+ */
 async function agentRows(d: Dialect): Promise<Row[]> {
-  return d.read(`SELECT "agent_id", "agent_type", "status", "last_activity" FROM ${d.t('agents')} ORDER BY "agent_id"`)
+  if (!(await tableExists(d, 'agents'))) return []
+  const have = await columnsOf(d, 'agents')
+  if (!have.has('agent_id')) return []
+  const col = (c: string): string => (have.has(c) ? `"${c}"` : `NULL AS "${c}"`)
+  return d.read(`SELECT "agent_id", ${col('agent_type')}, ${col('status')}, ${col('last_activity')} FROM ${d.t('agents')} ORDER BY "agent_id"`)
+}
+
+/** The flags, where the configurations table can hold them (a database of another shape: none). */
+async function flagsIfAny(d: Dialect): Promise<Awaited<ReturnType<typeof readFlags>>> {
+  if (!(await tableExists(d, 'configurations'))) return new Map()
+  const have = await columnsOf(d, 'configurations')
+  const needed = ['config_id', 'agent_id', 'config_key', 'config_value', 'updated_at']
+  return needed.every((c) => have.has(c)) ? readFlags(d) : new Map()
 }
 
 /** Agents of memory.db and of the target (when given), merged by id. */
@@ -80,10 +106,10 @@ export async function listAgents(loc: FlagLocation): Promise<AgentInfo[]> {
     }
   }
   if (loc.postgresUrl) {
-    await withDialect('postgres', loc, async (d) => merge(await agentRows(d), await readFlags(d), 'postgres'))
+    await withDialect('postgres', loc, async (d) => merge(await agentRows(d), await flagsIfAny(d), 'postgres'))
   }
   if (existsSync(memoryDbOf(loc.workspace))) {
-    await withDialect('sqlite', loc, async (d) => merge(await agentRows(d), await readFlags(d), 'memory.db'))
+    await withDialect('sqlite', loc, async (d) => merge(await agentRows(d), await flagsIfAny(d), 'memory.db'))
   }
   return [...byId.values()].sort((a, b) => a.agentId.localeCompare(b.agentId))
 }
