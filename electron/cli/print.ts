@@ -29,9 +29,19 @@ export function evidenceSummary(state: StepState): string {
   return Object.entries(e)
     .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
     .slice(0, 3)
-    // A number that identifies ("serverVersionNum": 150020) takes no thousands separator.
-    .map(([k, v]) => `${k}: ${typeof v === 'number' && !/Num$/.test(k) ? nf.format(v) : v}`)
+    .map(([k, v]) => `${k}: ${typeof v === 'number' ? numberText(k, v) : v}`)
     .join(', ')
+}
+
+/** A number of the evidence with its unit, as its key names it. */
+function numberText(key: string, v: number): string {
+  // A number that identifies ("serverVersionNum": 150020) takes no thousands separator.
+  if (/Num$/.test(key)) return String(v)
+  if (/Ms$/.test(key)) return `${nf.format(v)} ms`
+  // A share of 1 ("availability", "cacheHitRatio"): a percentage.
+  if (/(^a|A)vailability$|(^h|H)itRatio$/.test(key) && v >= 0 && v <= 1)
+    return v === 1 ? '100 %' : `${(v * 100).toFixed(2)} %`
+  return nf.format(v)
 }
 
 export function describeEvidence(stepId: string, title: string, s: StepState): string {

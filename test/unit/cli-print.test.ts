@@ -27,4 +27,18 @@ describe('describeEvidence', () => {
       '✔ pre.postgres-dev — Set up PostgreSQL development instance: done (serverVersion: 15.20, serverVersionNum: 150020, maxConnections: 1,000)',
     )
   })
+
+  it('gives durations their unit and shares of 1 as percentages', () => {
+    const line = describeEvidence(
+      'p4.monitor',
+      'Monitor for issues in production',
+      state({ alerts: 0, availability: 1, durationMs: 3791 }),
+    )
+    expect(line).toBe(
+      '✔ p4.monitor — Monitor for issues in production: done (alerts: 0, availability: 100 %, durationMs: 3,791 ms)',
+    )
+    expect(describeEvidence('x', 'X', state({ cacheHitRatio: 0.9876, p95AfterMaxMs: 0.163 }))).toBe(
+      '✔ x — X: done (cacheHitRatio: 98.76 %, p95AfterMaxMs: 0.163 ms)',
+    )
+  })
 })
