@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs'
 import { FerryError } from '../../../shared/contract/envelope'
 import { defaultBackend, memoryDbOf, readFlags, withDialect, writeBackendFlag, type FlagLocation } from './flags'
+import { storeColumns } from './schema'
 import type { Dialect, Row } from './dialect'
 import { LEDGER_TABLE, type Backend } from './types'
 
@@ -39,42 +40,34 @@ const SIDES: Record<Backend, Side[]> = { files: [], sqlite: ['sqlite'], postgres
 
 const isoText = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v))
 
+/** The schema `d` reads and writes on PostgreSQL (its tables are `"schema"."table"`). */
+const pgSchemaOf = (d: Dialect): string | undefined =>
+  d.name === 'postgres' ? d.t('agents').split('.')[0]!.replace(/^"|"$/g, '').replace(/""/g, '"') : undefined
+
 async function tableExists(d: Dialect, table: string): Promise<boolean> {
   if (d.name === 'sqlite') {
     return (await d.read(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?`, [table])).length > 0
   }
-  const schema = d.t(table).split('.')[0]!.replace(/^"|"$/g, '').replace(/""/g, '"')
-  return (await d.read(`SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`, [schema, table])).length > 0
-}
-
-async function columnsOf(d: Dialect, table: string): Promise<Set<string>> {
-  if (d.name === 'sqlite') {
-    return new Set((await d.read(`SELECT "name" FROM pragma_table_info(?)`, [table])).map((r) => String(r.name)))
-  }
-  const schema = d.t(table).split('.')[0]!.replace(/^"|"$/g, '').replace(/""/g, '"')
-  const rows = await d.read(`SELECT "column_name" FROM information_schema.columns WHERE table_schema = ? AND table_name = ?`, [schema, table])
-  return new Set(rows.map((r) => String(r.column_name)))
+  return (await d.read(`SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?`, [pgSchemaOf(d), table])).length > 0
 }
 
 /**
  * The agents as the agents table has them. A database of another shape (no agent_type, no
  * last_activity: the agent store itself refuses it, p4.agent-code says why) still lists its agents,
- * the missing facts blank; without an agents table (or its agent_id) there are none to list.
+ * the missing facts blank; without an agents table (or its agent_id) there are none to list. The
+ * flags are read only where the configurations table can hold them.
  */
-async function agentRows(d: Dialect): Promise<Row[]> {
-  if (!(await tableExists(d, 'agents'))) return []
-  const have = await columnsOf(d, 'agents')
-  if (!have.has('agent_id')) return []
-  const col = (c: string): string => (have.has(c) ? `"${c}"` : `NULL AS "${c}"`)
-  return d.read(`SELECT "agent_id", ${col('agent_type')}, ${col('status')}, ${col('last_activity')} FROM ${d.t('agents')} ORDER BY "agent_id"`)
-}
-
-/** The flags, where the configurations table can hold them (a database of another shape: none). */
-async function flagsIfAny(d: Dialect): Promise<Awaited<ReturnType<typeof readFlags>>> {
-  if (!(await tableExists(d, 'configurations'))) return new Map()
-  const have = await columnsOf(d, 'configurations')
-  const needed = ['config_id', 'agent_id', 'config_key', 'config_value', 'updated_at']
-  return needed.every((c) => have.has(c)) ? readFlags(d) : new Map()
+async function agentsAndFlags(d: Dialect): Promise<{ rows: Row[]; flags: Awaited<ReturnType<typeof readFlags>> }> {
+  const have = await storeColumns(d, pgSchemaOf(d))
+  const agents = have.get('agents')
+  const col = (c: string): string => (agents?.has(c) ? `"${c}"` : `NULL AS "${c}"`)
+  const rows = agents?.has('agent_id')
+    ? await d.read(`SELECT "agent_id", ${col('agent_type')}, ${col('status')}, ${col('last_activity')} FROM ${d.t('agents')} ORDER BY "agent_id"`)
+    : []
+  const conf = have.get('configurations')
+  const flagColumns = ['config_id', 'agent_id', 'config_key', 'config_value', 'updated_at']
+  const flags = conf && flagColumns.every((c) => conf.has(c)) ? await readFlags(d) : new Map()
+  return { rows, flags }
 }
 
 /** Agents of memory.db and of the target (when given), merged by id. */
@@ -106,10 +99,16 @@ export async function listAgents(loc: FlagLocation): Promise<AgentInfo[]> {
     }
   }
   if (loc.postgresUrl) {
-    await withDialect('postgres', loc, async (d) => merge(await agentRows(d), await flagsIfAny(d), 'postgres'))
+    await withDialect('postgres', loc, async (d) => {
+      const { rows, flags } = await agentsAndFlags(d)
+      merge(rows, flags, 'postgres')
+    })
   }
   if (existsSync(memoryDbOf(loc.workspace))) {
-    await withDialect('sqlite', loc, async (d) => merge(await agentRows(d), await flagsIfAny(d), 'memory.db'))
+    await withDialect('sqlite', loc, async (d) => {
+      const { rows, flags } = await agentsAndFlags(d)
+      merge(rows, flags, 'memory.db')
+    })
   }
   return [...byId.values()].sort((a, b) => a.agentId.localeCompare(b.agentId))
 }

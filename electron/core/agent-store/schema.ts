@@ -68,8 +68,8 @@ export const STORE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   ],
 }
 
-/** What the database lacks, one entry per table: `no table "tasks"`, `"agents" lacks agent_type`. */
-export async function storeSchemaGaps(d: Dialect, pgSchema?: string): Promise<string[]> {
+/** The store's tables present in the database, with their columns (lower-cased on SQLite). */
+export async function storeColumns(d: Dialect, pgSchema?: string): Promise<Map<string, Set<string>>> {
   const have = new Map<string, Set<string>>()
   if (d.name === 'sqlite') {
     // SQLite matches column names without regard to case; so does the store's SQL there.
@@ -90,6 +90,12 @@ export async function storeSchemaGaps(d: Dialect, pgSchema?: string): Promise<st
       cols.add(String(r.column_name))
     }
   }
+  return have
+}
+
+/** What the database lacks, one entry per table: `no table "tasks"`, `"agents" lacks agent_type`. */
+export async function storeSchemaGaps(d: Dialect, pgSchema?: string): Promise<string[]> {
+  const have = await storeColumns(d, pgSchema)
   const gaps: string[] = []
   for (const [t, cols] of Object.entries(STORE_COLUMNS)) {
     const found = have.get(t)
