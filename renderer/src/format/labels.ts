@@ -87,11 +87,7 @@ export function formatScalar(key: string, value: unknown): string {
     // An identifier that is a number ("serverVersionNum": 150020) takes no thousands separator.
     if (/Num$/.test(key) && Number.isInteger(value)) return String(value)
     // A share of 1 ("cacheHitRatio", "availability"): a percentage, as the screens show it.
-    if (
-      /(^|[a-z])(hitRatio|HitRatio|availability|Availability)$/.test(key) &&
-      value >= 0 &&
-      value <= 1
-    )
+    if (/(^a|A)vailability$|(^h|H)itRatio$/.test(key) && value >= 0 && value <= 1)
       return value === 1 ? '100 %' : `${(value * 100).toFixed(2)} %`
     return formatNumber(value)
   }
