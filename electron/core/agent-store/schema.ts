@@ -69,7 +69,10 @@ export const STORE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 }
 
 /** The store's tables present in the database, with their columns (lower-cased on SQLite). */
-export async function storeColumns(d: Dialect, pgSchema?: string): Promise<Map<string, Set<string>>> {
+export async function storeColumns(
+  d: Dialect,
+  pgSchema?: string,
+): Promise<Map<string, Set<string>>> {
   const have = new Map<string, Set<string>>()
   if (d.name === 'sqlite') {
     // SQLite matches column names without regard to case; so does the store's SQL there.
