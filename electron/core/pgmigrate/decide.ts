@@ -5,6 +5,9 @@
 import type { ColumnStats, NumericBounds } from './profile'
 import type { PgType } from './types'
 
+/** The note of a column with no non-NULL value: its type is the declared type's, unchecked. */
+export const NO_VALUES = 'no values: the type follows the declared type'
+
 export interface Decision {
   type: PgType
   precision: number | null
@@ -84,7 +87,7 @@ export function decideType(
   if (nonNull === 0) {
     d.type = emptyType(aff, declared, { boolLike, decimal, jsonLike, timeLike })
     if (d.type === 'numeric' && bounds) [d.precision, d.scale] = [bounds.precision, bounds.scale]
-    d.notes.push('no values: the type follows the declared type')
+    d.notes.push(NO_VALUES)
     return d
   }
   // Declared BLOB: bytes, kept exactly — never jsonb or a timestamp, which would rewrite a value

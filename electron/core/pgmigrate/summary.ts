@@ -4,6 +4,7 @@ import type { MigrateResult } from './migrate'
 import type { ValidationResult } from './validate'
 import type { ValidateRunResult } from './validate-run'
 import { keyDisplay } from '../../../shared/contract/row-key'
+import { NO_VALUES } from './decide'
 
 const nf = new Intl.NumberFormat('en-US')
 const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
@@ -31,8 +32,13 @@ export function describeMigration(r: MigrateResult): string {
     )
   }
   const typed = r.columns.filter((c) => c.type !== 'text')
+  // An empty column's type is its declared type's: "typed from their values" would overstate it.
+  const unseen = typed.filter((c) => c.notes.includes(NO_VALUES)).length
+  const kinds = countBy(typed.map((c) => c.type.replace(' (identity)', '').replace(/\(.*\)/, '')))
   out.push(
-    `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed from their values (${countBy(typed.map((c) => c.type.replace(' (identity)', '').replace(/\(.*\)/, '')))})`,
+    unseen === 0
+      ? `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed from their values (${kinds})`
+      : `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed (${kinds}): ${nf.format(typed.length - unseen)} from their values, ${nf.format(unseen)} from the declared type alone (no values yet)`,
   )
   for (const c of r.columns) {
     for (const x of c.rejectedCandidates)
