@@ -53,6 +53,24 @@ describe('type decisions from the values present', () => {
       type: 'text',
       rejected: [{ type: 'timestamptz', count: 2 }],
     })
+    // Numbers among the text of a DATETIME / JSON column: the report says what kept it text.
+    expect(decideType('DATETIME', stats({ texts: 2, timestamps: 2, ints: 1 }), null)).toMatchObject(
+      {
+        type: 'text',
+        rejected: [
+          {
+            type: 'timestamptz',
+            count: 1,
+            reason:
+              '1 value is a number, or text that is not an ISO-8601 timestamp PostgreSQL stores unchanged',
+          },
+        ],
+      },
+    )
+    expect(decideType('JSON', stats({ texts: 3, json: 2, reals: 1 }), null)).toMatchObject({
+      type: 'text',
+      rejected: [{ type: 'jsonb', count: 2 }],
+    })
     expect(decideType('BOOLEAN', stats({ ints: 10, zeroOne: 9 }), null)).toMatchObject({
       type: 'bigint',
       rejected: [{ type: 'boolean', count: 1 }],

@@ -72,6 +72,9 @@ describe('describeMigration', () => {
     )
     // Empty columns follow their declared type: not "typed from their values" (Chromium's
     // History has 144 columns, most of them empty in a young profile).
+    r.columns.forEach((c) => (c.type = 'text'))
+    expect(describeMigration(r)).toContain('  Types: all 4,000 columns text\n')
+    r.columns.forEach((c, i) => (c.type = i % 4 ? 'bigint' : 'text'))
     r.columns[1]!.notes = [NO_VALUES]
     r.columns[2]!.notes = [NO_VALUES]
     expect(describeMigration(r)).toContain(

@@ -159,21 +159,24 @@ export function decideType(
       d.notes.push('ISO-8601 text; values without an offset are read as UTC')
       return { ...d, type: 'timestamptz' }
     }
-    if (jsonLike || s.json * 2 >= nonNull)
-      reject(
-        'jsonb',
-        nonNull - s.json,
-        'not valid JSON objects or arrays, or ones jsonb would change (a duplicate key, \\u0000)',
-        'not a valid JSON object or array, or one jsonb would change (a duplicate key, \\u0000)',
-      )
-    if (timeLike || s.timestamps * 2 >= nonNull)
-      reject(
-        'timestamptz',
-        nonNull - s.timestamps,
-        'not ISO-8601 timestamps PostgreSQL stores unchanged',
-        'not an ISO-8601 timestamp PostgreSQL stores unchanged',
-      )
   }
+  // A column declared (or mostly holding) JSON or times says which values kept it text — numbers
+  // among the text too (a DATETIME column holding both '2020-01-01 10:00' and 1600000000).
+  const numbers = s.ints + s.reals > 0
+  if (jsonLike || s.json * 2 >= nonNull)
+    reject(
+      'jsonb',
+      nonNull - s.json,
+      `${numbers ? 'numbers, or text that is not' : 'not'} valid JSON objects or arrays, or ones jsonb would change (a duplicate key, \\u0000)`,
+      `${numbers ? 'a number, or text that is not' : 'not'} a valid JSON object or array, or one jsonb would change (a duplicate key, \\u0000)`,
+    )
+  if (timeLike || s.timestamps * 2 >= nonNull)
+    reject(
+      'timestamptz',
+      nonNull - s.timestamps,
+      `${numbers ? 'numbers, or text that is not' : 'not'} ISO-8601 timestamps PostgreSQL stores unchanged`,
+      `${numbers ? 'a number, or text that is not' : 'not'} an ISO-8601 timestamp PostgreSQL stores unchanged`,
+    )
   // The count covers every value that blocks the candidate, as the sample rows do.
   const notZeroOne = s.ints + s.reals - s.zeroOne
   if (aff === 'INTEGER')

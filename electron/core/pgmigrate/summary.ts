@@ -36,9 +36,11 @@ export function describeMigration(r: MigrateResult): string {
   const unseen = typed.filter((c) => c.notes.includes(NO_VALUES)).length
   const kinds = countBy(typed.map((c) => c.type.replace(' (identity)', '').replace(/\(.*\)/, '')))
   out.push(
-    unseen === 0
-      ? `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed from their values (${kinds})`
-      : `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed (${kinds}): ${nf.format(typed.length - unseen)} from their values, ${nf.format(unseen)} from the declared type alone (no values yet)`,
+    typed.length === 0
+      ? `  Types: all ${count(r.columns.length, 'column')} text`
+      : unseen === 0
+        ? `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed from their values (${kinds})`
+        : `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed (${kinds}): ${nf.format(typed.length - unseen)} from their values, ${nf.format(unseen)} from the declared type alone (no values yet)`,
   )
   for (const c of r.columns) {
     for (const x of c.rejectedCandidates)
