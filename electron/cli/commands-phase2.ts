@@ -12,6 +12,9 @@ import { EXIT, ProgressReporter, printJson } from './output'
 
 const nf = new Intl.NumberFormat('en-US')
 
+/** `count(1, 'file')` → "1 file", `count(2000, 'file')` → "2,000 files". */
+const count = (n: number, noun: string): string => `${nf.format(n)} ${noun}${n === 1 ? '' : 's'}`
+
 export function registerPhase2Commands(program: Command, setCode: (code: number) => void): void {
   program
     .command('inventory')
@@ -67,18 +70,18 @@ function pad(s: string, n: number): string {
 export function describeInventory(inv: Inventory, all: boolean): string {
   const t = inv.totals
   const out = [
-    `Inventory of ${inv.workspace}/.claude (${nf.format(t.sourceFiles)} files, ${size(t.sourceBytes)}; ${t.folders} folders; ${t.ferryOutputs} of Ferry's own files not counted)`,
+    `Inventory of ${inv.workspace}/.claude (${count(t.sourceFiles, 'file')}, ${size(t.sourceBytes)}; ${count(t.folders, 'folder')}${t.ferryOutputs ? `; ${nf.format(t.ferryOutputs)} of Ferry's own file${t.ferryOutputs === 1 ? '' : 's'} not counted` : ''})`,
     '',
   ]
   out.push('By folder:')
   for (const f of inv.byFolder)
     out.push(
-      `  ${pad(f.folder === '.' ? '(.claude itself)' : f.folder + '/', 22)} ${pad(nf.format(f.files) + ' files', 14)} ${size(f.bytes)}`,
+      `  ${pad(f.folder === '.' ? '(.claude itself)' : f.folder + '/', 22)} ${pad(count(f.files, 'file'), 14)} ${size(f.bytes)}`,
     )
   out.push('By kind:')
   for (const k of inv.byKind)
     out.push(
-      `  ${pad(k.kind, 22)} ${pad(nf.format(k.files) + ' files', 14)} ${pad(size(k.bytes), 10)} ${nf.format(k.lines)} lines`,
+      `  ${pad(k.kind, 22)} ${pad(count(k.files, 'file'), 14)} ${pad(size(k.bytes), 10)} ${nf.format(k.lines)} lines`,
     )
   out.push('Largest:')
   for (const l of inv.largest) out.push(`  ${pad(size(l.size), 10)} ${l.path}`)
@@ -98,7 +101,7 @@ export function describeInventory(inv: Inventory, all: boolean): string {
     [p.otherLinks, 'other symbolic link(s) (not followed)'],
     [p.specialFiles, 'special file(s) (never opened)'],
     [p.unreadable, 'unreadable entr(y/ies)'],
-    [p.nonUtf8Names, 'name(s) that are not valid UTF-8 (shown escaped)'],
+    [p.nonUtf8Names, 'name(s) with invalid UTF-8 or control characters (shown escaped)'],
     [p.tooDeep, 'folder(s) deeper than the depth limit'],
     [p.invalidUtf8Files, 'file(s) with invalid UTF-8'],
     [p.filesWithParseProblems, 'file(s) with parse problems'],

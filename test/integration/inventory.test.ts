@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeInventory } from '../../electron/cli/commands-phase2'
 import { createBackend } from '../../electron/core/backend'
 import {
   buildInventory,
@@ -68,6 +69,15 @@ describe('inventory of .claude', () => {
     expect(Buffer.from(odd?.pathHex as string, 'hex').toString('latin1')).toBe(
       '.claude/context/café.md',
     )
+  })
+
+  it('prints the summary in words that fit the counts', () => {
+    const text = describeInventory(inv, false)
+    expect(text).toMatch(/^Inventory of .* \(\d+ files, [^;]+; \d+ folders\)$/m)
+    // The one SQLite file: "1 file", not "1 files".
+    expect(text).toMatch(/^ {2}sqlite {17}1 file {9}\S/m)
+    expect(text).not.toMatch(/\b1 files\b/)
+    expect(text).toContain('  ! 1 name(s) with invalid UTF-8 or control characters (shown escaped)')
   })
 
   it('stops at the depth limit and says so', () => {

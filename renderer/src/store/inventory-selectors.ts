@@ -94,7 +94,7 @@ export function hazardsOf(e: Obj): string[] {
   if (e.type === 'special' || e.special) out.push(`special file (${str(e.special) ?? 'device'})`)
   if (e.type === 'unreadable') out.push('cannot be read')
   if (e.type === 'too-deep') out.push('nested too deep')
-  if (typeof e.pathHex === 'string') out.push('name is not valid UTF-8 (shown escaped)')
+  if (typeof e.pathHex === 'string') out.push(nameHazard(e.pathHex))
   if (e.encoding === 'invalid') {
     const at = isObj(e.encodingError) ? num(e.encodingError.line) : null
     out.push(`invalid UTF-8${at === null ? '' : ` at line ${formatNumber(at)}`}`)
@@ -296,4 +296,18 @@ export const RENDER_CAP = 500
 export function visibleRows<T>(rows: readonly T[]): { rows: T[]; hidden: number } {
   if (rows.length <= LARGE_LIST) return { rows: [...rows], hidden: 0 }
   return { rows: rows.slice(0, RENDER_CAP), hidden: rows.length - RENDER_CAP }
+}
+
+/**
+ * Why a name is shown escaped: bytes that are not UTF-8, or valid UTF-8 holding control characters
+ * (a newline or a tab in a file name), which the inventory escapes as \xNN too.
+ */
+export function nameHazard(pathHex: string): string {
+  const bytes = new Uint8Array((pathHex.match(/../g) ?? []).map((h) => parseInt(h, 16)))
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return 'name holds control characters (shown escaped)'
+  } catch {
+    return 'name is not valid UTF-8 (shown escaped)'
+  }
 }

@@ -93,7 +93,11 @@ export function inventoryEntries(): Entry[] {
       special: 'fifo',
       plan: { action: 'skip', code: 'special', reason: 'a special file (fifo)' },
     },
-    file('.claude/context/bad\\xff.md', { kind: 'md', pathHex: '2e636c61756465', size: 10 }),
+    file('.claude/context/bad\\xff.md', {
+      kind: 'md',
+      pathHex: Buffer.from('.claude/context/bad\xff.md', 'latin1').toString('hex'),
+      size: 10,
+    }),
     file('.claude/context/latin1.md', {
       kind: 'md',
       size: 20,

@@ -9,6 +9,7 @@ import {
   nextQuery,
   parseText,
   planText,
+  nameHazard,
   queryEntries,
   RENDER_CAP,
   visibleRows,
@@ -91,7 +92,13 @@ describe('entry texts', () => {
       /outside the workspace.*\/etc\/passwd/,
     )
     expect(entry('.claude/context/pipe').hazards).toEqual(['special file (fifo)'])
-    expect(entry('.claude/context/bad\\xff.md').hazards[0]).toMatch(/not valid UTF-8/)
+    expect(entry('.claude/context/bad\\xff.md').hazards).toEqual([
+      'name is not valid UTF-8 (shown escaped)',
+    ])
+    // A newline in a name is valid UTF-8: escaped for display, but not called invalid.
+    expect(nameHazard(Buffer.from('.claude/context/odd\nname.md').toString('hex'))).toBe(
+      'name holds control characters (shown escaped)',
+    )
     expect(entry('.claude/context/latin1.md').hazards).toEqual(['invalid UTF-8 at line 3'])
     expect(entry('.claude/logs/agents.jsonl').hazards).toEqual([])
     expect(entry('.claude/config/.env')).toMatchObject({ hazards: [], secrets: 4 })
