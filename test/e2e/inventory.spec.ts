@@ -55,6 +55,8 @@ describe('inventory screen in the browser', () => {
     await expect(inv.fact('files').innerText()).resolves.toMatch(/Files\s*\d/)
     await expect(inv.fact('import').innerText()).resolves.toMatch(/To import\s*[\d,]+ files/)
     await expect(inv.fact('secrets').innerText()).resolves.toMatch(/Secrets found\s*\d+ in/)
+    // The workspace's truncated and malformed files, counted in the headline too.
+    await expect(inv.fact('parse').innerText()).resolves.toMatch(/Parse problems\s*[\d,]+ files?$/)
     // The chart is loaded on demand: wait for its drawing, then read the axis label's unit.
     await inv.chart().locator('.recharts-bar-rectangle').first().waitFor()
     await expect(inv.chart().innerText()).resolves.toMatch(/size \((B|KB|MB)\)/)

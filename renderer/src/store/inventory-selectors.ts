@@ -179,6 +179,9 @@ export interface Fact {
 /** The headline numbers: files, size, to import, to skip, secrets found (a count only). */
 export function inventoryFacts(m: InventoryModel): Fact[] {
   const hazards = m.entries.filter((e) => e.hazards.length > 0).length
+  // Files that parse only in part (a truncated last line) or not at all: the CLI's "file(s) with
+  // parse problems"; headline-worthy, since their bad lines or whole contents are not imported.
+  const unparsed = m.entries.filter((e) => e.parse === 'errors' || e.parse === 'failed').length
   // Secrets in files the import skips stay where they are (never read into a table): counted
   // apart, so the total matches the badges in the list.
   const skipped = m.entries.filter((e) => e.plan.action !== 'import' && e.secrets > 0)
@@ -200,6 +203,11 @@ export function inventoryFacts(m: InventoryModel): Fact[] {
       key: 'secrets',
       label: 'Secrets found',
       text: secretParts.length ? secretParts.join('; ') : 'none',
+    },
+    {
+      key: 'parse',
+      label: 'Parse problems',
+      text: unparsed === 0 ? 'none' : formatCount(unparsed, 'file'),
     },
     {
       key: 'hazards',

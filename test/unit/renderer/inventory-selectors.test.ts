@@ -41,6 +41,8 @@ describe('inventory model', () => {
       import: '5 files',
       skip: '3 files',
       secrets: '4 in 1 place (redacted on import)',
+      // agents.jsonl.1 (a truncated last line) and broken.yaml (does not parse).
+      parse: '2 files',
       hazards: '▲ 4',
     })
   })
