@@ -45,6 +45,8 @@ function createDb(): void {
     CREATE INDEX idx_rich ON accounts (balance DESC) WHERE balance > 100;
     CREATE INDEX idx_kind_lower ON accounts (lower(kind));
     CREATE INDEX idx_active_email ON accounts (email) WHERE active = 1;
+    CREATE UNIQUE INDEX "uniq_active_kind" ON "accounts" ("kind", "email") WHERE "active";
+    CREATE INDEX idx_active_rich ON accounts (email) WHERE active + 0 = 1;
     CREATE VIEW admins AS SELECT id, email FROM accounts WHERE kind = 'admin';
     CREATE VIEW "Rich Accounts" AS SELECT a.id, a.balance FROM accounts AS a WHERE a.balance > 100;
     CREATE VIEW recent AS SELECT id, datetime(created_epoch, 'unixepoch') AS t FROM accounts;
@@ -57,8 +59,9 @@ function createDb(): void {
       CONSTRAINT no_digits CHECK (label NOT GLOB '*[0-9]*'));
     CREATE UNIQUE INDEX tags_exact ON tags (label COLLATE BINARY);
     CREATE TABLE docs_meta (id INTEGER PRIMARY KEY, doc TEXT CHECK (doc IS NULL OR json_valid(doc)),
-      "Conf" TEXT CONSTRAINT conf_json CHECK (json_valid("Conf") = 1), xmin INTEGER DEFAULT 7);
-    INSERT INTO docs_meta (id, doc, "Conf") VALUES (1, '{"a": 1}', '[1]'), (2, NULL, '{}');
+      "Conf" TEXT CONSTRAINT conf_json CHECK (json_valid("Conf") = 1), xmin INTEGER DEFAULT 7,
+      "meta" text NULL CHECK ((JSON_VALID("meta") OR "meta" IS NULL)));
+    INSERT INTO docs_meta (id, doc, "Conf", meta) VALUES (1, '{"a": 1}', '[1]', '{"k": 1}'), (2, NULL, '{}', NULL);
     CREATE VIEW meta_v AS SELECT id, xmin FROM docs_meta;
     CREATE VIEW pairs AS SELECT a.id, m.id, count(*) FROM accounts AS a JOIN docs_meta AS m ON m.id = a.id GROUP BY a.id, m.id;
     CREATE TRIGGER trg_touch AFTER UPDATE ON accounts BEGIN UPDATE accounts SET kind = kind WHERE id = NEW.id; END;
@@ -125,6 +128,10 @@ describe('carry-over of the rest of a SQLite schema', () => {
     )
     expect(finding('check', 'CHECK (doc IS NULL OR json_valid(doc))')?.detail).toContain(
       'doc is jsonb',
+    )
+    // Django's form on every JSONField, in its own parentheses.
+    expect(finding('check', 'CHECK ((JSON_VALID("meta") OR "meta" IS NULL))')?.detail).toBe(
+      'carried by the column type: meta is jsonb, which holds only valid JSON',
     )
     // GLOB, on a NOCASE column too: a regular expression PostgreSQL enforces.
     const tryTag = (label: string) =>
@@ -307,8 +314,12 @@ describe('carry-over of the rest of a SQLite schema', () => {
     const def = (n: string) => idx.find((i) => i.n === n)?.def
     expect(def('idx_rich')).toMatch(/\(balance DESC\) WHERE \(balance > /)
     expect(def('idx_kind_lower')).toContain('lower(kind)')
-    expect(def('idx_active_email')).toBeUndefined()
-    expect(finding('index', 'idx_active_email')?.detail).toContain('boolean')
+    // A column that became boolean, tested as SQLite tested its 0/1: the same test on true/false
+    // (Django writes WHERE "active" for a condition on a boolean field).
+    expect(def('idx_active_email')).toMatch(/\(email\) WHERE \(?active = true\)?$/)
+    expect(def('uniq_active_kind')).toMatch(/^CREATE UNIQUE INDEX .*\(kind, email\) WHERE active$/)
+    expect(def('idx_active_rich')).toBeUndefined()
+    expect(finding('index', 'idx_active_rich')?.detail).toContain('boolean')
   })
 
   it('creates translatable views, reports SQLite-only ones and triggers with their SQL', async () => {

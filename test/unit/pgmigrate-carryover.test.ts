@@ -55,7 +55,12 @@ describe('carry-over translations', () => {
       ok: false,
       reason: 'SQLite function typeof()',
     })
-    expect(translateExpr(d!.toks, cols)).toMatchObject({
+    // 0/1 in a column that became boolean: true/false (booleanTest); other uses are refused.
+    expect(translateExpr(d!.toks, cols, { condition: true })).toEqual({
+      ok: true,
+      sql: '"flag" = true',
+    })
+    expect(translateExpr(tokenize('flag + 1 = 2'), cols, { condition: true })).toMatchObject({
       ok: false,
       reason: expect.stringContaining('boolean'),
     })
@@ -88,6 +93,35 @@ describe('carry-over translations', () => {
       'deleted_at IS 5',
     ])
       expect(tr(e)).toMatchObject({ ok: false, reason: expect.stringContaining('becomes') })
+
+    // A column that became boolean, where the test means the same: Django's partial index
+    // WHERE "is_superuser", SQLAlchemy's CHECK (flag IN (0, 1)).
+    const flags = new Map([
+      ['is_su', { target: 'Is_SU', type: 'boolean' }],
+      ['n', { target: 'n', type: 'bigint' }],
+    ])
+    const fl = (e: string) => translateExpr(tokenize(e), flags, { condition: true })
+    expect(fl('"is_su"')).toEqual({ ok: true, sql: '"Is_SU"' })
+    expect(fl('NOT is_su AND n > 0')).toEqual({ ok: true, sql: 'NOT "Is_SU" AND "n" > 0' })
+    expect(fl('is_su IN (0, 1)')).toEqual({ ok: true, sql: '"Is_SU" IN (false, true)' })
+    expect(fl('(is_su NOT IN (1)) OR n = 2')).toEqual({
+      ok: true,
+      sql: '("Is_SU" NOT IN (true)) OR "n" = 2',
+    })
+    expect(fl('is_su == 1')).toEqual({ ok: true, sql: '"Is_SU" = true' })
+    // Not as a value (an index item, a generated column's expression): 0/1 there is a number.
+    expect(translateExpr(tokenize('is_su'), flags)).toMatchObject({ ok: false })
+    expect(fl('is_su != 0')).toEqual({ ok: true, sql: '"Is_SU" <> false' })
+    for (const e of [
+      'is_su + 1 > 1',
+      'is_su = 2',
+      'is_su IN (0, 2)',
+      'n > 0 AND is_su = 1 + 0',
+      'is_su = n',
+      'is_su = 1 = 1',
+      'CASE WHEN is_su THEN 1 END',
+    ])
+      expect(fl(e), e).toMatchObject({ ok: false })
 
     // A column with a nondeterministic collation (NOCASE on an ICU server): ILIKE under "default",
     // the collation before a NOT of NOT LIKE (PostgreSQL < 18 refuses LIKE under a nondeterministic one).

@@ -70,7 +70,7 @@ export function translateIndex(sql: string, plan: TablePlan): IndexTranslation {
   }
   let where: string | null = null
   if (parsed.where) {
-    const t = translateExpr(parsed.where, cols)
+    const t = translateExpr(parsed.where, cols, { condition: true })
     if (!t.ok) return { ok: false, reason: `its WHERE clause uses ${t.reason}` }
     where = t.sql
   }
@@ -151,7 +151,7 @@ export function planChecksAndCollations(
         })
         continue
       }
-      const t: Translated = translateExpr(ck.toks, cols)
+      const t: Translated = translateExpr(ck.toks, cols, { condition: true })
       if (!t.ok) {
         ctx.notCarried.push({
           kind: 'check',
@@ -238,7 +238,14 @@ function impliedByType(
   const names = [
     ...new Set(toks.filter((t) => t.k === 'id' || t.k === 'qid').map((t) => t.v.toLowerCase())),
   ]
-  const text = toks.map((t) => (t.k === 'id' || t.k === 'qid' ? t.v.toLowerCase() : t.v)).join(' ')
+  let text = toks.map((t) => (t.k === 'id' || t.k === 'qid' ? t.v.toLowerCase() : t.v)).join(' ')
+  // Enclosing parentheses mean nothing here: Django writes CHECK ((JSON_VALID("c") OR "c" IS NULL)).
+  // Stripped only when the opening one closes at the very end ("(a) or (b)" keeps them).
+  for (;;) {
+    const inner = text.startsWith('( ') && text.endsWith(' )') ? text.slice(2, -2) : null
+    if (inner === null || !balanced(inner)) break
+    text = inner
+  }
   for (const name of names) {
     const col = cols.get(name)
     if (!col) continue
@@ -254,6 +261,16 @@ function impliedByType(
       return `${col.target} is jsonb, which holds only valid JSON`
   }
   return null
+}
+
+/** Whether every parenthesis in the token text closes in order (none closes before it opens). */
+function balanced(text: string): boolean {
+  let depth = 0
+  for (const t of text.split(' ')) {
+    if (t === '(') depth++
+    else if (t === ')' && --depth < 0) return false
+  }
+  return depth === 0
 }
 
 function planAgentChecks(tables: TablePlan[], alloc: NameAllocator, ctx: CarryCtx): void {

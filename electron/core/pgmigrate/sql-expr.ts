@@ -343,28 +343,78 @@ export type Translated = { ok: true; sql: string } | { ok: false; reason: string
 const word = (t: Tok | undefined, ...words: string[]): boolean =>
   t?.k === 'id' && words.includes(t.v.toUpperCase())
 
+/** toks[i] begins a term of its own: nothing before it but AND / OR / NOT / an open parenthesis. */
+const termStart = (toks: Tok[], i: number): boolean => {
+  const before = toks[i - 1]
+  return !before || before.k === 'lp' || word(before, 'AND', 'OR', 'NOT')
+}
+/** toks[j] ends a term: the end, a closing parenthesis, AND or OR. */
+const termEnd = (toks: Tok[], j: number): boolean => {
+  const after = toks[j]
+  return !after || after.k === 'rp' || word(after, 'AND', 'OR')
+}
 /**
  * Whether the column at toks[i] is only tested for NULL — `c IS [NOT] NULL`, `c ISNULL`,
  * `c NOTNULL`, standing alone between AND / OR / NOT / parentheses — which means the same whatever
  * type the column becomes (the usual partial index: WHERE deleted_at IS NULL).
  */
 function nullTestOnly(toks: Tok[], i: number): boolean {
-  const before = toks[i - 1]
-  if (before && before.k !== 'lp' && !word(before, 'AND', 'OR', 'NOT')) return false
+  if (!termStart(toks, i)) return false
   let j = i + 1
   if (word(toks[j], 'ISNULL', 'NOTNULL')) j += 1
   else if (word(toks[j], 'IS') && word(toks[j + 1], 'NULL')) j += 2
   else if (word(toks[j], 'IS') && word(toks[j + 1], 'NOT') && word(toks[j + 2], 'NULL')) j += 3
   else return false
-  const after = toks[j]
-  return !after || after.k === 'rp' || word(after, 'AND', 'OR')
+  return termEnd(toks, j)
+}
+
+const zeroOne = (t: Tok | undefined): boolean => t?.k === 'num' && (t.v === '0' || t.v === '1')
+const pgBool = (t: Tok): string => (t.v === '1' ? 'true' : 'false')
+
+/**
+ * A column that became boolean (its values were all 0 and 1), in the tests that mean the same on
+ * both sides: the bare column as a condition (`WHERE "is_active"`, Django's partial indexes),
+ * `col = 1` / `col <> 0`, and `col [NOT] IN (0, 1)` (SQLAlchemy's CHECK on its Boolean type).
+ * `skip`: tokens consumed after the column. Null: any other use (arithmetic, a comparison with
+ * another value), which keeps the refusal.
+ */
+function booleanTest(toks: Tok[], i: number, col: string): { sql: string; skip: number } | null {
+  if (!termStart(toks, i)) return null
+  if (termEnd(toks, i + 1)) return { sql: col, skip: 0 }
+  const op = toks[i + 1]
+  if (op?.k === 'op' && ['=', '==', '!=', '<>'].includes(op.v) && zeroOne(toks[i + 2]))
+    return termEnd(toks, i + 3)
+      ? {
+          sql: `${col} ${op.v === '=' || op.v === '==' ? '=' : '<>'} ${pgBool(toks[i + 2]!)}`,
+          skip: 2,
+        }
+      : null
+  let j = i + 1
+  const not = word(toks[j], 'NOT')
+  if (not) j++
+  if (!word(toks[j], 'IN') || toks[j + 1]?.k !== 'lp') return null
+  const values: string[] = []
+  for (j += 2; ; j += 2) {
+    if (!zeroOne(toks[j])) return null
+    values.push(pgBool(toks[j]!))
+    if (toks[j + 1]?.k === 'rp') break
+    if (toks[j + 1]?.k !== 'comma') return null
+  }
+  return termEnd(toks, j + 2)
+    ? { sql: `${col} ${not ? 'NOT IN' : 'IN'} (${values.join(', ')})`, skip: j + 1 - i }
+    : null
 }
 
 /**
  * A SQLite expression over one table's columns → PostgreSQL, or the reason it is not translated.
  * LIKE becomes ILIKE (SQLite's LIKE ignores ASCII case).
  */
-export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Translated {
+export function translateExpr(
+  toks: Tok[],
+  columns: Map<string, ColumnRef>,
+  /** A CHECK or a partial index's WHERE: a truth value, where booleanTest's forms apply. */
+  opts: { condition?: boolean } = {},
+): Translated {
   const out: string[] = []
   const nocase = [...columns.values()].some((c) => c.collation !== undefined)
   for (let i = 0; i < toks.length; i++) {
@@ -420,6 +470,15 @@ export function translateExpr(toks: Tok[], columns: Map<string, ColumnRef>): Tra
             ok: false,
             reason: `${t.k === 'qid' ? `"${t.v}"` : t.v} (not a column of the table)`,
           }
+        const truth =
+          opts.condition && col.type === 'boolean'
+            ? booleanTest(toks, i, pg.escapeIdentifier(col.target))
+            : null
+        if (truth) {
+          out.push(truth.sql)
+          i += truth.skip
+          break
+        }
         if (OPAQUE_TYPES.has(col.type) && !nullTestOnly(toks, i))
           return {
             ok: false,
