@@ -96,6 +96,14 @@ export function describeInventory(inv: Inventory, all: boolean): string {
     out.push(
       `  ${inv.secrets.declared} secret value(s) found (${inv.secrets.sources.map((s) => s.path).join(', ')}): stored as "***", never copied`,
     )
+  // As the Inventory screen counts them: secrets in files the import skips stay where they are.
+  const skippedSecrets = inv.entries.filter(
+    (e) => e.plan.action !== 'import' && (e.secrets ?? 0) > 0,
+  )
+  if (skippedSecrets.length)
+    out.push(
+      `  ${skippedSecrets.reduce((n, e) => n + (e.secrets ?? 0), 0)} secret value(s) in skipped files (${skippedSecrets.map((e) => e.path).join(', ')}): not imported, left where they are`,
+    )
   const hostile = [
     [p.outsideWorkspaceLinks, 'symbolic link(s) to outside the workspace (not read)'],
     [p.otherLinks, 'other symbolic link(s) (not followed)'],

@@ -34,6 +34,11 @@ const entry = (path: string): InventoryEntry => {
 describe('inventory of .claude', () => {
   beforeAll(async () => {
     await hostileWorkspace(ws)
+    // A real Claude Code settings file: outside the plan's folders (skipped), with an API key.
+    writeFileSync(
+      join(ws, '.claude', 'settings.json'),
+      JSON.stringify({ env: { ANTHROPIC_API_KEY: 'sk-ant-api03-' + 'x'.repeat(40) } }),
+    )
     inv = await buildInventory(workspacePaths(ws), { signal: new AbortController().signal })
   })
   afterAll(() => t.cleanup())
@@ -78,6 +83,9 @@ describe('inventory of .claude', () => {
     expect(text).toMatch(/^ {2}sqlite {17}1 file {9}\S/m)
     expect(text).not.toMatch(/\b1 files\b/)
     expect(text).toContain('  ! 1 name(s) with invalid UTF-8 or control characters (shown escaped)')
+    expect(text).toContain(
+      '  3 secret value(s) in skipped files (.claude/context/stray.env, .claude/logs/stray.env, .claude/settings.json): not imported, left where they are',
+    )
   })
 
   it('stops at the depth limit and says so', () => {
