@@ -145,10 +145,7 @@ export class StepRunner {
       throw new FerryError(
         'NOT_UNDOABLE',
         `"${def.title}" (${stepId}) cannot be undone`,
-        // Phase 3 and 4 write to PostgreSQL, which a workspace backup does not hold.
-        /^p[34]\./.test(stepId)
-          ? 'Phases 3 and 4 work in the PostgreSQL target (schema agent_memory), which a workspace backup does not hold: to start the migration over, drop that schema (DROP SCHEMA agent_memory CASCADE) and run Phase 3 again; for the files under .claude/, restore a backup (ferry restore <id>).'
-          : 'Restore a backup instead (ferry restore <id>).',
+        notUndoableHint(def),
       )
     }
     const prev = this.deps.journal.state(stepId)
@@ -423,4 +420,17 @@ function refuseDamaged(stepId: string, backup: Evidence): void {
     `${damaged.map((d) => d.reason).join('; ')}. ${stepId} did not start: Ferry does not change, or go on reading from, a damaged database`,
     `Backup ${String(backup.id)} kept its exact bytes.${rebuild} Repair a copy with the sqlite3 shell (sqlite3 ${first} ".recover" | sqlite3 repaired.db), check it (PRAGMA integrity_check), put it in place of ${first}, then run the step again; or restore an earlier backup (ferry backups, ferry restore <id>).`,
   )
+}
+
+/** What to do instead of undoing a step that has no undo. */
+function notUndoableHint(def: { id: string; backupFirst?: boolean }): string {
+  // Phase 3 and 4 write to PostgreSQL, which a workspace backup does not hold.
+  if (/^p[34]\./.test(def.id))
+    return 'Phases 3 and 4 work in the PostgreSQL target (schema agent_memory), which a workspace backup does not hold: to start the migration over, drop that schema (DROP SCHEMA agent_memory CASCADE) and run Phase 3 again; for the files under .claude/, restore a backup (ferry restore <id>).'
+  if (def.id === 'pre.backup')
+    return 'A backup changes nothing under .claude/: it only adds .ferry/backups/<id>/ (ferry backups lists them), which you may delete if you do not want it.'
+  // Steps that change the workspace take a verified backup first: that is their way back.
+  if (def.backupFirst)
+    return 'Restore the backup taken before it instead (ferry backups lists them; ferry restore <id>).'
+  return 'It changes nothing under .claude/ (what it records is kept under .ferry/), so there is nothing to reverse; run it again to refresh what it recorded.'
 }

@@ -193,7 +193,11 @@ describe('ferry CLI', () => {
 
     // A step with no undo says what to do instead: restore the files, or start PostgreSQL over.
     const undoBackup = JSON.parse(ferry(['undo', 'pre.backup', '-w', ws, '--json']).stdout).error
-    expect(undoBackup).toMatchObject({ code: 'NOT_UNDOABLE', hint: expect.stringContaining('ferry restore') })
+    expect(undoBackup).toMatchObject({ code: 'NOT_UNDOABLE', hint: expect.stringContaining('only adds .ferry/backups/<id>/') })
+    const undoImport = JSON.parse(ferry(['undo', 'p2.validate', '-w', ws, '--json']).stdout).error
+    expect(undoImport).toMatchObject({ code: 'NOT_UNDOABLE', hint: expect.stringContaining('ferry restore <id>') })
+    const undoDoc = JSON.parse(ferry(['undo', 'pre.document-schema', '-w', ws, '--json']).stdout).error
+    expect(undoDoc).toMatchObject({ code: 'NOT_UNDOABLE', hint: expect.stringContaining('changes nothing under .claude/') })
     const undoLoad = JSON.parse(ferry(['undo', 'p3.migrate', '-w', ws, '--json']).stdout).error
     expect(undoLoad).toMatchObject({ code: 'NOT_UNDOABLE', hint: expect.stringContaining('DROP SCHEMA agent_memory CASCADE') })
 
