@@ -1,5 +1,6 @@
 // Opening a user's SQLite file read-only. Integers come back as BigInt (safe integers) where the
 // caller asks, so 2^63-1 stays exact (RELIABILITY.md rule 6).
+import { statSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
 import { refuseLinkOut } from '../fs/link-out'
@@ -11,6 +12,21 @@ export function openSqliteReadOnly(path: string): SqliteDb {
   try {
     db = new Database(path, { readonly: true, fileMustExist: true })
   } catch (err) {
+    // SQLite says only "disk I/O error" for a folder, and "directory does not exist" for a path
+    // whose folder is missing: name what is there instead.
+    const st = statSync(path, { throwIfNoEntry: false })
+    if (st?.isDirectory())
+      throw new FerryError(
+        'SQLITE_OPEN_FAILED',
+        `Cannot open ${path}: it is a folder, not a SQLite database file`,
+        'Point to the database file itself; if a folder took its place, move the folder away and restore the file from a backup (ferry backups).',
+      )
+    if (!st)
+      throw new FerryError(
+        'SQLITE_OPEN_FAILED',
+        `Cannot open ${path}: no such file`,
+        'Check the path; a workspace keeps its databases in .claude/ (state.db, memory.db).',
+      )
     throw new FerryError(
       'SQLITE_OPEN_FAILED',
       `Cannot open ${path} read-only: ${(err as Error).message}`,
