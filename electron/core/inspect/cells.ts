@@ -43,6 +43,26 @@ function blobCell(b: Uint8Array): Cell {
   }
 }
 
+/**
+ * A large value the database cut to its preview (Dialect.previewSql): `meta` is "b:<bytes>" for a
+ * blob, "t:<characters>:<1 if valid JSON>" for text. The same cell textCell/blobCell give for the
+ * whole value, except that characters are counted as code points.
+ */
+export function longValueCell(preview: unknown, meta: string): Cell {
+  const [kind, size, json] = meta.split(':')
+  if (kind === 'b') {
+    const b = preview instanceof Uint8Array ? preview : Buffer.alloc(0)
+    return {
+      t: 'blob',
+      size: Number(size),
+      hex: Buffer.from(b.subarray(0, HEX_PREVIEW_BYTES)).toString('hex'),
+    }
+  }
+  const v = String(preview).slice(0, TEXT_PREVIEW)
+  const head = v.trimStart()[0]
+  return { t: 'long', v, chars: Number(size), json: json === '1' && (head === '{' || head === '[') }
+}
+
 /** A value read from better-sqlite3 with safeIntegers(true). */
 export function sqliteCell(v: unknown): Cell {
   if (v === null || v === undefined) return null

@@ -9,6 +9,12 @@ export interface Dialect {
   quote(name: string): string
   /** SQLite sorts NULL first ascending; PostgreSQL sorts it last (NULL is the largest value). */
   nullsLargest: boolean
+  /**
+   * A grid page's select items for a (quoted) column, where the database can cut a large value
+   * down to its preview itself: `value` (the value, or its head when large) and `meta` (NULL, or
+   * what cells.ts longValueCell needs to describe the whole). Absent: values are read whole.
+   */
+  previewSql?(col: string): { value: string; meta: string }
 }
 
 export interface OrderCol {

@@ -10,7 +10,7 @@ import type {
   Row,
   ViewRef,
 } from '../../../shared/contract/inspect'
-import { decodeKey, encodeKey } from './cells'
+import { decodeKey, encodeKey, longValueCell } from './cells'
 import { afterSql, Binds, filterSql, orderBy, reverse, where, type OrderCol } from './keyset'
 import { MAP_STEP, PageMap } from './page-map'
 import type { InspectSource, TableMeta } from './source'
@@ -81,8 +81,13 @@ function selectSql(
   order: OrderCol[],
   limit: number,
 ): string {
-  const cols = v.meta.info.columns.map((c) => src.dialect.quote(c.name))
-  return `SELECT ${[...v.order.map((o) => o.expr), ...cols].join(', ')} FROM ${v.meta.from}${where(terms)} ORDER BY ${orderBy(src.dialect, order)} LIMIT ${Math.floor(limit)}`
+  const d = src.dialect
+  const cols = v.meta.info.columns.map((c) => d.quote(c.name))
+  // Each column's value (its preview when large), then each column's meta (previewSql).
+  const items = d.previewSql
+    ? ((p) => [...p.map((x) => x.value), ...p.map((x) => x.meta)])(cols.map(d.previewSql))
+    : cols
+  return `SELECT ${[...v.order.map((o) => o.expr), ...items].join(', ')} FROM ${v.meta.from}${where(terms)} ORDER BY ${orderBy(src.dialect, order)} LIMIT ${Math.floor(limit)}`
 }
 
 async function fetchRows(
@@ -101,9 +106,16 @@ async function fetchRows(
     )
   const r = await src.query(selectSql(src, v, terms, order, limit), binds.values)
   const w = v.order.length
+  const n = v.meta.info.columns.length
+  const previews = src.dialect.previewSql !== undefined
   const rows = r.rows.map((raw) => ({
     key: encodeKey(raw.slice(0, w)),
-    cells: raw.slice(w).map((val, i) => r.cell(val, i + w)),
+    cells: raw.slice(w, w + n).map((val, i) => {
+      const meta = previews ? raw[w + n + i] : null
+      return meta === null || meta === undefined
+        ? r.cell(val, i + w)
+        : longValueCell(val, String(meta))
+    }),
   }))
   return backwards ? rows.reverse() : rows
 }
