@@ -1,22 +1,22 @@
-// The grid's previews of large SQLite values, cut by SQLite itself (SQLITE.previewSql): the same
+// The grid's previews of large SQLite values, cut by SQLite itself (SQLITE.preview): the same
 // cells as reading the whole value (sqliteCell), without bringing megabytes into the process.
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { longValueCell, sqliteCell } from '../../electron/core/inspect/cells'
+import { sqliteCell } from '../../electron/core/inspect/cells'
 import { SQLITE } from '../../electron/core/inspect/sqlite-source'
 
 const db = new Database(':memory:')
 afterAll(() => db.close())
 
-/** The cell of `value` as the grid gets it through previewSql, and as sqliteCell gets it whole. */
+/** The cell of `value` as the grid gets it (SQLITE.preview), and as sqliteCell gets it whole. */
 function both(value: unknown): { cut: unknown; whole: unknown; meta: unknown } {
   db.exec('DROP TABLE IF EXISTS t; CREATE TABLE t (c)')
   db.prepare('INSERT INTO t VALUES (?)').run(value)
-  const p = SQLITE.previewSql!('"c"')
+  const p = SQLITE.preview!.sql('"c"')
   const [v, meta] = db.prepare(`SELECT ${p.value}, ${p.meta} FROM t`).raw(true).get() as unknown[]
   const [full] = db.prepare('SELECT c FROM t').raw(true).safeIntegers(true).get() as unknown[]
   return {
-    cut: meta === null ? sqliteCell(v) : longValueCell(v, String(meta)),
+    cut: meta === null ? sqliteCell(v) : SQLITE.preview!.cell(v, String(meta)),
     whole: sqliteCell(full),
     meta,
   }

@@ -4,17 +4,23 @@
 import { FerryError } from '../../../shared/contract/envelope'
 import type { Filter } from '../../../shared/contract/inspect'
 
+import type { Cell } from '../../../shared/contract/inspect'
+
 export interface Dialect {
   name: 'sqlite' | 'pg'
   quote(name: string): string
   /** SQLite sorts NULL first ascending; PostgreSQL sorts it last (NULL is the largest value). */
   nullsLargest: boolean
   /**
-   * A grid page's select items for a (quoted) column, where the database can cut a large value
-   * down to its preview itself: `value` (the value, or its head when large) and `meta` (NULL, or
-   * what cells.ts longValueCell needs to describe the whole). Absent: values are read whole.
+   * Large values cut to their preview by the database itself (cells.ts): a grid page's select
+   * items for a (quoted) column — `value` (the value, or its head or NULL when large) and `meta`
+   * (NULL, or what `previewCell` needs to describe the whole) — and the cell made of the two.
+   * Absent: values are read whole.
    */
-  previewSql?(col: string): { value: string; meta: string }
+  preview?: {
+    sql(col: string): { value: string; meta: string }
+    cell(value: unknown, meta: string): Cell
+  }
 }
 
 export interface OrderCol {

@@ -10,7 +10,7 @@ import type {
   Row,
   ViewRef,
 } from '../../../shared/contract/inspect'
-import { decodeKey, encodeKey, longValueCell } from './cells'
+import { decodeKey, encodeKey } from './cells'
 import { afterSql, Binds, filterSql, orderBy, reverse, where, type OrderCol } from './keyset'
 import { MAP_STEP, PageMap } from './page-map'
 import type { InspectSource, TableMeta } from './source'
@@ -83,9 +83,14 @@ function selectSql(
 ): string {
   const d = src.dialect
   const cols = v.meta.info.columns.map((c) => d.quote(c.name))
-  // Each column's value (its preview when large), then each column's meta (previewSql).
-  const items = d.previewSql
-    ? ((p) => [...p.map((x) => x.value), ...p.map((x) => x.meta)])(cols.map(d.previewSql))
+  // Each column's value (its preview when large), then each column's meta (Dialect.preview).
+  // Named apart: PostgreSQL names CASE … ELSE "id" END "id", and ORDER BY "id" would then be
+  // ambiguous; the names are ones no table's column has (ORDER BY never meets them).
+  const items = d.preview
+    ? ((p) => [
+        ...p.map((x, i) => `${x.value} AS ${d.quote(`ferry·value·${i}`)}`),
+        ...p.map((x, i) => `${x.meta} AS ${d.quote(`ferry·meta·${i}`)}`),
+      ])(cols.map(d.preview.sql))
     : cols
   return `SELECT ${[...v.order.map((o) => o.expr), ...items].join(', ')} FROM ${v.meta.from}${where(terms)} ORDER BY ${orderBy(src.dialect, order)} LIMIT ${Math.floor(limit)}`
 }
@@ -107,14 +112,14 @@ async function fetchRows(
   const r = await src.query(selectSql(src, v, terms, order, limit), binds.values)
   const w = v.order.length
   const n = v.meta.info.columns.length
-  const previews = src.dialect.previewSql !== undefined
+  const preview = src.dialect.preview
   const rows = r.rows.map((raw) => ({
     key: encodeKey(raw.slice(0, w)),
     cells: raw.slice(w, w + n).map((val, i) => {
-      const meta = previews ? raw[w + n + i] : null
+      const meta = preview ? raw[w + n + i] : null
       return meta === null || meta === undefined
         ? r.cell(val, i + w)
-        : longValueCell(val, String(meta))
+        : preview!.cell(val, String(meta))
     }),
   }))
   return backwards ? rows.reverse() : rows

@@ -3,12 +3,37 @@
 import type pg from 'pg'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { ColumnInfo, TableInfo } from '../../../shared/contract/inspect'
-import { fullValue, pgCell, type KeyValue } from './cells'
+import {
+  fullValue,
+  LONG_VALUE_BYTES,
+  pgCell,
+  pgPreviewCell,
+  TEXT_PREVIEW,
+  type KeyValue,
+} from './cells'
 import type { Dialect } from './keyset'
 import type { InspectSource, QueryRows, TableMeta } from './source'
 
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`
-export const PG: Dialect = { name: 'pg', quote, nullsLargest: true }
+/** The types whose large values PostgreSQL cuts to a preview itself (Dialect.preview). */
+const CUT_TYPES = `('text'::regtype, 'character varying'::regtype, 'json'::regtype, 'jsonb'::regtype, 'bytea'::regtype)`
+
+export const PG: Dialect = {
+  name: 'pg',
+  quote,
+  nullsLargest: true,
+  preview: {
+    sql: (c) => {
+      const long = `pg_typeof(${c}) IN ${CUT_TYPES} AND octet_length(${c}::text) > ${LONG_VALUE_BYTES}`
+      return {
+        // NULL in the value's own type (its oid types the other rows' cells); the meta has it all.
+        value: `CASE WHEN ${long} THEN NULL ELSE ${c} END`,
+        meta: `CASE WHEN ${long} THEN pg_typeof(${c})::text || ':' || char_length(${c}::text) || ':' || left(${c}::text, ${Math.max(TEXT_PREVIEW, 2 + 64)}) END`,
+      }
+    },
+    cell: pgPreviewCell,
+  },
+}
 /** Catalog metadata is re-read after this long (there is no data_version on PostgreSQL). */
 const META_TTL_MS = 30_000
 

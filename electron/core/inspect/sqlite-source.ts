@@ -5,29 +5,32 @@ import type Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { ColumnInfo, TableInfo } from '../../../shared/contract/inspect'
 import { openSqliteReadOnly, quoteIdent } from '../sqlite/open'
-import { fromKeyValue, fullValue, sqliteCell, TEXT_PREVIEW, type KeyValue } from './cells'
+import {
+  fromKeyValue,
+  fullValue,
+  LONG_VALUE_BYTES,
+  sqliteCell,
+  sqlitePreviewCell,
+  TEXT_PREVIEW,
+  type KeyValue,
+} from './cells'
 import type { Dialect } from './keyset'
 import type { InspectSource, QueryRows, TableMeta } from './source'
-
-/**
- * A text or blob value over this many bytes is cut to its preview by SQLite itself: a page of
- * 100 rows of 10 MB snapshots no longer brings 1 GB into the process to show 300 characters each.
- * Anything under it reads whole, as before (at 4 KiB every text cut is one the grid shows as long
- * anyway: more than TEXT_PREVIEW characters).
- */
-const LONG_BYTES = 4096
 
 export const SQLITE: Dialect = {
   name: 'sqlite',
   quote: quoteIdent,
   nullsLargest: false,
-  previewSql: (c) => {
-    const long = `length(CAST(${c} AS BLOB)) > ${LONG_BYTES}`
-    return {
-      value: `CASE WHEN ${long} THEN substr(${c}, 1, ${TEXT_PREVIEW}) ELSE ${c} END`,
-      // b:<bytes> for a blob; t:<characters>:<1 if RFC 8259 JSON> for text.
-      meta: `CASE WHEN ${long} THEN CASE typeof(${c}) WHEN 'blob' THEN 'b:' || length(${c}) ELSE 't:' || length(${c}) || ':' || json_valid(${c}) END END`,
-    }
+  preview: {
+    sql: (c) => {
+      const long = `length(CAST(${c} AS BLOB)) > ${LONG_VALUE_BYTES}`
+      return {
+        value: `CASE WHEN ${long} THEN substr(${c}, 1, ${TEXT_PREVIEW}) ELSE ${c} END`,
+        // b:<bytes> for a blob; t:<characters>:<1 if RFC 8259 JSON> for text.
+        meta: `CASE WHEN ${long} THEN CASE typeof(${c}) WHEN 'blob' THEN 'b:' || length(${c}) ELSE 't:' || length(${c}) || ':' || json_valid(${c}) END END`,
+      }
+    },
+    cell: sqlitePreviewCell,
   },
 }
 
