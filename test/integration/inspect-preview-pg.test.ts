@@ -28,9 +28,10 @@ async function both(
 ): Promise<{ cut: unknown; whole: unknown; meta: unknown }> {
   await client.query(`DROP TABLE IF EXISTS ${SCHEMA}.t; CREATE TABLE ${SCHEMA}.t (c ${type})`)
   await client.query(`INSERT INTO ${SCHEMA}.t VALUES ($1)`, [value])
-  const p = PG.preview!.sql('"c"')
+  // The column's type as the inspector knows it (format_type), as PG.preview is given it.
+  const p = PG.preview!.sql('"c"', type)
   const r = await client.query({
-    text: `SELECT ${p.value}, ${p.meta}, c FROM ${SCHEMA}.t`,
+    text: `SELECT ${p ? `${p.value}, ${p.meta}` : 'c, NULL'}, c FROM ${SCHEMA}.t`,
     rowMode: 'array',
   })
   const [v, meta, full] = r.rows[0] as [string | null, string | null, string | null]

@@ -12,7 +12,7 @@ afterAll(() => db.close())
 function both(value: unknown): { cut: unknown; whole: unknown; meta: unknown } {
   db.exec('DROP TABLE IF EXISTS t; CREATE TABLE t (c)')
   db.prepare('INSERT INTO t VALUES (?)').run(value)
-  const p = SQLITE.preview!.sql('"c"')
+  const p = SQLITE.preview!.sql('"c"', null)!
   const [v, meta] = db.prepare(`SELECT ${p.value}, ${p.meta} FROM t`).raw(true).get() as unknown[]
   const [full] = db.prepare('SELECT c FROM t').raw(true).safeIntegers(true).get() as unknown[]
   return {

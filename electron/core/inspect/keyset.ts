@@ -18,7 +18,8 @@ export interface Dialect {
    * Absent: values are read whole.
    */
   preview?: {
-    sql(col: string): { value: string; meta: string }
+    /** Null: values of this column (its PostgreSQL type, null on SQLite) are never cut. */
+    sql(col: string, pgType: string | null): { value: string; meta: string } | null
     cell(value: unknown, meta: string): Cell
   }
 }

@@ -86,11 +86,12 @@ function selectSql(
   // Each column's value (its preview when large), then each column's meta (Dialect.preview).
   // Named apart: PostgreSQL names CASE … ELSE "id" END "id", and ORDER BY "id" would then be
   // ambiguous; the names are ones no table's column has (ORDER BY never meets them).
-  const items = d.preview
+  const preview = d.preview
+  const items = preview
     ? ((p) => [
-        ...p.map((x, i) => `${x.value} AS ${d.quote(`ferry·value·${i}`)}`),
-        ...p.map((x, i) => `${x.meta} AS ${d.quote(`ferry·meta·${i}`)}`),
-      ])(cols.map(d.preview.sql))
+        ...p.map((x, i) => (x ? `${x.value} AS ${d.quote(`ferry·value·${i}`)}` : cols[i]!)),
+        ...p.map((x, i) => `${x ? x.meta : 'NULL'} AS ${d.quote(`ferry·meta·${i}`)}`),
+      ])(v.meta.info.columns.map((c, i) => preview.sql(cols[i]!, c.pgType)))
     : cols
   return `SELECT ${[...v.order.map((o) => o.expr), ...items].join(', ')} FROM ${v.meta.from}${where(terms)} ORDER BY ${orderBy(src.dialect, order)} LIMIT ${Math.floor(limit)}`
 }

@@ -15,16 +15,20 @@ import type { Dialect } from './keyset'
 import type { InspectSource, QueryRows, TableMeta } from './source'
 
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`
-/** The types whose large values PostgreSQL cuts to a preview itself (Dialect.preview). */
-const CUT_TYPES = `('text'::regtype, 'character varying'::regtype, 'json'::regtype, 'jsonb'::regtype, 'bytea'::regtype)`
+/**
+ * The types whose large values PostgreSQL cuts to a preview itself (Dialect.preview); columns of
+ * other types are read as they are, with no per-value test (format_type spellings).
+ */
+const CUT_TYPES = /^(text|character varying(\(\d+\))?|json|jsonb|bytea)$/
 
 export const PG: Dialect = {
   name: 'pg',
   quote,
   nullsLargest: true,
   preview: {
-    sql: (c) => {
-      const long = `pg_typeof(${c}) IN ${CUT_TYPES} AND octet_length(${c}::text) > ${LONG_VALUE_BYTES}`
+    sql: (c, type) => {
+      if (type === null || !CUT_TYPES.test(type)) return null
+      const long = `octet_length(${c}::text) > ${LONG_VALUE_BYTES}`
       return {
         // NULL in the value's own type (its oid types the other rows' cells); the meta has it all.
         value: `CASE WHEN ${long} THEN NULL ELSE ${c} END`,
