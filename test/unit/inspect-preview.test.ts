@@ -48,6 +48,13 @@ describe('previews of large values cut by SQLite', () => {
     }
   })
 
+  it('checks a cut text for JSON only up to 1 MiB (each check reads the whole value)', () => {
+    const small = both(JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i)))
+    expect(small.cut).toMatchObject({ t: 'long', json: true })
+    const huge = both(JSON.stringify(Array.from({ length: 300_000 }, (_, i) => i))) // 1.9 MB
+    expect(huge.cut).toMatchObject({ t: 'long', json: false, chars: 1_988_891 })
+  })
+
   it('counts the characters of a long text as code points (an emoji is one)', () => {
     const r = both('😀'.repeat(2000))
     expect(r.cut).toMatchObject({ t: 'long', chars: 2000, v: '😀'.repeat(150) })

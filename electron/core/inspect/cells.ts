@@ -6,7 +6,7 @@ import type { Cell, CellValue } from '../../../shared/contract/inspect'
 
 /** Characters of text shown in the grid before a value becomes { t: 'long' }. */
 export const TEXT_PREVIEW = 300
-const HEX_PREVIEW_BYTES = 32
+export const HEX_PREVIEW_BYTES = 32
 const MAX_TEXT = 4 * 1024 * 1024
 const MAX_BLOB = 1024 * 1024
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER)
@@ -50,11 +50,13 @@ function blobCell(b: Uint8Array): Cell {
  * is one the grid shows as long anyway: more than TEXT_PREVIEW characters).
  */
 export const LONG_VALUE_BYTES = 4096
+/** A cut text over this many bytes is not checked for JSON in the grid (the viewer still does). */
+export const JSON_CHECK_BYTES = 1024 * 1024
 
 /**
  * A large SQLite value cut to its preview: `meta` is "b:<bytes>" for a blob, "t:<characters>:<1
  * if valid JSON>" for text. The cell textCell/blobCell give for the whole value, except that
- * characters are counted as code points.
+ * characters are counted as code points and a text over JSON_CHECK_BYTES is not marked JSON.
  */
 export function sqlitePreviewCell(preview: unknown, meta: string): Cell {
   const [kind, size, json] = meta.split(':')
@@ -73,7 +75,7 @@ export function sqlitePreviewCell(preview: unknown, meta: string): Cell {
 
 /**
  * A large PostgreSQL value cut to its preview: `meta` is "<type>:<characters of its text>:<head
- * of its text>". bytea: the size and first bytes from its hex text; json/jsonb: long JSON; text:
+ * of its text>", for bytea "bytea:<bytes>:<hex of the first bytes>"; json/jsonb: long JSON; text:
  * long text, not marked JSON (PostgreSQL 15 cannot check it without reading it here; the cell
  * viewer still finds it is JSON when opened).
  */
@@ -83,8 +85,8 @@ export function pgPreviewCell(_value: unknown, meta: string): Cell {
   const type = meta.slice(0, a)
   const chars = Number(meta.slice(a + 1, b))
   const head = meta.slice(b + 1)
-  if (type === 'bytea')
-    return { t: 'blob', size: (chars - 2) / 2, hex: head.slice(2, 2 + HEX_PREVIEW_BYTES * 2) }
+  // bytea: its size in bytes and the hex of its first bytes (pg-source.ts).
+  if (type === 'bytea') return { t: 'blob', size: chars, hex: head }
   return {
     t: 'long',
     v: head.slice(0, TEXT_PREVIEW),

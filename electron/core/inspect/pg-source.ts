@@ -5,6 +5,7 @@ import { FerryError } from '../../../shared/contract/envelope'
 import type { ColumnInfo, TableInfo } from '../../../shared/contract/inspect'
 import {
   fullValue,
+  HEX_PREVIEW_BYTES,
   LONG_VALUE_BYTES,
   pgCell,
   pgPreviewCell,
@@ -28,11 +29,18 @@ export const PG: Dialect = {
   preview: {
     sql: (c, type) => {
       if (type === null || !CUT_TYPES.test(type)) return null
-      const long = `octet_length(${c}::text) > ${LONG_VALUE_BYTES}`
+      // text, varchar and bytea know their size without being read (TOAST header); json/jsonb
+      // are measured as text.
+      const json = type === 'json' || type === 'jsonb'
+      const long = `octet_length(${json ? `${c}::text` : c}) > ${LONG_VALUE_BYTES}`
+      const meta =
+        type === 'bytea'
+          ? `'bytea:' || octet_length(${c}) || ':' || encode(substring(${c} from 1 for ${HEX_PREVIEW_BYTES}), 'hex')`
+          : `${json ? `'${type}'` : "'text'"} || ':' || char_length(${c}::text) || ':' || left(${c}::text, ${TEXT_PREVIEW})`
       return {
         // NULL in the value's own type (its oid types the other rows' cells); the meta has it all.
         value: `CASE WHEN ${long} THEN NULL ELSE ${c} END`,
-        meta: `CASE WHEN ${long} THEN pg_typeof(${c})::text || ':' || char_length(${c}::text) || ':' || left(${c}::text, ${Math.max(TEXT_PREVIEW, 2 + 64)}) END`,
+        meta: `CASE WHEN ${long} THEN ${meta} END`,
       }
     },
     cell: pgPreviewCell,
