@@ -1,5 +1,6 @@
 // Human-readable output of `ferry status` and `ferry run`.
 import type { PlanView, StepState, WorkspaceSummary } from '../../shared/contract/types'
+import { isIdNumberKey, isShareKey, shareText } from '../../shared/evidence/keys'
 
 const nf = new Intl.NumberFormat('en-US')
 const MARK: Record<string, string> = {
@@ -36,11 +37,9 @@ export function evidenceSummary(state: StepState): string {
 /** A number of the evidence with its unit, as its key names it. */
 function numberText(key: string, v: number): string {
   // A number that identifies ("serverVersionNum": 150020) takes no thousands separator.
-  if (/Num$/.test(key)) return String(v)
+  if (isIdNumberKey(key)) return String(v)
   if (/Ms$/.test(key)) return `${nf.format(v)} ms`
-  // A share of 1 ("availability", "cacheHitRatio"): a percentage.
-  if (/(^a|A)vailability$|(^h|H)itRatio$/.test(key) && v >= 0 && v <= 1)
-    return v === 1 ? '100 %' : `${(v * 100).toFixed(2)} %`
+  if (isShareKey(key) && v >= 0 && v <= 1) return shareText(v)
   return nf.format(v)
 }
 
@@ -57,14 +56,18 @@ export function printPlan(ws: WorkspaceSummary, plan: PlanView): void {
   out.push(
     `  state.db: ${src.stateDb.exists ? `${size(src.stateDb.sizeBytes)}, ${src.stateDb.tables ?? '?'} tables` : 'missing'}${src.stateDb.error ? ` (${src.stateDb.error})` : ''}`,
   )
-  out.push(`  files: context ${nf.format(src.context.files)}, logs ${nf.format(src.logs.files)}, config ${nf.format(src.config.files)}, other ${nf.format(src.other.files)}`)
+  out.push(
+    `  files: context ${nf.format(src.context.files)}, logs ${nf.format(src.logs.files)}, config ${nf.format(src.config.files)}, other ${nf.format(src.other.files)}`,
+  )
   for (const ph of plan.phases) {
     const done = ph.steps.filter((s) => s.state.status === 'done').length
     out.push('', `${ph.title}  (${done} of ${ph.steps.length} done)`)
     for (const s of ph.steps) {
       const when = s.state.finishedAt ? `  ${s.state.finishedAt}` : ''
       const note = s.available ? evidenceSummary(s.state) : 'not built yet'
-      out.push(`  ${MARK[s.state.status] ?? '?'} ${s.id.padEnd(24)} ${s.title}${when}${note ? `  — ${note}` : ''}`)
+      out.push(
+        `  ${MARK[s.state.status] ?? '?'} ${s.id.padEnd(24)} ${s.title}${when}${note ? `  — ${note}` : ''}`,
+      )
     }
   }
   process.stdout.write(out.join('\n') + '\n')

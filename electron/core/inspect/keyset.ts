@@ -2,9 +2,7 @@
 // identifier quoted, and keyset predicates over (sort column, key columns) that know where each
 // dialect puts NULLs — so pages never use OFFSET and never skip or repeat a row.
 import { FerryError } from '../../../shared/contract/envelope'
-import type { Filter } from '../../../shared/contract/inspect'
-
-import type { Cell } from '../../../shared/contract/inspect'
+import type { Cell, Filter } from '../../../shared/contract/inspect'
 
 export interface Dialect {
   name: 'sqlite' | 'pg'

@@ -86,12 +86,14 @@ function selectSql(
   // Each column's value (its preview when large), then each column's meta (Dialect.preview).
   // Named apart: PostgreSQL names CASE … ELSE "id" END "id", and ORDER BY "id" would then be
   // ambiguous; the names are ones no table's column has (ORDER BY never meets them).
-  const preview = d.preview
-  const items = preview
-    ? ((p) => [
-        ...p.map((x, i) => (x ? `${x.value} AS ${d.quote(`ferry·value·${i}`)}` : cols[i]!)),
-        ...p.map((x, i) => `${x ? x.meta : 'NULL'} AS ${d.quote(`ferry·meta·${i}`)}`),
-      ])(v.meta.info.columns.map((c, i) => preview.sql(cols[i]!, c.pgType)))
+  const cut = d.preview
+    ? v.meta.info.columns.map((c, i) => d.preview!.sql(cols[i]!, c.pgType))
+    : null
+  const items = cut
+    ? [
+        ...cut.map((x, i) => (x ? `${x.value} AS ${d.quote(`ferry·value·${i}`)}` : cols[i]!)),
+        ...cut.map((x, i) => `${x ? x.meta : 'NULL'} AS ${d.quote(`ferry·meta·${i}`)}`),
+      ]
     : cols
   return `SELECT ${[...v.order.map((o) => o.expr), ...items].join(', ')} FROM ${v.meta.from}${where(terms)} ORDER BY ${orderBy(src.dialect, order)} LIMIT ${Math.floor(limit)}`
 }
@@ -117,10 +119,10 @@ async function fetchRows(
   const rows = r.rows.map((raw) => ({
     key: encodeKey(raw.slice(0, w)),
     cells: raw.slice(w, w + n).map((val, i) => {
-      const meta = preview ? raw[w + n + i] : null
-      return meta === null || meta === undefined
-        ? r.cell(val, i + w)
-        : preview!.cell(val, String(meta))
+      const meta = raw[w + n + i]
+      return preview && meta !== null && meta !== undefined
+        ? preview.cell(val, String(meta))
+        : r.cell(val, i + w)
     }),
   }))
   return backwards ? rows.reverse() : rows

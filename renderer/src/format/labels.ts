@@ -2,6 +2,7 @@
 // camelCase keys, *Bytes sizes, *Ms durations, ISO dates.
 import { formatBytes, formatDuration, formatNumber, formatSeconds } from './numbers'
 import { formatAbsolute } from './time'
+import { isIdNumberKey, isShareKey, shareText } from '../../../shared/evidence/keys'
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
 const ACRONYMS: Record<string, string> = {
@@ -85,10 +86,9 @@ export function formatScalar(key: string, value: unknown): string {
       return formatDuration(value)
     if (/Seconds$|^seconds$/.test(key)) return formatSeconds(value)
     // An identifier that is a number ("serverVersionNum": 150020) takes no thousands separator.
-    if (/Num$/.test(key) && Number.isInteger(value)) return String(value)
+    if (isIdNumberKey(key) && Number.isInteger(value)) return String(value)
     // A share of 1 ("cacheHitRatio", "availability"): a percentage, as the screens show it.
-    if (/(^a|A)vailability$|(^h|H)itRatio$/.test(key) && value >= 0 && value <= 1)
-      return value === 1 ? '100 %' : `${(value * 100).toFixed(2)} %`
+    if (isShareKey(key) && value >= 0 && value <= 1) return shareText(value)
     return formatNumber(value)
   }
   if (typeof value === 'string')
