@@ -58,6 +58,10 @@ function createDb(): void {
     CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, CHECK (label NOT LIKE '%!%'),
       CONSTRAINT no_digits CHECK (label NOT GLOB '*[0-9]*'));
     CREATE UNIQUE INDEX tags_exact ON tags (label COLLATE BINARY);
+    CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, code TEXT);
+    CREATE UNIQUE INDEX people_name_ci ON people (name COLLATE NOCASE);
+    CREATE INDEX people_code_rtrim ON people (code COLLATE RTRIM);
+    INSERT INTO people (name, code) VALUES ('Bob', 'a '), ('ann', 'a');
     CREATE TABLE docs_meta (id INTEGER PRIMARY KEY, doc TEXT CHECK (doc IS NULL OR json_valid(doc)),
       "Conf" TEXT CONSTRAINT conf_json CHECK (json_valid("Conf") = 1), xmin INTEGER DEFAULT 7,
       "meta" text NULL CHECK ((JSON_VALID("meta") OR "meta" IS NULL)));
@@ -283,6 +287,21 @@ describe('carry-over of the rest of a SQLite schema', () => {
       query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('blue')`),
     ).rejects.toThrow(/tags_exact/)
     await query(`INSERT INTO ${qi(schema, 'tags')} (label) VALUES ('BLUE')`)
+    // The NOCASE column's own UNIQUE (and tags_exact, BINARY) compare as in SQLite: not reported.
+    expect(r.notCarried.filter((f) => f.kind === 'collation').map((f) => f.name)).toEqual([
+      'people_code_rtrim',
+    ])
+    // An index's own COLLATE NOCASE on a plain column is case-insensitive too; the column is not.
+    const def = await query<{ def: string }>(`SELECT pg_get_indexdef(to_regclass($1)) AS def`, [
+      qi(schema, 'people_name_ci'),
+    ])
+    expect(def[0]?.def).toContain(`(name COLLATE ${schema}.ferry_nocase)`)
+    await expect(
+      query(`INSERT INTO ${qi(schema, 'people')} (name) VALUES ('BOB')`),
+    ).rejects.toThrow(/people_name_ci/)
+    expect(
+      await query(`SELECT id::int AS id FROM ${qi(schema, 'people')} WHERE name = 'BOB'`),
+    ).toEqual([])
   })
 
   it('without ICU on the server: NOCASE uniqueness kept by a unique index on lower(), the collation reported', () => {
@@ -301,6 +320,9 @@ describe('carry-over of the rest of a SQLite schema', () => {
     expect(plan.collations).toBeUndefined()
     expect(accounts.columns.find((c) => c.source === 'email')?.collation).toBeUndefined()
     expect(withIcu.collations).toEqual(['ferry_nocase'])
+    expect(plan.notCarried.filter((f) => f.kind === 'collation').map((f) => f.name)).toEqual(
+      expect.arrayContaining(['people_name_ci', 'people_code_rtrim']),
+    )
     expect(
       withIcu.tables.find((t) => t.source === 'accounts')!.indexes.map((i) => i.name),
     ).not.toContain('accounts_email_lower_key')
@@ -384,7 +406,7 @@ describe('carry-over of the rest of a SQLite schema', () => {
       "SELECT tablename AS t FROM pg_tables WHERE schemaname = $1 AND tablename NOT LIKE 'ferry%' ORDER BY 1",
       [schema],
     )
-    expect(tables.map((t) => t.t)).toEqual(['accounts', 'docs', 'docs_meta', 'tags'])
+    expect(tables.map((t) => t.t)).toEqual(['accounts', 'docs', 'docs_meta', 'people', 'tags'])
     const docs = await query<{ rowid: string; body: string }>(
       `SELECT rowid::text AS rowid, body FROM ${qi(schema, 'docs')}`,
     )

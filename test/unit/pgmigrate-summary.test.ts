@@ -33,6 +33,21 @@ function result(renames: number): MigrateResult {
 }
 
 describe('describeMigration', () => {
+  it('says a database without tables has nothing to copy, and names a finding once when it is the table', () => {
+    const empty = describeMigration(result(0))
+    expect(empty).toContain('  0 tables: 0 rows loaded')
+    expect(empty).toContain('The database has no tables')
+    expect(empty).not.toContain('Types:')
+    const r = result(0)
+    r.notCarried = [
+      { kind: 'table', table: 'docs', name: 'docs', detail: 'full-text table (fts5)', sql: null },
+      { kind: 'index', table: 'docs', name: 'ix', detail: 'not translated', sql: null },
+    ]
+    const text = describeMigration(r)
+    expect(text).toContain('    table "docs": full-text table (fts5)')
+    expect(text).toContain('    index on docs "ix": not translated')
+  })
+
   it('lists the first 20 renames, counts the rest by kind, and points to them', () => {
     const text = describeMigration(result(50))
     const lines = text.split('\n')

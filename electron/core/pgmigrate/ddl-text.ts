@@ -47,7 +47,7 @@ export function postLoadSql(plan: MigrationPlan): string {
       )
     for (const ix of t.indexes) {
       out.push(
-        `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${T} USING ${ix.method} (${indexItemsSql(ix)})${ix.where ? ` WHERE ${ix.where}` : ''};`,
+        `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${q(ix.name)} ON ${T} USING ${ix.method} (${indexItemsSql(plan.schema, ix)})${ix.where ? ` WHERE ${ix.where}` : ''};`,
       )
     }
     for (const fk of t.foreignKeys) {

@@ -204,7 +204,7 @@ export async function tableKeys(
     }
   }
   for (const ix of t.indexes) {
-    const cols = indexItemsSql(ix)
+    const cols = indexItemsSql(schema, ix)
     const base = { table: t.source, kind: 'index' as const, name: ix.name }
     // On resume the index may be there already: only an index of this very table counts (any
     // other relation of that name is a clash, reported by the CREATE below, never "in place").
@@ -389,11 +389,12 @@ export function foreignKeySql(schema: string, fk: ForeignKeyPlan): string {
 }
 
 /** An index's key items: each column or expression, with its collation and DESC. */
-export function indexItemsSql(ix: IndexPlan): string {
+export function indexItemsSql(schema: string, ix: IndexPlan): string {
   return (ix.exprs ?? ix.columns.map(q))
     .map((x, i) => {
       const coll = ix.collations?.[i]
-      return `${x}${coll ? ` COLLATE ${q(coll)}` : ''}${ix.desc[i] ? ' DESC' : ''}`
+      const name = coll === NOCASE_COLLATION ? qq(schema, coll) : coll ? q(coll) : null
+      return `${x}${name ? ` COLLATE ${name}` : ''}${ix.desc[i] ? ' DESC' : ''}`
     })
     .join(', ')
 }

@@ -36,11 +36,13 @@ export function describeMigration(r: MigrateResult): string {
   const unseen = typed.filter((c) => c.notes.includes(NO_VALUES)).length
   const kinds = countBy(typed.map((c) => c.type.replace(' (identity)', '').replace(/\(.*\)/, '')))
   out.push(
-    typed.length === 0
-      ? `  Types: all ${count(r.columns.length, 'column')} text`
-      : unseen === 0
-        ? `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed from their values (${kinds})`
-        : `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed (${kinds}): ${nf.format(typed.length - unseen)} from their values, ${nf.format(unseen)} from the declared type alone (no values yet)`,
+    r.columns.length === 0
+      ? "  The database has no tables (an empty file, or only SQLite's internal tables): nothing to copy"
+      : typed.length === 0
+        ? `  Types: all ${count(r.columns.length, 'column')} text`
+        : unseen === 0
+          ? `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed from their values (${kinds})`
+          : `  Types: ${nf.format(typed.length)} of ${nf.format(r.columns.length)} columns typed (${kinds}): ${nf.format(typed.length - unseen)} from their values, ${nf.format(unseen)} from the declared type alone (no values yet)`,
   )
   for (const c of r.columns) {
     for (const x of c.rejectedCandidates)
@@ -95,7 +97,9 @@ export function describeMigration(r: MigrateResult): string {
   if (r.notCarried.length) {
     out.push(`  Not carried over (${r.notCarried.length}):`)
     for (const f of r.notCarried)
-      out.push(`    ${f.kind}${f.table ? ` on ${f.table}` : ''} "${f.name}": ${f.detail}`)
+      out.push(
+        `    ${f.kind}${f.table && f.table !== f.name ? ` on ${f.table}` : ''} "${f.name}": ${f.detail}`,
+      )
   }
   if (r.rejects.total) {
     out.push(

@@ -4,6 +4,7 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import type { TableInfo } from '../sqlite/introspect'
 import { nameReason, type IdentifierPolicy, type NameAllocator } from './names'
 import { translateIndex } from './carry-over'
+import { NOCASE_COLLATION } from './ddl'
 import { parseForeignKeyTiming, type FkTiming } from './sql-expr'
 import type { Finding, NameChange, TablePlan } from './types'
 
@@ -14,6 +15,8 @@ interface Ctx {
   policy: IdentifierPolicy
   names: NameChange[]
   notCarried: Finding[]
+  /** The server has ICU collations (ferry_nocase can be created). */
+  icu: boolean
 }
 
 type XInfo = { desc: number; coll: string | null }
@@ -64,18 +67,11 @@ export function planKeysAndIndexes(
       .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1 ORDER BY seqno')
       .all(ix.name) as XInfo[]
     const columns = ix.columns.map((c) => col(plan, c))
-    // A column carried as case-insensitive (ferry_nocase) indexed under COLLATE BINARY: the
-    // index keeps SQLite's byte comparison ("C"); a UNIQUE one would refuse 'a' beside 'A'.
-    const collations = xinfo.map((x, i) =>
-      x.coll?.toUpperCase() === 'BINARY' &&
-      plan.columns.find((c) => c.target === columns[i])?.collation
-        ? 'C'
-        : null,
-    )
+    const collations = indexCollations(plan, columns, xinfo, ctx.icu)
     reportCollations(
       plan.source,
       ix.name,
-      xinfo.filter((_, i) => !collations[i]),
+      xinfo.filter((x, i) => !collations[i] && !carried(plan, columns[i]!, x)),
       ctx,
     )
     plan.indexes.push({
@@ -142,12 +138,13 @@ export function planKeysAndIndexes(
       if (ix.origin === 'u') {
         const cols = ix.columns.map((c) => col(plan, c))
         if (plan.uniques.some((u) => sameSet(u.columns, cols))) continue
+        const xinfo = db
+          .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1 ORDER BY seqno')
+          .all(ix.name) as XInfo[]
         reportCollations(
           plan.source,
           ix.name,
-          db
-            .prepare('SELECT "desc", coll FROM pragma_index_xinfo(?) WHERE "key" = 1')
-            .all(ix.name) as XInfo[],
+          xinfo.filter((x, i) => !carried(plan, cols[i]!, x)),
           ctx,
         )
         plan.uniques.push({
@@ -168,6 +165,34 @@ function col(plan: TablePlan, source: string): string {
       plan.columns.find((c) => lower(c.source) === lower(source))
     )?.target ?? source
   )
+}
+
+/** The index item compares as the target column does: BINARY on a plain column, NOCASE on one
+ * carried as ferry_nocase. */
+function carried(plan: TablePlan, column: string, x: XInfo): boolean {
+  const coll = (x.coll ?? 'BINARY').toUpperCase()
+  const target = plan.columns.find((c) => c.target === column)?.collation
+  return target === NOCASE_COLLATION ? coll === 'NOCASE' : coll === 'BINARY'
+}
+
+/**
+ * Per index item, a collation other than its column's: COLLATE BINARY on a column carried as
+ * ferry_nocase keeps SQLite's byte comparison ("C"; a UNIQUE one would refuse 'a' beside 'A'),
+ * and COLLATE NOCASE on a plain text column becomes ferry_nocase where the server has ICU.
+ */
+function indexCollations(
+  plan: TablePlan,
+  columns: string[],
+  xinfo: XInfo[],
+  icu: boolean,
+): (string | null)[] {
+  return xinfo.map((x, i) => {
+    const col = plan.columns.find((c) => c.target === columns[i])
+    const coll = (x.coll ?? 'BINARY').toUpperCase()
+    if (coll === 'BINARY' && col?.collation) return 'C'
+    if (coll === 'NOCASE' && !col?.collation && col?.type === 'text' && icu) return NOCASE_COLLATION
+    return null
+  })
 }
 
 function reportCollations(table: string, index: string, xinfo: XInfo[], ctx: Ctx): void {

@@ -8,6 +8,7 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { isTooBig, oversizedValues, tooBigError } from '../sqlite/too-big'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
+import { NOCASE_COLLATION } from './ddl'
 import { preferredRowHash } from './canonical'
 import { canonicalJsonb } from './json-canon'
 import { applyPolicy, nameReason, NameAllocator, pgName, type IdentifierPolicy } from './names'
@@ -194,8 +195,21 @@ export function translateSchema(db: SqliteDb, opts: TranslateOptions): Migration
   const agentStore = ['agents', 'tasks', 'events', 'agent_messages'].every((n) =>
     tables.some((t) => t.source === n),
   )
-  const collations = planNocaseColumns(infos, tables, opts.icu === true)
-  planKeysAndIndexes(db, infos, tables, alloc, { agentStore, names, notCarried, rename, policy })
+  const icu = opts.icu === true
+  const nocaseColumns = planNocaseColumns(infos, tables, icu)
+  planKeysAndIndexes(db, infos, tables, alloc, {
+    agentStore,
+    names,
+    notCarried,
+    rename,
+    policy,
+    icu,
+  })
+  const collations =
+    nocaseColumns.length ||
+    tables.some((t) => t.indexes.some((ix) => ix.collations?.includes(NOCASE_COLLATION)))
+      ? [NOCASE_COLLATION]
+      : []
   planChecksAndCollations(infos, tables, alloc, { agentStore, notCarried })
   const views = planViews(db, tables, alloc, rename, { agentStore, notCarried })
   notCarried.push(...schemaFindings(db), ...internalFindings(db))

@@ -87,7 +87,7 @@ export interface IndexPlan {
   exprs?: string[]
   /** Partial index predicate, translated from SQLite. */
   where?: string
-  /** Per item, a collation other than the column's own (an index's COLLATE BINARY on a NOCASE column). */
+  /** Per item, a collation other than the column's own: "C" (COLLATE BINARY on a NOCASE column) or ferry_nocase (COLLATE NOCASE on a plain one). */
   collations?: (string | null)[]
 }
 
