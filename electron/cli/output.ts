@@ -16,7 +16,13 @@ export function formatDuration(seconds: number): string {
 }
 
 export function progressLine(p: Progress): string {
-  const parts = [p.total !== null ? `${nf.format(p.done)}/${nf.format(p.total)} ${p.unit}` : `${nf.format(p.done)} ${p.unit}`]
+  // Nothing counted yet and no total: "0 tables" would say nothing the message does not.
+  const parts =
+    p.total !== null
+      ? [`${nf.format(p.done)}/${nf.format(p.total)} ${p.unit}`]
+      : p.done > 0
+        ? [`${nf.format(p.done)} ${p.unit}`]
+        : []
   if (p.rate !== null) parts.push(`${nf.format(Math.round(p.rate))} ${p.unit}/s`)
   if (p.etaSeconds !== null) parts.push(`ETA ${formatDuration(p.etaSeconds)}`)
   if (p.message) parts.push(p.message)

@@ -1,7 +1,8 @@
 // The one-line evidence of `ferry run` and `ferry status`.
 import { describe, expect, it } from 'vitest'
 import { describeEvidence } from '../../electron/cli/print'
-import type { StepState } from '../../shared/contract/types'
+import type { Progress, StepState } from '../../shared/contract/types'
+import { progressLine } from '../../electron/cli/output'
 
 const state = (evidence: Record<string, unknown>): StepState =>
   ({
@@ -40,5 +41,21 @@ describe('describeEvidence', () => {
     expect(describeEvidence('x', 'X', state({ cacheHitRatio: 0.9876, p95AfterMaxMs: 0.163 }))).toBe(
       '✔ x — X: done (cacheHitRatio: 98.76 %, p95AfterMaxMs: 0.163 ms)',
     )
+  })
+})
+
+describe('progressLine', () => {
+  const p = (done: number, total: number | null, message: string): Progress => ({
+    done,
+    total,
+    unit: 'tables',
+    rate: null,
+    etaSeconds: null,
+    message,
+  })
+  it('shows done/total, done alone once something is counted, and only the message before that', () => {
+    expect(progressLine(p(3, 10, 'keys and indexes t1'))).toBe('3/10 tables · keys and indexes t1')
+    expect(progressLine(p(2, null, 'profiling'))).toBe('2 tables · profiling')
+    expect(progressLine(p(0, null, 'profiling'))).toBe('profiling')
   })
 })

@@ -11,7 +11,7 @@ import { AGENT_MEMORY_SCHEMA, migrateStep } from './steps'
 import { readSchemaOptions, ViolationChoiceSchema } from './schema-options'
 import { schemaStep } from './schema-step'
 import { poolingStep } from './pooling-step'
-import { migrateDetail } from './load-tracker'
+import { reportMigrateProgress } from './load-tracker'
 import { deltaProgressMessage, deltaSync } from './delta'
 import { resumeAfterLostConnection } from './retry'
 import { targetDiskFull } from './target-errors'
@@ -48,13 +48,6 @@ const StepTarget = z.object({
   /** The schema choices; absent: .ferry/p3-options.json, else the defaults. */
   options: z.unknown().optional(),
 })
-
-const PHASE_LABEL = {
-  profile: 'profiling',
-  load: 'loading',
-  constraints: 'keys and indexes',
-  validate: 'validating',
-} as const
 
 export const PGMIGRATE_JOBS: Record<string, JobFn> = {
   'step:p3.postgres-prod': (params, ctx) => prodChecksStep(StepTarget.parse(params).targetUrl, ctx),
@@ -100,16 +93,7 @@ export const PGMIGRATE_JOBS: Record<string, JobFn> = {
         maps: p.maps,
         signal: ctx.signal,
         log: (level, message) => ctx.log(level, message),
-        onProgress: (pr) => {
-          const unit = pr.phase === 'load' || pr.phase === 'validate' ? 'rows' : 'tables'
-          ctx.progress(
-            pr.done,
-            pr.total,
-            unit,
-            `${PHASE_LABEL[pr.phase]}${pr.table ? ` ${pr.table}` : ''}`,
-            migrateDetail(p.schema, pr),
-          )
-        },
+        onProgress: (pr) => reportMigrateProgress(ctx.progress, p.schema, pr),
       })
     try {
       return await resumeAfterLostConnection(migrate, {

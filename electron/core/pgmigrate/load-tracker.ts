@@ -125,3 +125,45 @@ export function migrateDetail(
     loadMs: p.loadMs ?? null,
   }
 }
+
+const PHASE_LABEL: Record<MigrateDetail['phase'], string> = {
+  profile: 'profiling',
+  load: 'loading',
+  constraints: 'keys and indexes',
+  validate: 'validating',
+}
+
+/** A migration's progress as a job reports it: unit, message and the live view's detail. */
+export function reportMigrateProgress(
+  progress: (
+    done: number,
+    total: number | null,
+    unit: string,
+    message: string,
+    detail: MigrateDetail,
+  ) => void,
+  schema: string,
+  p: {
+    phase: MigrateDetail['phase']
+    done: number
+    total: number | null
+    table: string | null
+    tables?: LoadTableCounters[]
+    loadMs?: number
+  },
+): void {
+  // Keys and indexes are two steps per table (keys first, then foreign keys and CHECKs).
+  const unit =
+    p.phase === 'load' || p.phase === 'validate'
+      ? 'rows'
+      : p.phase === 'constraints'
+        ? 'steps'
+        : 'tables'
+  progress(
+    p.done,
+    p.total,
+    unit,
+    `${PHASE_LABEL[p.phase]}${p.table ? ` ${p.table}` : ''}`,
+    migrateDetail(schema, p),
+  )
+}

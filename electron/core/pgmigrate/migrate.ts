@@ -54,7 +54,8 @@ import { recordBulkMarks } from './delta-marks'
 export interface MigrateProgress {
   phase: 'profile' | 'load' | 'constraints' | 'validate'
   done: number
-  total: number
+  /** Null while the large tables are profiled in parallel (their count is not known yet). */
+  total: number | null
   table: string | null
   rowsPerSec: number | null
   /** Per-table counters of the load (from the load phase on): the live migration view's source. */
@@ -410,7 +411,7 @@ async function parallelProfiles(
 ): Promise<Map<string, ProfileResult> | undefined> {
   const forced = opts.threads ?? process.env.FERRY_LOAD_THREADS
   if (opts.workers < 2 || forced === 'off' || forced === false) return undefined
-  progress({ phase: 'profile', done: 0, total: 1, table: null, rowsPerSec: null })
+  progress({ phase: 'profile', done: 0, total: null, table: null, rowsPerSec: null })
   try {
     return await profileLargeTables(opts.file, db, { threads: opts.workers })
   } catch (err) {

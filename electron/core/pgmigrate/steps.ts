@@ -11,9 +11,9 @@ import { memoryDbPath } from '../import/memory-db'
 import { faultPoint } from '../jobs/faults'
 import type { JobContext } from '../jobs/job'
 import type { WorkspacePaths } from '../workspace/resolve'
-import { migrateSqlite, type MigrateProgress, type MigrateResult } from './migrate'
+import { migrateSqlite, type MigrateResult } from './migrate'
 import type { SchemaOptions } from './schema-options'
-import { migrateDetail } from './load-tracker'
+import { reportMigrateProgress } from './load-tracker'
 import { deltaStepIfLoaded } from './delta-step'
 import { keyDisplay } from '../../../shared/contract/row-key'
 
@@ -23,13 +23,6 @@ export const AGENT_MEMORY_SCHEMA = 'agent_memory'
 export const MIGRATE_REPORT = path.join('.ferry', 'p3-migrate.json')
 const MAX_REFUSED = 50
 const MAX_REJECT_SAMPLE = 20
-
-const PHASE_LABEL: Record<MigrateProgress['phase'], string> = {
-  profile: 'profiling',
-  load: 'loading',
-  constraints: 'keys and indexes',
-  validate: 'validating',
-}
 
 export async function migrateStep(
   paths: WorkspacePaths,
@@ -62,16 +55,7 @@ export async function migrateStep(
     maps: options?.maps,
     signal: ctx.signal,
     log: (level, message) => ctx.log(level, message),
-    onProgress: (p) => {
-      const unit = p.phase === 'load' || p.phase === 'validate' ? 'rows' : 'tables'
-      ctx.progress(
-        p.done,
-        p.total,
-        unit,
-        `${PHASE_LABEL[p.phase]}${p.table ? ` ${p.table}` : ''}`,
-        migrateDetail(AGENT_MEMORY_SCHEMA, p),
-      )
-    },
+    onProgress: (p) => reportMigrateProgress(ctx.progress, AGENT_MEMORY_SCHEMA, p),
   })
   await faultPoint('p3.migrate:before-report', ctx.signal)
   mkdirSync(paths.ferryDir, { recursive: true })
