@@ -20,11 +20,11 @@ describe('notes on values PostgreSQL prints in another form', () => {
   it('counts the JSON values jsonb respells and the timestamps written with an offset; the summary shows them', async () => {
     const file = join(t.dir, 'notes.db')
     const db = new Database(file)
-    db.exec(`CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT, tidy TEXT, day TEXT, at TEXT, utc TEXT);
+    db.exec(`CREATE TABLE docs (id INTEGER PRIMARY KEY, body TEXT, tidy TEXT, day TEXT, at TEXT, utc TEXT, naive TEXT);
       INSERT INTO docs VALUES
-        (1, '{"b":1,"a":2}', '{"a": 1}', '2024-01-01', '2024-01-01T10:00:00+05:30', '2024-01-01T10:00:00Z'),
-        (2, '{"n": 1E+2}', '[1, 2]', '2024-01-02', '2024-01-01T10:00:00Z', '2024-01-01 10:00:00+00:00'),
-        (3, '{"a": 1}', '{"a": "x", "bb": null}', NULL, '2024-01-01 23:00:00-0800', NULL);`)
+        (1, '{"b":1,"a":2}', '{"a": 1}', '2024-01-01', '2024-01-01T10:00:00+05:30', '2024-01-01T10:00:00Z', '2024-01-01 10:00:00'),
+        (2, '{"n": 1E+2}', '[1, 2]', '2024-01-02', '2024-01-01T10:00:00Z', '2024-01-01 10:00:00+00:00', '2024-01-02T10:00Z'),
+        (3, '{"a": 1}', '{"a": "x", "bb": null}', NULL, '2024-01-01 23:00:00-0800', NULL, '2024-01-03 10:00');`)
     // Large documents: the sample stops after 16 MiB of text, whatever the count.
     db.exec(`CREATE TABLE big (id INTEGER PRIMARY KEY, doc TEXT)`)
     const ins = db.prepare('INSERT INTO big VALUES (?, ?)')
@@ -52,6 +52,14 @@ describe('notes on values PostgreSQL prints in another form', () => {
       ]),
     })
     expect(col('utc').notes.join(' ')).not.toContain('keeps the instant')
+    // Every value of "utc" says its zone; "naive" has two written without one: assumed UTC.
+    expect(col('utc').notes.join(' ')).not.toContain('without an offset as UTC')
+    expect(col('naive')).toMatchObject({
+      type: 'timestamptz',
+      notes: expect.arrayContaining([
+        "timestamptz reads a time without an offset as UTC: 2 of the first 3 values have none (right for SQLite's datetime('now'); if the application wrote local times, --type docs.naive=text keeps the exact text)",
+      ]),
+    })
     const text = describeMigration(r)
     expect(text).toContain('Values PostgreSQL will show in another form (nothing is lost):')
     expect(text).toContain(
@@ -61,6 +69,7 @@ describe('notes on values PostgreSQL prints in another form', () => {
     expect(text).toContain('docs.at (timestamptz): timestamptz keeps the instant, not the offset')
     expect(text).not.toContain('docs.tidy (jsonb)')
     expect(text).not.toContain('docs.utc (timestamptz)')
+    expect(text).toContain('docs.naive (timestamptz): timestamptz reads a time without an offset')
     // What the note announces is what PostgreSQL prints.
     expect(await query(`SELECT body::text AS b FROM ${qi(schema, 'docs')} ORDER BY id`)).toEqual([
       { b: '{"a": 2, "b": 1}' },

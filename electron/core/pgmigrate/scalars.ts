@@ -52,14 +52,20 @@ export function decimalShape(text: string): { intDigits: number; fracDigits: num
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?))?)?$/
 
-/**
- * ISO-8601 text → canonical UTC text with microseconds, or null when PostgreSQL would reject it
- * or change it (more than 6 fractional digits would be rounded, 24:00 and :60 roll over).
- */
 /** A real calendar date alone, YYYY-MM-DD as SQLite's date() writes it (PostgreSQL date, unchanged). */
 export const isIsoDate = (s: string): boolean => ISO_DATE.test(s) && isoTimestampText(s) !== null
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
+/** ISO-8601 text written without Z or an offset (a date alone too): its zone is assumed. */
+export const isoWithoutOffset = (s: string): boolean => {
+  const m = ISO.exec(s)
+  return m !== null && m[8] === undefined
+}
+
+/**
+ * ISO-8601 text → canonical UTC text with microseconds, or null when PostgreSQL would reject it
+ * or change it (more than 6 fractional digits would be rounded, 24:00 and :60 roll over).
+ */
 export function isoTimestampText(s: string): string | null {
   const fast = fastUtcText(s)
   if (fast !== undefined) return fast

@@ -13,7 +13,7 @@ const count = (n: number, noun: string): string => `${nf.format(n)} ${noun}${n =
 
 /** Column notes that tell of a change of form: JSON respelled, numbers read as times, text as bytes. */
 const NOTEWORTHY =
-  /^(jsonb keeps the JSON|timestamptz keeps the instant|epoch seconds|ISO-8601 dates without|declared BLOB: )/
+  /^(jsonb keeps the JSON|timestamptz keeps the instant|timestamptz reads a time without|epoch seconds|ISO-8601 dates without|declared BLOB: )/
 const NOTES_SHOWN = 12
 const RENAMES_SHOWN = 20
 

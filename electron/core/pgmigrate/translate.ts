@@ -8,6 +8,7 @@ import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { isTooBig, oversizedValues, tooBigError } from '../sqlite/too-big'
 import { declaredBounds, decideType, typeSql } from './decide'
 import { translateDefault } from './defaults'
+import { isoWithoutOffset } from './scalars'
 import { NOCASE_COLLATION } from './ddl'
 import { preferredRowHash } from './canonical'
 import { canonicalJsonb } from './json-canon'
@@ -417,8 +418,8 @@ const FORM_SAMPLE_CHARS = 16 * 1024 * 1024
  * JSON's meaning, not its text: keys sorted (by length, then bytes), its own spacing, numbers as
  * numeric prints them. timestamptz keeps the instant, not the offset it was written with.
  */
-function formNote(db: SqliteDb, table: string, column: string, type: string): string | null {
-  if (type !== 'jsonb' && type !== 'timestamptz') return null
+function formNotes(db: SqliteDb, table: string, column: string, type: string): string[] {
+  if (type !== 'jsonb' && type !== 'timestamptz') return []
   const c = quoteIdent(column)
   // Read one value at a time, and stop early on large values: memory stays bounded.
   const values: string[] = []
@@ -439,13 +440,25 @@ function formNote(db: SqliteDb, table: string, column: string, type: string): st
       return j.ok && j.text !== v
     }).length
     return changed
-      ? `jsonb keeps the JSON, not its spelling: ${n(changed)} of the first ${n(values.length)} values will read differently in PostgreSQL (keys reordered, spacing, 1E+2 as 100); ${keep}`
-      : null
+      ? [
+          `jsonb keeps the JSON, not its spelling: ${n(changed)} of the first ${n(values.length)} values will read differently in PostgreSQL (keys reordered, spacing, 1E+2 as 100); ${keep}`,
+        ]
+      : []
   }
+  const notes: string[] = []
   const offsets = values.filter((v) => OTHER_OFFSET.test(v)).length
-  return offsets
-    ? `timestamptz keeps the instant, not the offset: ${n(offsets)} of the first ${n(values.length)} values were written with an offset other than UTC and will print in the session's time zone; ${keep}`
-    : null
+  if (offsets)
+    notes.push(
+      `timestamptz keeps the instant, not the offset: ${n(offsets)} of the first ${n(values.length)} values were written with an offset other than UTC and will print in the session's time zone; ${keep}`,
+    )
+  // A time written without an offset is an assumption: SQLite's own datetime('now') is UTC, an
+  // application's local time would land hours off.
+  const naive = values.filter((v) => isoWithoutOffset(v)).length
+  if (naive)
+    notes.push(
+      `timestamptz reads a time without an offset as UTC: ${n(naive)} of the first ${n(values.length)} values have none (right for SQLite's datetime('now'); if the application wrote local times, ${keep})`,
+    )
+  return notes
 }
 
 /** A time of day with an ISO-8601 offset that is not UTC (+05:30, -0800, +01). */
@@ -513,8 +526,7 @@ function planTable(
               overriddenFrom: undefined,
             }
           : { ...decided, overriddenFrom: undefined }
-    const note = wanted || epoch ? null : formNote(db, info.name, c.name, d.type)
-    if (note) d.notes = [...d.notes, note]
+    if (!wanted && !epoch) d.notes = [...d.notes, ...formNotes(db, info.name, c.name, d.type)]
     const colTarget = taken.allocate(applyPolicy(c.name, policy))
     if (colTarget !== c.name)
       names.push({
