@@ -415,10 +415,14 @@ async function parallelProfiles(
   try {
     return await profileLargeTables(opts.file, db, { threads: opts.workers })
   } catch (err) {
-    opts.log?.(
-      'warn',
-      `Profiling the large tables on threads failed (${(err as Error).message}); profiling them in one scan instead`,
-    )
+    // A named problem of the file itself (NO_ROW_KEY …): the one scan meets it again and stops
+    // with its way out; only a failure of the threads is worth a warning.
+    const code = (err as { code?: string }).code
+    if (!code || code.startsWith('SQLITE_') || code === 'INTERNAL')
+      opts.log?.(
+        'warn',
+        `Profiling the large tables on threads failed (${(err as Error).message}); profiling them in one scan instead`,
+      )
     return undefined
   }
 }
