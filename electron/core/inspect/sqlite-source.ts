@@ -1,6 +1,7 @@
 // A SQLite file as an inspector source, opened read-only (readonly + fileMustExist: nothing is
 // created or written; query_only as a second lock). Integers come back as bigint so 2^63-1 stays exact.
 import { fromTable } from '../sqlite/integrity'
+import { pkIsRowid } from '../sqlite/introspect'
 import type Database from 'better-sqlite3'
 import { FerryError } from '../../../shared/contract/envelope'
 import type { ColumnInfo, TableInfo } from '../../../shared/contract/inspect'
@@ -145,6 +146,7 @@ export class SqliteSource implements InspectSource {
     const visible = cols.filter((c) => c.hidden === 0 || c.hidden === 2 || c.hidden === 3)
     const indexes = this.db.prepare(`PRAGMA main.index_list(${quoteIdent(table)})`).all() as {
       name: string
+      origin: string
     }[]
     const firsts = new Set<string>()
     for (const ix of indexes) {
@@ -159,10 +161,13 @@ export class SqliteSource implements InspectSource {
     const names = new Set(visible.map((c) => c.name.toLowerCase()))
     let key: TableInfo['key']
     let keyExprs: string[]
-    const alias =
-      pkCols.length === 1 && pkCols[0]!.type.toUpperCase() === 'INTEGER' && t.wr === 0
-        ? pkCols[0]!
-        : null
+    const alias = pkIsRowid(
+      pkCols.map((c) => c.type),
+      indexes,
+      t.wr === 1,
+    )
+      ? pkCols[0]!
+      : null
     if (t.wr === 1) {
       key = { kind: 'pk', columns: pkCols.map((c) => c.name) }
       keyExprs = pkCols.map((c) => quoteIdent(c.name))

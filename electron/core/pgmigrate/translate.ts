@@ -3,7 +3,7 @@
 import { fromTable } from '../sqlite/integrity'
 import { createHash } from 'node:crypto'
 import { FerryError } from '../../../shared/contract/envelope'
-import { describeTable, listTables, type TableInfo } from '../sqlite/introspect'
+import { describeTable, listTables, pkIsRowid, type TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { isTooBig, oversizedValues, tooBigError } from '../sqlite/too-big'
 import { declaredBounds, decideType, typeSql } from './decide'
@@ -489,10 +489,11 @@ function planTable(
       cols.map((c) => c.name),
       bounds,
     )
-  const rowidAlias =
-    !info.withoutRowid &&
-    info.primaryKey.length === 1 &&
-    cols.some((c) => c.pkPosition === 1 && c.declaredType.toUpperCase() === 'INTEGER')
+  const rowidAlias = pkIsRowid(
+    cols.filter((c) => c.pkPosition > 0).map((c) => c.declaredType),
+    info.indexes,
+    info.withoutRowid,
+  )
   const taken = NameAllocator.forColumns()
   const columns: ColumnPlan[] = cols.map((c) => {
     const s = stats.get(c.name)!

@@ -67,6 +67,20 @@ interface SchemaRow {
   sql: string | null
 }
 
+/**
+ * Whether a rowid table's one-column INTEGER PRIMARY KEY is its rowid. SQLite builds no index
+ * for such a key; it builds one (origin 'pk') for `INTEGER PRIMARY KEY DESC` in a column's
+ * definition, which is an ordinary column that may even hold NULL.
+ */
+export function pkIsRowid(pkTypes: string[], indexes: { origin: string }[], withoutRowid: boolean): boolean {
+  return (
+    !withoutRowid &&
+    pkTypes.length === 1 &&
+    pkTypes[0]!.toUpperCase() === 'INTEGER' &&
+    !indexes.some((ix) => ix.origin === 'pk')
+  )
+}
+
 export function listTables(db: SqliteDb): SchemaRow[] {
   return db
     .prepare(
