@@ -223,6 +223,32 @@ describe('log records', () => {
     )
   })
 
+  it('makes every line of a log without timestamps a record of its own, and reads [bracketed] timestamps', () => {
+    const plain = Array.from({ length: 1000 }, (_, i) => `2026-01-01 INFO line ${i + 1}`)
+    const { recs } = records('text', plain.join('\n') + '\n', 4096)
+    expect(recs).toHaveLength(1000)
+    expect(recs[999]).toMatchObject({ lineNo: 1000, lineCount: 1 })
+    expect(recs[999]?.bytes.toString()).toBe('2026-01-01 INFO line 1000')
+    // Lines before the first timestamp stay single; a trace after one joins it.
+    const text = 'banner\n  indented\n[2026-10-01 10:00:00] ERROR [a1] boom\n  at x\nplain again\n'
+    const mixed = records('text', text, 5).recs
+    expect(mixed.map((r) => r.bytes.toString())).toEqual([
+      'banner',
+      '  indented',
+      '[2026-10-01 10:00:00] ERROR [a1] boom\n  at x\nplain again',
+    ])
+    expect(parseEventRecord('text', mixed[2] as LogRecord)).toMatchObject({
+      ts: '2026-10-01 10:00:00',
+      level: 'error',
+      agentId: 'a1',
+      message: 'boom\n  at x\nplain again',
+    })
+    // A pass that starts at a record's offset (an incremental re-run) cuts the rest alike.
+    const from = (mixed[1] as LogRecord).offset
+    const rest = records('text', text.slice(from), 3).recs.map((r) => r.bytes.toString())
+    expect(rest).toEqual(mixed.slice(1).map((r) => r.bytes.toString()))
+  })
+
   it('cuts a runaway record at the line cap and marks the rest as its continuation', () => {
     const lines = [
       '2026-10-01T00:00:01Z INFO [a] start',

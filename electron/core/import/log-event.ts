@@ -28,7 +28,7 @@ const EMPTY: Omit<EventFields, 'parseError' | 'text'> = {
 }
 
 const TEXT_HEAD =
-  /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)(?:\s+(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT))?(?:\s+\[([^\]\n]*)\])?:?\s?([^\n]*)/i
+  /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)\]?(?:\s+(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|CRIT))?(?:\s+\[([^\]\n]*)\])?:?\s?([^\n]*)/i
 
 function str(v: unknown): string | null {
   if (typeof v === 'string') return v

@@ -1,7 +1,10 @@
-// Lines → log records. A JSONL record is one line. A plain-text record starts with a timestamp
-// (`2026-10-01T00:00:01Z INFO [agent] message`) and takes the lines after it that do not (a stack
-// trace belongs to the error above it). Blank lines are counted, never stored. Each record keeps
-// its exact bytes and byte range, which is what makes re-runs incremental.
+// Lines → log records. A JSONL record is one line. A plain-text record that starts with a
+// timestamp (`2026-10-01T00:00:01Z INFO [agent] message`, `[2026-10-01 00:00:01] …`) takes the
+// lines after it that do not (a stack trace belongs to the error above it); any other line is a
+// record of its own, so a log without timestamps is one record per line, not one huge record.
+// The rule looks at nothing but the record in progress: a re-run that starts at a record's
+// offset cuts the rest exactly as a full pass does. Blank lines are counted, never stored. Each
+// record keeps its exact bytes and byte range, which is what makes re-runs incremental.
 import type { LogFormat } from '../inventory/kinds'
 import type { Line } from '../inventory/stream'
 
@@ -23,7 +26,7 @@ export interface LogRecord {
 export const MAX_RECORD_LINES = 10_000
 export const MAX_RECORD_BYTES = 8 << 20
 
-const TS_HEAD = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/
+const TS_HEAD = /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/
 
 function isBlank(b: Buffer): boolean {
   for (const c of b) if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false
@@ -31,7 +34,7 @@ function isBlank(b: Buffer): boolean {
 }
 
 export function isTextHead(b: Buffer): boolean {
-  return TS_HEAD.test(b.subarray(0, 16).toString('latin1'))
+  return TS_HEAD.test(b.subarray(0, 17).toString('latin1'))
 }
 
 export class RecordAssembler {
@@ -39,6 +42,8 @@ export class RecordAssembler {
   private bytes = 0
   private blanks: Line[] = []
   private continues = false
+  /** The record in progress started with a timestamp: the lines after it without one join it. */
+  private headed = false
   blankLines = 0
 
   constructor(
@@ -65,9 +70,11 @@ export class RecordAssembler {
       })
       return
     }
-    if (isTextHead(l.bytes) || this.lines.length === 0) {
+    const head = isTextHead(l.bytes)
+    if (head || this.lines.length === 0 || !this.headed) {
       this.flush()
       this.continues = false
+      this.headed = head
     } else if (
       this.lines.length + this.blanks.length >= MAX_RECORD_LINES ||
       this.bytes + l.bytes.length > MAX_RECORD_BYTES
