@@ -76,6 +76,45 @@ const errText = (err: unknown): string => {
   return `${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`
 }
 
+/** PostgreSQL's largest btree entry (about a third of a page): longer key values cannot be indexed. */
+const BTREE_MAX_BYTES = 2704
+
+/**
+ * A key or index refused because one entry would exceed a btree's limit (54000): said as such,
+ * with how many rows hold such values and how to keep the uniqueness, never as a violation.
+ * Null for any other failure.
+ */
+async function tooLargeForIndex(
+  c: pg.ClientBase,
+  T: string,
+  columns: string[],
+  unique: boolean,
+  err: unknown,
+): Promise<string | null> {
+  const e = err as { code?: string; message?: string }
+  if (e.code !== '54000' || !/index row/i.test(e.message ?? '')) return null
+  let n: number | null = null
+  if (columns.length)
+    try {
+      const r = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${T} WHERE ${columns.map((col) => `octet_length(${q(col)}) > ${BTREE_MAX_BYTES}`).join(' OR ')}`,
+      )
+      n = r.rows[0]?.n ?? null
+    } catch {
+      n = null // a column without octet_length (bigint …): the message alone
+    }
+  const rows = n
+    ? `${n} row(s) hold a value over ${BTREE_MAX_BYTES} bytes in (${columns.join(', ')})`
+    : 'a value is'
+  const one = columns.length === 1 ? q(columns[0]!) : null
+  const fix = !one
+    ? 'index a hash or a prefix of the long column instead'
+    : unique
+      ? `to keep it unique: CREATE UNIQUE INDEX ON ${T} (md5(${one}))`
+      : `index md5(${one}) or a prefix, left(${one}, 1000), instead`
+  return `not created: ${rows}${n ? ',' : ''} too large for a PostgreSQL index entry (at most ${BTREE_MAX_BYTES} bytes; ${errText(err)}); the rows are loaded as they were — ${fix}`
+}
+
 async function constraintExists(
   c: pg.ClientBase,
   schema: string,
@@ -199,7 +238,9 @@ export async function tableKeys(
       out.push({
         ...base,
         status: 'failed',
-        detail: `not created: the loaded values do not satisfy it: ${errText(err)}`,
+        detail:
+          (await tooLargeForIndex(c, T, k.columns, true, err)) ??
+          `not created: the loaded values do not satisfy it: ${errText(err)}`,
       })
     }
   }
@@ -228,7 +269,13 @@ export async function tableKeys(
     } catch (err) {
       const stop = ddlStopError(err, `creating index "${ix.name}" of table "${t.source}"`)
       if (stop) throw stop
-      out.push({ ...base, status: 'failed', detail: `not created: ${errText(err)}` })
+      out.push({
+        ...base,
+        status: 'failed',
+        detail:
+          (await tooLargeForIndex(c, T, ix.exprs ? [] : ix.columns, ix.unique, err)) ??
+          `not created: ${errText(err)}`,
+      })
     }
   }
   return out

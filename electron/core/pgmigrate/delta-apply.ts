@@ -25,6 +25,7 @@ import { encodeWithRules, recordedRulesByKey } from './reject-rules'
 import { copyColumnsSql, makeRowCodec } from './row-codec'
 import { generatedTargets } from './ddl'
 import type { TablePlan } from './types'
+import { keyDisplay } from '../../../shared/contract/row-key'
 
 export interface ChangedResult {
   /** Rows examined (time column at or past the watermark, or every copied row when compared; rows in the reject log left out). */
@@ -199,7 +200,7 @@ function refusedChange(err: unknown, t: TablePlan, keyFrom: string | null, keyTo
   if (!e.code || !/^23/.test(e.code)) return err
   return new FerryError(
     'DELTA_ROW_REFUSED',
-    `PostgreSQL refused a changed row of table "${t.source}" (keys ${keyFrom ?? '?'} … ${keyTo}): ${e.message ?? String(err)} (${e.code})${e.detail ? `. ${e.detail}` : ''}`,
+    `PostgreSQL refused a changed row of table "${t.source}" (keys ${keyFrom === null ? '?' : keyDisplay(keyFrom)} … ${keyDisplay(keyTo)}): ${e.message ?? String(err)} (${e.code})${e.detail ? `. ${e.detail}` : ''}`,
     `That batch was rolled back; nothing of it was applied. The row now breaks ${e.constraint ? `"${e.constraint}"` : 'a constraint'} on the target (constraints added NOT VALID at the load are still enforced on changed rows): correct the value in SQLite, or change the constraint on the target, then run the delta again — it resumes at that batch.`,
   )
 }

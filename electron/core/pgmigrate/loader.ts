@@ -27,6 +27,7 @@ import { qq } from './names'
 import { copyColumnsSql, makeRowCodec, type ForcedRejects, type RowCodec } from './row-codec'
 import { generatedTargets } from './ddl'
 import type { TablePlan } from './types'
+import { keyDisplay } from '../../../shared/contract/row-key'
 
 export interface LoadOptions {
   schema: string
@@ -423,7 +424,7 @@ async function verifyLastBatch(
   if (hash !== last.sourceHash || rows !== last.rows) {
     throw new FerryError(
       'SOURCE_CHANGED',
-      `Table "${plan.source}" changed since batch ${last.batch} was loaded (keys ${last.keyFrom} … ${last.keyTo}: ${rows} rows now, ${last.rows} then, or different values)`,
+      `Table "${plan.source}" changed since batch ${last.batch} was loaded (keys ${keyDisplay(last.keyFrom)} … ${keyDisplay(last.keyTo)}: ${rows} rows now, ${last.rows} then, or different values)`,
       'The source was modified between runs. After a completed load, copy the changes with "ferry migrate-sqlite … --delta"; otherwise migrate into a new --schema (or drop this one) to start over from the current data.',
     )
   }
