@@ -1,10 +1,12 @@
 // The pure rules of the SQLite → PostgreSQL engine: type decisions from profiled counts, names
 // over 63 bytes, DEFAULT translation, COPY escaping. (Agreement with the real server is checked
 // in test/integration/pgmigrate-canonical.test.ts.)
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { copyField, encoderFor } from '../../electron/core/pgmigrate/canonical'
 import { affinityOf, declaredBounds, decideType } from '../../electron/core/pgmigrate/decide'
 import { translateDefault } from '../../electron/core/pgmigrate/defaults'
+import { translateSchema } from '../../electron/core/pgmigrate/translate'
 import { NameAllocator, nameReason, pgName } from '../../electron/core/pgmigrate/names'
 import { parseForeignKeyTiming } from '../../electron/core/pgmigrate/sql-expr'
 import { epochText } from '../../electron/core/pgmigrate/scalars'
@@ -132,6 +134,39 @@ describe('type decisions from the values present', () => {
       type: 'bigint',
       notes: [expect.stringContaining('no values')],
     })
+  })
+
+  it('types a column with no values by what its declared name says, text when it says nothing sure', () => {
+    const empty = (declared: string): string => decideType(declared, stats({ nulls: 3 }), null).type
+    expect(empty('DATETIME')).toBe('timestamptz')
+    expect(empty('TIMESTAMP WITH TIME ZONE')).toBe('timestamptz')
+    expect(empty('DATE')).toBe('date')
+    // A time of day, and names SQLite gives NUMERIC affinity only for not knowing them.
+    expect(empty('TIME')).toBe('text')
+    expect(empty('STRING')).toBe('text')
+    expect(empty('UUID')).toBe('text')
+    expect(empty('NUMBER(10)')).toBe('numeric')
+    expect(empty('DECIMAL(10,2)')).toBe('numeric')
+    // A TIME column of '10:00' values is not a timestamptz that failed.
+    expect(decideType('TIME', stats({ texts: 3 }), null)).toMatchObject({
+      type: 'text',
+      rejected: [],
+    })
+  })
+
+  it('keeps an empty DATETIME column timestamptz in the plan, not date (it would drop future times)', () => {
+    const db = new Database(':memory:')
+    db.exec(`CREATE TABLE e (id INTEGER PRIMARY KEY, created_at DATETIME, d DATE, t TIME, day DATETIME);
+      INSERT INTO e (id, day) VALUES (1, '2026-01-01');`)
+    const plan = translateSchema(db, { schema: 'x' })
+    db.close()
+    const type = (c: string) => plan.tables[0]!.columns.find((x) => x.source === c)!.type
+    expect([type('created_at'), type('d'), type('t'), type('day')]).toEqual([
+      'timestamptz',
+      'date',
+      'text',
+      'date', // every value a date alone: date, as before
+    ])
   })
 
   it('keeps a column declared BLOB exact: bytea when blobs are mixed in, text when only text (never jsonb)', () => {

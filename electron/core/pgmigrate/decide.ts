@@ -52,7 +52,10 @@ export function decideType(
   const boolLike = /BOOL/i.test(declared)
   const decimal = /NUMERIC|DECIMAL|MONEY/i.test(declared)
   const jsonLike = /JSON/i.test(declared)
-  const timeLike = /DATE|TIME/i.test(declared)
+  // TIME alone (or TIME WITH TIME ZONE) is a time of day, never a timestamptz candidate.
+  const timeOfDay = /\bTIME\b/i.test(declared) && !/DATE|STAMP/i.test(declared)
+  const timeLike = /DATE|TIME/i.test(declared) && !timeOfDay
+  const dateOnly = /\bDATE\b/i.test(declared) && !/TIME/i.test(declared)
   const blobDecl = /BLOB/i.test(declared)
   const nonNull = s.ints + s.reals + s.texts + s.blobs
   const d: Decision = {
@@ -85,7 +88,7 @@ export function decideType(
   }
 
   if (nonNull === 0) {
-    d.type = emptyType(aff, declared, { boolLike, decimal, jsonLike, timeLike })
+    d.type = emptyType(aff, declared, { boolLike, decimal, jsonLike, timeLike, dateOnly })
     if (d.type === 'numeric' && bounds) [d.precision, d.scale] = [bounds.precision, bounds.scale]
     d.notes.push(NO_VALUES)
     return d
@@ -206,15 +209,24 @@ const numbersAsText = (n: number): string =>
 function emptyType(
   aff: Affinity,
   declared: string,
-  h: { boolLike: boolean; decimal: boolean; jsonLike: boolean; timeLike: boolean },
+  h: {
+    boolLike: boolean
+    decimal: boolean
+    jsonLike: boolean
+    timeLike: boolean
+    dateOnly: boolean
+  },
 ): PgType {
   if (h.boolLike) return 'boolean'
   if (h.jsonLike) return 'jsonb'
+  if (h.dateOnly) return 'date'
   if (h.timeLike) return 'timestamptz'
   if (h.decimal) return 'numeric'
   if (aff === 'INTEGER') return 'bigint'
   if (aff === 'REAL') return 'double precision'
-  if (aff === 'NUMERIC') return 'numeric'
+  // NUMERIC affinity is also what SQLite gives any name it does not know (STRING, TIME, UUID):
+  // with no value to go by, only a numeric-sounding name makes a column numeric.
+  if (aff === 'NUMERIC') return /NUMBER/i.test(declared) ? 'numeric' : 'text'
   return /BLOB/i.test(declared) ? 'bytea' : 'text'
 }
 

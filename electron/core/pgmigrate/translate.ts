@@ -6,7 +6,7 @@ import { FerryError } from '../../../shared/contract/envelope'
 import { describeTable, listTables, pkIsRowid, type TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { isTooBig, oversizedValues, tooBigError } from '../sqlite/too-big'
-import { declaredBounds, decideType, typeSql } from './decide'
+import { declaredBounds, decideType, NO_VALUES, typeSql } from './decide'
 import { translateDefault } from './defaults'
 import { isoWithoutOffset } from './scalars'
 import { NOCASE_COLLATION } from './ddl'
@@ -396,9 +396,11 @@ function dateColumn(
   db: SqliteDb,
   table: string,
   column: string,
-  decided: { type: string },
+  decided: { type: string; notes: string[] },
 ): boolean {
-  if (decided.type !== 'timestamptz') return false
+  // An empty DATETIME column stays timestamptz (decide.ts): with no value to look at, "every
+  // value is a date alone" holds vacuously, and date would drop the time of every future row.
+  if (decided.type !== 'timestamptz' || decided.notes.includes(NO_VALUES)) return false
   const c = binary(column)
   return !db
     .prepare(
