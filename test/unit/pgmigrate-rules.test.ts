@@ -273,6 +273,9 @@ describe('names, defaults and COPY text', () => {
 
   it('translates literals and current-time defaults for the chosen type, and explains the rest', () => {
     expect(translateDefault("'it''s'", 'text').sql).toBe("'it''s'")
+    // SQLite stores DEFAULT "dq" as the text dq (a double-quoted word there is a string).
+    expect(translateDefault('"dq"', 'text').sql).toBe("'dq'")
+    expect(translateDefault('"say ""hi"""', 'text').sql).toBe(`'say "hi"'`)
     expect(translateDefault('CURRENT_TIMESTAMP', 'timestamptz').sql).toBe('CURRENT_TIMESTAMP')
     expect(translateDefault("(datetime('now'))", 'text').sql).toContain("'YYYY-MM-DD HH24:MI:SS'")
     expect(translateDefault('1', 'boolean').sql).toBe('true')

@@ -41,6 +41,9 @@ export function parseSqliteDefault(raw: string): Parsed | null {
   }
   const str = /^'((?:[^']|'')*)'$/s.exec(s)
   if (str) return { kind: 'string', value: (str[1] ?? '').replace(/''/g, "'") }
+  // A double-quoted word in a DEFAULT is a string to SQLite (no column can be meant there).
+  const dq = /^"((?:[^"]|"")*)"$/s.exec(s)
+  if (dq) return { kind: 'string', value: (dq[1] ?? '').replace(/""/g, '"') }
   const blob = /^[xX]'([0-9a-fA-F]*)'$/.exec(s)
   if (blob && (blob[1] ?? '').length % 2 === 0)
     return { kind: 'blob', hex: (blob[1] ?? '').toLowerCase() }
