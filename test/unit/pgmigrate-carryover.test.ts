@@ -64,6 +64,12 @@ describe('carry-over translations', () => {
       ok: false,
       reason: expect.stringContaining('boolean'),
     })
+    // SQLite's legacy rule: a double-quoted word naming no column is a string; "status" is the column.
+    expect(translateExpr(tokenize('"status" IN ("open", "it\'s")'), cols)).toEqual({
+      ok: true,
+      sql: `"status" IN ('open', 'it''s')`,
+    })
+    expect(translateExpr(tokenize('other.status = 1'), cols)).toMatchObject({ ok: false })
     expect(translateExpr(tokenize(`status LIKE 'x%'`), cols)).toEqual({
       ok: true,
       sql: `"status" ILIKE 'x%'`,

@@ -13,6 +13,7 @@ import {
   tokenize,
   translateExpr,
   translateView,
+  withSingleQuotedStrings,
   type ColumnRef,
   type Translated,
 } from './sql-expr'
@@ -166,7 +167,7 @@ export function planChecksAndCollations(
       plan.checks.push({
         name: alloc.allocate(ck.name ?? base),
         sql: t.sql,
-        sqliteSql: ck.sql,
+        sqliteSql: withSingleQuotedStrings(ck.sql, (n) => cols.has(n.toLowerCase())),
         origin: 'source',
       })
     }

@@ -12,6 +12,8 @@ export interface Tok {
   v: string
   start: number
   end: number
+  /** A qid written in double quotes (SQLite may read it as a string; `…` and […] never). */
+  dq?: true
 }
 
 const ID_START = /[\p{L}_]/u
@@ -54,8 +56,10 @@ export function tokenize(sql: string): Tok[] {
       quoted("'", 'blob')
       out[out.length - 1]!.start--
     } else if (ch === "'") quoted("'", 'str')
-    else if (ch === '"') quoted('"', 'qid')
-    else if (ch === '`') quoted('`', 'qid')
+    else if (ch === '"') {
+      quoted('"', 'qid')
+      out[out.length - 1]!.dq = true
+    } else if (ch === '`') quoted('`', 'qid')
     else if (ch === '[') quoted(']', 'qid')
     else if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
       const m = /^(0x[0-9a-f]+|(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?)/i.exec(sql.slice(i))!
@@ -78,6 +82,27 @@ export function tokenize(sql: string): Tok[] {
 }
 
 const isKw = (t: Tok | undefined, kw: string): boolean => t?.k === 'id' && t.v.toUpperCase() === kw
+
+/** A double-quoted word SQLite reads as a string when it names no column (not `t."c"`). */
+const dqString = (toks: Tok[], i: number): boolean =>
+  toks[i]?.dq === true && toks[i + 1]?.k !== 'dot' && toks[i - 1]?.k !== 'dot'
+
+/**
+ * The expression as SQLite reads it with double-quoted strings turned off (better-sqlite3 builds
+ * SQLite so): each double-quoted word that names no column, single-quoted. The pre-flight runs
+ * a source CHECK through this.
+ */
+export function withSingleQuotedStrings(sql: string, isColumn: (name: string) => boolean): string {
+  const toks = tokenize(sql)
+  let out = ''
+  let at = 0
+  toks.forEach((t, i) => {
+    if (!dqString(toks, i) || isColumn(t.v)) return
+    out += `${sql.slice(at, t.start)}'${t.v.replace(/'/g, "''")}'`
+    at = t.end
+  })
+  return out + sql.slice(at)
+}
 
 /** Index of the `)` matching the `(` at `open`. */
 export function matchParen(toks: Tok[], open: number): number {
@@ -465,6 +490,12 @@ export function translateExpr(
           break
         }
         const col = columns.get(t.v.toLowerCase())
+        // A double-quoted word that names no column is a string to SQLite (its legacy rule for
+        // schemas, on by default): status IN ("open", "closed") means the two strings.
+        if (!col && dqString(toks, i)) {
+          out.push(pg.escapeLiteral(t.v))
+          break
+        }
         if (!col)
           return {
             ok: false,
