@@ -97,6 +97,21 @@ describe('config files', () => {
     expect(t.problem?.message).not.toContain('abc-secret-value')
   })
 
+  it('reads a file nested 200,000 levels deep as a problem of its own, in every format, not a crash', () => {
+    const d = 200_000
+    const json = parseConfig('json', '{"a":'.repeat(d) + '1' + '}'.repeat(d))
+    expect(json).toMatchObject({ rows: [], problem: { line: 1 } })
+    expect(json.problem?.message).toContain('nested too deeply')
+    for (const [format, text] of [
+      ['yaml', 'a: ' + '['.repeat(d) + ']'.repeat(d)],
+      ['toml', 'a = ' + '['.repeat(d) + ']'.repeat(d)],
+    ] as const) {
+      const r = parseConfig(format, text)
+      expect(r.rows, format).toEqual([])
+      expect(r.problem?.message, format).toMatch(/nested too deeply|invalid/)
+    }
+  })
+
   it('reads a "billion laughs" YAML as a parse problem of its own file, not a crash', () => {
     const y = parseConfig('yaml', BILLION_LAUGHS)
     expect(y.rows).toEqual([])

@@ -198,7 +198,24 @@ function parseEnv(text: string, secrets: string[]): ConfigRow[] {
   return rows
 }
 
+/** A file nested deeper than a parser's stack (200,000 `[`): that file's problem, not a crash. */
+const isStackOverflow = (err: unknown): boolean =>
+  err instanceof RangeError && /call stack/i.test(err.message)
+
 export function parseConfig(format: ConfigFormat, text: string): ConfigParse {
+  try {
+    return parseConfigText(format, text)
+  } catch (err) {
+    if (!isStackOverflow(err)) throw err
+    return {
+      rows: [],
+      problem: { line: null, message: `nested too deeply to read as ${format.toUpperCase()}` },
+      secretValues: [],
+    }
+  }
+}
+
+function parseConfigText(format: ConfigFormat, text: string): ConfigParse {
   const secretValues: string[] = []
   // An empty file is a file with no keys, not a broken one.
   if (text.trim() === '') return { rows: [], problem: null, secretValues }
@@ -208,7 +225,7 @@ export function parseConfig(format: ConfigFormat, text: string): ConfigParse {
     if (r.ok) return { rows: rowsOf(r.value, secretValues), problem: null, secretValues }
     // JSON with comments or trailing commas (JSONC, as editors write settings files): read
     // without them; anything else wrong is reported where it is (the blanked text keeps places).
-    const lenient = jsoncAsJson(text)
+    const lenient = r.problem.tooDeep ? null : jsoncAsJson(text)
     const c = lenient === null ? r : readJson(lenient)
     if (c.ok)
       return { rows: rowsOf(c.value, secretValues), problem: null, secretValues, dialect: 'jsonc' }

@@ -16,7 +16,13 @@ export interface JsonProblem {
   line: number
   column: number
   message: string
+  /** Nested deeper than MAX_DEPTH: no other reading of the text is tried. */
+  tooDeep?: true
 }
+
+/** Deeper JSON is a problem of its file (recursive readers would run out of stack). */
+export const MAX_DEPTH = 1000
+const TOO_DEEP = 'nested too deeply'
 
 class Stop {
   constructor(
@@ -79,7 +85,7 @@ function read(s: string): JValue {
     }
   }
   const value = (depth: number): JValue => {
-    if (depth > 1000) fail('nested too deeply')
+    if (depth > MAX_DEPTH) fail(TOO_DEEP)
     ws()
     const c = s[i]
     if (c === '{') {
@@ -161,6 +167,7 @@ export function readJson(
         line,
         column,
         message: `invalid JSON at line ${line}, column ${column}: ${e.why}`,
+        ...(e.why === TOO_DEEP ? { tooDeep: true as const } : {}),
       },
     }
   }
