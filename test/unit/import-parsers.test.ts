@@ -307,6 +307,19 @@ describe('log records', () => {
     expect(recs[2]?.bytes.equals(latin.subarray(0, latin.length - 1))).toBe(true)
   })
 
+  it('keeps a JSONL line nested 200,000 levels deep as a flagged raw row; the next line is read', () => {
+    const d = 200_000
+    const deep = `{"data":${'['.repeat(d)}${']'.repeat(d)}}`
+    const { recs } = records('jsonl', `${deep}\n{"message":"after"}\n`, 65536)
+    expect(recs).toHaveLength(2)
+    expect(parseEventRecord('jsonl', recs[0] as LogRecord)).toMatchObject({
+      payload: null,
+      text: deep,
+      parseError: 'JSON nested too deeply to read its fields: kept as raw text',
+    })
+    expect(parseEventRecord('jsonl', recs[1] as LogRecord).message).toBe('after')
+  })
+
   it("parses a CRLF text log's fields without the line ends, which the record's bytes keep", () => {
     const text =
       '2026-10-01 10:00:00 INFO [a1] first\r\n  detail\r\n2026-10-01 10:00:01 WARN b\r\nno\rend\r\n'

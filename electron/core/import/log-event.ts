@@ -58,7 +58,15 @@ function fromJsonLine(text: string): Omit<EventFields, 'text'> {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
     return { ...EMPTY, parseError: 'valid JSON, but not an object' }
   const o = obj as Record<string, unknown>
-  const payload = pick(o, ['data', 'payload', 'details'])
+  const picked = pick(o, ['data', 'payload', 'details'])
+  let payload: string | null
+  try {
+    payload = picked === undefined ? null : JSON.stringify(picked)
+  } catch (err) {
+    // JSON.parse reads any depth; JSON.stringify recurses and runs out of stack (200,000 levels).
+    if (!(err instanceof RangeError)) throw err
+    return { ...EMPTY, parseError: 'JSON nested too deeply to read its fields: kept as raw text' }
+  }
   const level = str(pick(o, ['level', 'severity', 'lvl']))
   return {
     ts: str(pick(o, ['ts', 'timestamp', 'time', '@timestamp', 'created_at'])),
@@ -66,7 +74,7 @@ function fromJsonLine(text: string): Omit<EventFields, 'text'> {
     agentId: str(pick(o, ['agent_id', 'agent', 'agentId'])),
     eventType: str(pick(o, ['event_type', 'type', 'event'])),
     message: str(pick(o, ['message', 'msg'])),
-    payload: payload === undefined ? null : JSON.stringify(payload),
+    payload,
     parseError: null,
   }
 }
