@@ -14,9 +14,13 @@ interface ParentPort {
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
 
-function send(message: WorkerMessage): void {
-  if (parentPort) parentPort.postMessage(message)
-  else if (process.connected) process.send?.(message)
+/** `sent` runs once the message is handed to the channel (at once under utilityProcess). */
+function send(message: WorkerMessage, sent?: () => void): void {
+  if (parentPort) {
+    parentPort.postMessage(message)
+    sent?.()
+  } else if (process.connected && process.send) process.send(message, undefined, {}, () => sent?.())
+  else sent?.()
 }
 
 function onMessage(listener: (m: HostMessage) => void): void {
@@ -50,6 +54,7 @@ onMessage((m) => {
 })
 
 async function run(job: string, params: unknown): Promise<void> {
+  let outcome: WorkerMessage
   try {
     const fn = findJob(job)
     const value = await fn(params, {
@@ -67,15 +72,16 @@ async function run(job: string, params: unknown): Promise<void> {
         )
       },
     })
-    send({ type: 'result', value })
+    outcome = { type: 'result', value }
   } catch (err) {
     // SQLite's bare "string or blob too big" names nothing: say which value, where.
     const root = (params as { root?: unknown } | null)?.root
-    send({
+    outcome = {
       type: 'error',
       error: toErrorInfo(explainTooBig(err, typeof root === 'string' ? root : undefined)),
-    })
+    }
   }
-  // Let the IPC channel flush the last message before leaving.
-  setTimeout(() => process.exit(0), 50)
+  // Leave once the outcome is written to the channel: a result of megabytes (the inventory of
+  // 20,000 files) takes longer than any fixed delay, and exiting earlier lost it.
+  send(outcome, () => setTimeout(() => process.exit(0), 50))
 }
