@@ -5,9 +5,10 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { FerryError } from '../../../shared/contract/envelope'
 import { fsyncDir } from '../fs/atomic'
+import { mapConcurrent } from '../fs/concurrent'
 import { isDiskFullCode } from '../fs/disk-full'
 import { faultPoint } from '../jobs/faults'
-import { throwIfCancelled, type JobContext } from '../jobs/job'
+import type { JobContext } from '../jobs/job'
 import type { WorkspacePaths } from '../workspace/resolve'
 import { takeEntry } from './entries'
 import { writeNewFile } from './files'
@@ -23,7 +24,7 @@ import {
 import { claim, release, removeStale } from './stale'
 import { verifyBackup, writeVerification } from './verify'
 import { backupDiskFull } from './write-errors'
-import { listTree } from './walk'
+import { listTree, type Listed } from './walk'
 
 export interface BackupEvidence extends Record<string, unknown> {
   id: string
@@ -93,19 +94,16 @@ export async function createBackup(
   await claim(tmp)
   try {
     await mkdir(join(tmp, '.claude'), { mode: 0o700 })
-    const entries: ManifestEntry[] = []
+    const entries = await takeAll(listed, tmp, tick, ctx, paths.root)
     const warnings: string[] = []
-    for (const e of listed) {
-      throwIfCancelled(ctx.signal)
-      const entry = await takeEntry(e, join(tmp, ...e.path.split('/')), tick, ctx, paths.root)
-      if (entry.note) warnings.push(`${e.path}: ${entry.note}`)
+    entries.forEach((entry, i) => {
+      const path = listed[i]!.path
+      if (entry.note) warnings.push(`${path}: ${entry.note}`)
       if (entry.sqlite && entry.sqlite.integrity.join() !== 'ok')
         warnings.push(
-          `${e.path}: integrity_check reported ${entry.sqlite.integrity.slice(0, 3).join('; ')}`,
+          `${path}: integrity_check reported ${entry.sqlite.integrity.slice(0, 3).join('; ')}`,
         )
-      if (entry.kind === 'sqlite') await faultPoint('backup:after-sqlite', ctx.signal)
-      entries.push(entry)
-    }
+    })
     await faultPoint('backup:after-copy-before-manifest', ctx.signal)
     const content = entries.filter((e) => e.kind === 'file' || e.kind === 'sqlite')
     const manifest: Manifest = {
@@ -163,6 +161,33 @@ export async function createBackup(
       )
     throw err
   }
+}
+
+/** Plain files copied at once: each copy mostly waits on the disk (its fsync above all). */
+const PARALLEL_COPIES = 8
+
+/**
+ * Every listed entry into the backup, in the manifest's order. Plain files are copied several at
+ * a time — a workspace of 20,000 small notes otherwise spends most of its backup waiting on one
+ * fsync after another; folders, links and databases are taken in order, so a folder exists
+ * before its files.
+ */
+function takeAll(
+  listed: Listed[],
+  tmp: string,
+  tick: (n: number, message?: string) => void,
+  ctx: JobContext,
+  root: string,
+): Promise<ManifestEntry[]> {
+  return mapConcurrent(
+    listed,
+    async (e) => {
+      const entry = await takeEntry(e, join(tmp, ...e.path.split('/')), tick, ctx, root)
+      if (entry.kind === 'sqlite') await faultPoint('backup:after-sqlite', ctx.signal)
+      return entry
+    },
+    { limit: PARALLEL_COPIES, inOrder: (e) => e.kind !== 'file', signal: ctx.signal },
+  )
 }
 
 /** fsync every folder of the backup, deepest first, then the backup folder itself. */
