@@ -5,7 +5,8 @@ import { throwIfCancelled } from '../jobs/job'
 export interface ConcurrentOptions<T> {
   /** At most this many calls under way. */
   limit: number
-  /** Items that must run alone, in order (the calls before them keep running). */
+  /** Items waited for before the next item starts (a folder before its files); the calls
+   * already under way keep running meanwhile. */
   inOrder?: (item: T) => boolean
   signal?: AbortSignal
 }

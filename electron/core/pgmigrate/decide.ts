@@ -158,10 +158,8 @@ export function decideType(
   // Text values present.
   if (s.texts === nonNull) {
     if (s.json === nonNull) return { ...d, type: 'jsonb' }
-    if (s.timestamps === nonNull) {
-      d.notes.push('ISO-8601 text; values without an offset are read as UTC')
-      return { ...d, type: 'timestamptz' }
-    }
+    // Whether any were written without an offset (read as UTC) is counted by translate.ts.
+    if (s.timestamps === nonNull) return { ...d, type: 'timestamptz' }
   }
   // A column declared (or mostly holding) JSON or times says which values kept it text — numbers
   // among the text too (a DATETIME column holding both '2020-01-01 10:00' and 1600000000).
