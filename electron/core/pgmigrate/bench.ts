@@ -39,9 +39,12 @@ export interface BenchRun {
   /** MiB of COPY text sent per second of load. */
   mibPerSec: number
   pipeMs: number | null
-  pgloaderMs: number | null
+  /** pgloader on the same file (when installed): time and the rows it really loaded. */
+  pgloader: PgloaderRun | null
   /** Load time relative to the pipe's (≤ 1.0 is the target). */
   ratioToPipe: number | null
+  /** pgloader's whole run relative to the pipe (the issue's reference: 3.31×). */
+  pgloaderToPipe: number | null
   /** Validation time relative to the load's (≤ 0.5 is the target). */
   validateRatio: number
   peakRssMb: number
@@ -112,17 +115,82 @@ async function pipeRun(file: string, url: string, from: string, to: string): Pro
   return ms
 }
 
-function pgloaderRun(file: string, url: string): number | null {
+/** What pgloader did with the file: its time, and the rows that reached PostgreSQL, counted there. */
+export interface PgloaderRun {
+  ms: number
+  exitCode: number | null
+  /** Rows counted in the tables pgloader created, against the source's. */
+  rows: number
+  sourceRows: number
+  /** Source tables that arrived with fewer rows than SQLite holds (or not at all). */
+  short: { table: string; rows: number; sourceRows: number }[]
+  /** pgloader's own output, kept for reading (bench-results/). */
+  log: string
+}
+
+/**
+ * The second reference: `pgloader --type sqlite FILE URL` into a database of its own (it creates
+ * its tables in the target's default schema, so never the caller's database), timed, then checked:
+ * pgloader exits 0 after refusing a whole table (a BLOB column it cannot convert) or the schema
+ * itself ("FATAL Failed to create the schema"), so its time only counts beside the rows it loaded.
+ */
+async function pgloaderRun(
+  file: string,
+  url: string,
+  sourceRows: Map<string, number>,
+  logFile: string,
+): Promise<PgloaderRun | null> {
   if (!has('pgloader')) return null
-  const started = Date.now()
-  const r = spawnSync('pgloader', [file, url], { stdio: 'ignore' })
-  return r.status === 0 ? Date.now() - started : null
+  const db = `ferry_bench_${process.pid}_pgloader`
+  await sql(url, `DROP DATABASE IF EXISTS ${q(db)}`)
+  await sql(url, `CREATE DATABASE ${q(db)}`)
+  const target = new URL(url)
+  target.pathname = `/${encodeURIComponent(db)}`
+  try {
+    const started = Date.now()
+    const r = spawnSync('pgloader', ['--type', 'sqlite', file, target.toString()], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 2 ** 20,
+    })
+    const ms = Date.now() - started
+    mkdirSync(path.dirname(logFile), { recursive: true })
+    writeFileSync(logFile, `${r.stdout ?? ''}${r.stderr ?? ''}`)
+    const counts = await tableCounts(target.toString())
+    let rows = 0
+    const short: PgloaderRun['short'] = []
+    for (const [table, n] of sourceRows) {
+      const got = counts.get(table) ?? counts.get(table.toLowerCase()) ?? 0
+      rows += Math.min(got, n)
+      if (got < n) short.push({ table, rows: got, sourceRows: n })
+    }
+    const total = [...sourceRows.values()].reduce((a, b) => a + b, 0)
+    return { ms, exitCode: r.status, rows, sourceRows: total, short, log: logFile }
+  } finally {
+    await sql(url, `DROP DATABASE IF EXISTS ${q(db)}`)
+  }
+}
+
+/** Exact row counts of every table in a database, by name. */
+async function tableCounts(url: string): Promise<Map<string, number>> {
+  const tables = await sql(
+    url,
+    `SELECT n.nspname AS s, c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`,
+  )
+  const out = new Map<string, number>()
+  for (const { s, t } of tables.rows as { s: string; t: string }[]) {
+    const r = await sql(url, `SELECT count(*)::bigint AS n FROM ${qq(s, t)}`)
+    out.set(t, Number((r.rows[0] as { n: string }).n))
+  }
+  return out
 }
 
 async function ferryRun(
   opts: BenchOptions,
   schema: string,
-): Promise<Omit<BenchRun, 'run' | 'first' | 'pipeMs' | 'pgloaderMs' | 'ratioToPipe'>> {
+): Promise<
+  Omit<BenchRun, 'run' | 'first' | 'pipeMs' | 'pgloader' | 'ratioToPipe' | 'pgloaderToPipe'>
+> {
   const r = await migrateSqlite({
     file: opts.file,
     url: opts.url,
@@ -164,25 +232,38 @@ export async function benchMigrate(opts: BenchOptions): Promise<BenchRun[]> {
     `benchmark: ${opts.file} (${(statSync(opts.file).size / 2 ** 20).toFixed(1)} MiB) → ${redactUrl(opts.url)}, ${opts.runs} run(s), --workers ${opts.workers}${pipe ? '' : ' (sqlite3/psql not found: no pipe reference)'}`,
   )
   const runs: BenchRun[] = []
+  // SQLite's row count per table (run 1's load), what pgloader's tables are counted against.
+  let sourceRows = new Map<string, number>()
+  const pgloader = (i: number): Promise<PgloaderRun | null> =>
+    pgloaderRun(
+      opts.file,
+      opts.url,
+      sourceRows,
+      path.join(REPO, 'bench-results', `pgloader-run-${i}.log`),
+    )
   for (let i = 1; i <= opts.runs; i++) {
     const schema = `ferry_bench_${process.pid}_${i}`
     await sql(opts.url, `DROP SCHEMA IF EXISTS ${q(schema)} CASCADE`)
-    // The two sides alternate which goes first: caches and background load favour neither.
+    // The sides alternate which goes first: caches and background load favour none of them.
     const first = i % 2 === 1 ? 'ferry' : 'pipe'
     let pipeMs: number | null = null
-    if (first === 'pipe' && pipe && i > 1) {
+    let pgl: PgloaderRun | null = null
+    if (first === 'pipe' && i > 1) {
+      pgl = await pgloader(i)
       // The pipe copies into tables shaped like Ferry's: use the previous run's schema plan.
-      pipeMs = await pipeRun(
-        opts.file,
-        opts.url,
-        `ferry_bench_${process.pid}_${i - 1}`,
-        `${schema}_pipe`,
-      )
+      if (pipe)
+        pipeMs = await pipeRun(
+          opts.file,
+          opts.url,
+          `ferry_bench_${process.pid}_${i - 1}`,
+          `${schema}_pipe`,
+        )
     }
     const f = await ferryRun(opts, schema)
+    if (i === 1) sourceRows = new Map(f.tables.map((t) => [t.table, t.rows]))
     if (pipeMs === null && pipe)
       pipeMs = await pipeRun(opts.file, opts.url, schema, `${schema}_pipe`)
-    const pgloaderMs = i === 1 ? pgloaderRun(opts.file, opts.url) : null
+    if (first === 'ferry') pgl = await pgloader(i)
     if (i > 1)
       await sql(
         opts.url,
@@ -194,12 +275,13 @@ export async function benchMigrate(opts: BenchOptions): Promise<BenchRun[]> {
       first: i > 1 ? first : 'ferry',
       ...f,
       pipeMs,
-      pgloaderMs,
+      pgloader: pgl,
       ratioToPipe: pipeMs ? round(f.loadMs / pipeMs, 2) : null,
+      pgloaderToPipe: pipeMs && pgl ? round(pgl.ms / pipeMs, 2) : null,
     }
     runs.push(run)
     log(
-      `run ${i}: load ${run.loadMs} ms, validation ${run.validateMs} ms, pipe ${pipeMs ?? '–'} ms, ratio ${run.ratioToPipe ?? '–'}`,
+      `run ${i}: load ${run.loadMs} ms, validation ${run.validateMs} ms, pipe ${pipeMs ?? '–'} ms, ratio ${run.ratioToPipe ?? '–'}${pgl ? `, pgloader ${pgl.ms} ms (${pgloaderRows(pgl)})` : ''}`,
     )
   }
   return runs
@@ -258,12 +340,7 @@ export function benchTable(runs: BenchRun[]): string {
       Math.max(...runs.map((r) => r.peakRssMb)),
     ]),
   )
-  const pgl = runs.find((r) => r.pgloaderMs !== null)
-  lines.push(
-    pgl
-      ? `pgloader: ${pgl.pgloaderMs} ms (load/pgloader ${round(pgl.loadMs / pgl.pgloaderMs!, 2)})`
-      : 'pgloader: not installed (Debian package pgloader) — no reference',
-  )
+  lines.push(...pgloaderLines(runs))
   const mid = [...runs].sort((a, b) => a.loadMs - b.loadMs)[(runs.length - 1) >> 1]
   if (mid) {
     lines.push('', `per table (run ${mid.run}):`)
@@ -274,6 +351,26 @@ export function benchTable(runs: BenchRun[]): string {
       lines.push(trow([t.table, t.rows, t.mib, t.ms, t.rowsPerSec, t.mibPerSec]))
   }
   return lines.join('\n')
+}
+
+/** "2,005,969 of 2,005,969 rows" or what was missing, as counted in PostgreSQL. */
+export function pgloaderRows(p: PgloaderRun): string {
+  const n = (x: number): string => x.toLocaleString('en-US')
+  if (!p.short.length) return `all ${n(p.sourceRows)} rows`
+  const tables = p.short.map((t) => `${t.table} ${n(t.rows)} of ${n(t.sourceRows)}`).join(', ')
+  return `${n(p.rows)} of ${n(p.sourceRows)} rows — short: ${tables}; exit code ${p.exitCode ?? 'none'}`
+}
+
+/** pgloader's line per run: time, ratio to the pipe, and whether it loaded every row. */
+export function pgloaderLines(runs: BenchRun[]): string[] {
+  const done = runs.filter((r) => r.pgloader !== null)
+  if (!done.length) return ['pgloader: not installed (Debian package pgloader) — no reference']
+  return done.map((r) => {
+    const p = r.pgloader!
+    const ratio = r.pgloaderToPipe === null ? '' : `, ${r.pgloaderToPipe}× the pipe`
+    const vs = `, Ferry's whole migration without validation ${r.totalMs - r.validateMs} ms`
+    return `pgloader run ${r.run}: ${p.ms} ms${ratio}${vs}; loaded ${pgloaderRows(p)} (its log: ${path.relative(process.cwd(), p.log)})`
+  })
 }
 
 /** The demo workspace's memory.db with `events` events, generated once and reused. */
