@@ -36,7 +36,7 @@ export function ProgressBar({
         {v.percentText ? <strong>{v.percentText}</strong> : null}
         {brief ? null : (
           <>
-            <span>{v.countText}</span>
+            {v.countText ? <span>{v.countText}</span> : null}
             {v.rateText ? <span>{v.rateText}</span> : null}
             <span>{v.etaText}</span>
           </>

@@ -106,10 +106,13 @@ export function progressView(p: Progress): ProgressView {
   return {
     fraction,
     percentText: fraction === null ? null : `${Math.floor(fraction * 100)} %`,
+    // Nothing counted yet and no total: "0 tables" would say nothing the message does not.
     countText:
-      (p.total === null
-        ? `${amount(p.done)}${bytes ? '' : ` ${unit}`}`
-        : `${amount(p.done)} / ${amount(p.total)}${bytes ? '' : ` ${unit}`}`) + rows,
+      p.total === null && p.done === 0 && !rows
+        ? ''
+        : (p.total === null
+            ? `${amount(p.done)}${bytes ? '' : ` ${unit}`}`
+            : `${amount(p.done)} / ${amount(p.total)}${bytes ? '' : ` ${unit}`}`) + rows,
     rateText:
       p.rate === null
         ? null

@@ -69,6 +69,14 @@ describe('selectors', () => {
     expect(v.etaText).toBe('ETA estimating…')
   })
 
+  it('shows no count before anything is counted when the total is unknown (not "0 tables")', () => {
+    const v = progressView({ done: 0, total: null, unit: 'tables', rate: null, etaSeconds: null })
+    expect(v.countText).toBe('')
+    expect(
+      progressView({ done: 0, total: 40, unit: 'steps', rate: null, etaSeconds: null }).countText,
+    ).toBe('0 / 40 steps')
+  })
+
   it('summarises a finished schema step in the row', () => {
     const s = step('pre.document-schema', {
       status: 'done',
