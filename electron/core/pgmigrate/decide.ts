@@ -43,6 +43,12 @@ export function declaredBounds(declared: string): NumericBounds | null {
 const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`
 
+/**
+ * A column declared BLOB holds bytes, kept exactly: never jsonb or timestamptz (which would rewrite
+ * a value's spelling), so its values are not profiled for them either (profile.ts).
+ */
+export const isDeclaredBlob = (declared: string): boolean => /BLOB/i.test(declared)
+
 export function decideType(
   declared: string,
   s: ColumnStats,
@@ -56,7 +62,7 @@ export function decideType(
   const timeOfDay = /\bTIME\b/i.test(declared) && !/DATE|STAMP/i.test(declared)
   const timeLike = /DATE|TIME/i.test(declared) && !timeOfDay
   const dateOnly = /\bDATE\b/i.test(declared) && !/TIME/i.test(declared)
-  const blobDecl = /BLOB/i.test(declared)
+  const blobDecl = isDeclaredBlob(declared)
   const nonNull = s.ints + s.reals + s.texts + s.blobs
   const d: Decision = {
     type: 'text',
@@ -164,14 +170,14 @@ export function decideType(
   // A column declared (or mostly holding) JSON or times says which values kept it text — numbers
   // among the text too (a DATETIME column holding both '2020-01-01 10:00' and 1600000000).
   const numbers = s.ints + s.reals > 0
-  if (jsonLike || s.json * 2 >= nonNull)
+  if (!blobDecl && (jsonLike || s.json * 2 >= nonNull))
     reject(
       'jsonb',
       nonNull - s.json,
       `${numbers ? 'numbers, or text that is not' : 'not'} valid JSON objects or arrays, or ones jsonb would change (a duplicate key, \\u0000)`,
       `${numbers ? 'a number, or text that is not' : 'not'} a valid JSON object or array, or one jsonb would change (a duplicate key, \\u0000)`,
     )
-  if (timeLike || s.timestamps * 2 >= nonNull)
+  if (!blobDecl && (timeLike || s.timestamps * 2 >= nonNull))
     reject(
       'timestamptz',
       nonNull - s.timestamps,

@@ -26,6 +26,8 @@ export interface ProfileTask {
   table: string
   columns: string[]
   bounds: [string, NumericBounds][]
+  /** Columns declared BLOB (translate.ts profileInputs): no JSON or time tests. */
+  bytesOnly: string[]
   where: string
   params: bigint[]
 }
@@ -75,7 +77,7 @@ export async function profileLargeTables(
       .safeIntegers(true)
       .get() as [bigint, bigint | null, bigint | null]
     if (Number(n) < minRows || lo === null || hi === null) continue
-    const { cols, bounds } = profileInputs(info)
+    const { cols, bounds, bytesOnly } = profileInputs(info)
     const names = cols.map((c) => c.name)
     tables.set(info.name, { cols: names, bounds, rows: Number(n) })
     const where = `${key.expr} >= ? AND ${key.expr} <= ?`
@@ -93,6 +95,7 @@ export async function profileLargeTables(
           table: info.name,
           columns: names,
           bounds: [...bounds],
+          bytesOnly: [...bytesOnly],
           where,
           params: [a, b],
         })

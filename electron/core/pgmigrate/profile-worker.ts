@@ -22,6 +22,7 @@ port.on('message', (m: ToProfileThread) => {
     const rows = profileQuery(db, m.table, m.columns, new Map(m.bounds), {
       where: m.where,
       params: m.params,
+      bytesOnly: new Set(m.bytesOnly),
     })
     post({ type: 'done', id: m.id, rows })
   } catch (err) {

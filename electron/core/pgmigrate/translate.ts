@@ -6,7 +6,7 @@ import { FerryError } from '../../../shared/contract/envelope'
 import { describeTable, listTables, pkIsRowid, type TableInfo } from '../sqlite/introspect'
 import { quoteIdent, type SqliteDb } from '../sqlite/open'
 import { isTooBig, oversizedValues, tooBigError } from '../sqlite/too-big'
-import { declaredBounds, decideType, NO_VALUES, typeSql } from './decide'
+import { declaredBounds, decideType, isDeclaredBlob, NO_VALUES, typeSql } from './decide'
 import { translateDefault } from './defaults'
 import { isoWithoutOffset } from './scalars'
 import { NOCASE_COLLATION } from './ddl'
@@ -298,14 +298,18 @@ function readSequences(db: SqliteDb): Map<string, string> {
 export function profileInputs(info: Omit<TableInfo, 'rowCount' | 'countError'>): {
   cols: TableInfo['columns']
   bounds: Map<string, NumericBounds>
+  /** Columns declared BLOB: their text is not tested for JSON or times (decide.ts never uses it). */
+  bytesOnly: Set<string>
 } {
   const cols = info.columns.filter((c) => c.hidden === 0 || c.hidden === 2 || c.hidden === 3)
   const bounds = new Map<string, NumericBounds>()
+  const bytesOnly = new Set<string>()
   for (const c of cols) {
     const b = declaredBounds(c.declaredType)
     if (b) bounds.set(c.name, b)
+    if (isDeclaredBlob(c.declaredType)) bytesOnly.add(c.name)
   }
-  return { cols, bounds }
+  return { cols, bounds, bytesOnly }
 }
 
 export function tableKey(db: SqliteDb, info: Omit<TableInfo, 'rowCount' | 'countError'>): TableKey {
@@ -482,7 +486,7 @@ function planTable(
   { names, notCarried, policy, overrides, profiles }: PlanCtx,
 ): TablePlan {
   const key = tableKey(db, info)
-  const { cols, bounds } = profileInputs(info)
+  const { cols, bounds, bytesOnly } = profileInputs(info)
   const { rows, stats } =
     profiles?.get(info.name) ??
     profileColumns(
@@ -490,6 +494,7 @@ function planTable(
       info.name,
       cols.map((c) => c.name),
       bounds,
+      bytesOnly,
     )
   const rowidAlias = pkIsRowid(
     cols.filter((c) => c.pkPosition > 0).map((c) => c.declaredType),
