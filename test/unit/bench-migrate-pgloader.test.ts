@@ -54,8 +54,11 @@ describe('the pgloader reference', () => {
     expect(line).toContain('short: file_events 0 of 1,000,001')
   })
 
-  it('says "all rows" only when every source table arrived whole', () => {
+  it('says "all rows" only when every source table arrived whole, with a failing exit code named', () => {
     expect(pgloaderRows(pgl([], 2_005_969))).toBe('all 2,005,969 rows')
+    expect(pgloaderRows({ ...pgl([], 2_005_969), exitCode: null })).toBe(
+      'all 2,005,969 rows; exit code none (stopped by a signal, or after 30 min)',
+    )
   })
 
   it('says when pgloader is not installed', () => {

@@ -151,6 +151,9 @@ async function pgloaderRun(
     const r = spawnSync('pgloader', ['--type', 'sqlite', file, target.toString()], {
       encoding: 'utf8',
       maxBuffer: 256 * 2 ** 20,
+      // A pgloader that hangs (a server it cannot reach, a lock) must not hold the run forever.
+      timeout: PGLOADER_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
     })
     const ms = Date.now() - started
     mkdirSync(path.dirname(logFile), { recursive: true })
@@ -169,6 +172,8 @@ async function pgloaderRun(
     await sql(url, `DROP DATABASE IF EXISTS ${q(db)}`)
   }
 }
+
+const PGLOADER_TIMEOUT_MS = 30 * 60_000
 
 /** Exact row counts of every table in a database, by name. */
 async function tableCounts(url: string): Promise<Map<string, number>> {
@@ -356,9 +361,10 @@ export function benchTable(runs: BenchRun[]): string {
 /** "2,005,969 of 2,005,969 rows" or what was missing, as counted in PostgreSQL. */
 export function pgloaderRows(p: PgloaderRun): string {
   const n = (x: number): string => x.toLocaleString('en-US')
-  if (!p.short.length) return `all ${n(p.sourceRows)} rows`
+  const exit = `exit code ${p.exitCode ?? 'none (stopped by a signal, or after 30 min)'}`
+  if (!p.short.length) return `all ${n(p.sourceRows)} rows${p.exitCode === 0 ? '' : `; ${exit}`}`
   const tables = p.short.map((t) => `${t.table} ${n(t.rows)} of ${n(t.sourceRows)}`).join(', ')
-  return `${n(p.rows)} of ${n(p.sourceRows)} rows — short: ${tables}; exit code ${p.exitCode ?? 'none'}`
+  return `${n(p.rows)} of ${n(p.sourceRows)} rows — short: ${tables}; ${exit}`
 }
 
 /** pgloader's line per run: time, ratio to the pipe, and whether it loaded every row. */
