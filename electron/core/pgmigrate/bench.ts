@@ -244,7 +244,7 @@ export async function benchMigrate(opts: BenchOptions): Promise<BenchRun[]> {
       opts.file,
       opts.url,
       sourceRows,
-      path.join(REPO, 'bench-results', `pgloader-run-${i}.log`),
+      path.join(process.cwd(), 'bench-results', `pgloader-run-${i}.log`),
     )
   for (let i = 1; i <= opts.runs; i++) {
     const schema = `ferry_bench_${process.pid}_${i}`
