@@ -66,13 +66,17 @@ export async function openListed(path: FsPath, listed?: Stats, root?: string): P
   return fh
 }
 
-/** Streams `src` into the already-open `out`, hashing the bytes; fsyncs `out`. */
+/**
+ * Streams `src` into the already-open `out`, hashing the bytes. `rewrite`: `out` may hold bytes of
+ * an earlier attempt, cut to the new size; `sync`: fsync `out` (left to the caller when it changes
+ * the file's mode and times after, so that one fsync covers both).
+ */
 async function pump(
   src: FileHandle,
   out: FileHandle,
-  signal?: AbortSignal,
-  onBytes?: (n: number) => void,
+  o: { signal?: AbortSignal; onBytes?: (n: number) => void; rewrite: boolean; sync: boolean },
 ): Promise<{ sha256: string; size: number }> {
+  const { signal, onBytes } = o
   const hash = createHash('sha256')
   const buf = Buffer.allocUnsafe(CHUNK)
   let size = 0
@@ -88,8 +92,8 @@ async function pump(
     size += bytesRead
     onBytes?.(bytesRead)
   }
-  await out.truncate(size)
-  await out.sync()
+  if (o.rewrite) await out.truncate(size)
+  if (o.sync) await out.sync()
   return { sha256: hash.digest('hex'), size }
 }
 
@@ -110,7 +114,13 @@ export async function copyListedFile(
       const fh = await openListed(src, listed, opts.root)
       try {
         const before = await fh.stat()
-        const r = await pump(fh, out, opts.signal, attempt === 1 ? opts.onBytes : undefined)
+        const r = await pump(fh, out, {
+          signal: opts.signal,
+          onBytes: attempt === 1 ? opts.onBytes : undefined,
+          // A second attempt writes over the first one's bytes; `out` was created empty.
+          rewrite: attempt > 1,
+          sync: true,
+        })
         const after = await fh.stat()
         const changed =
           after.size !== r.size || after.mtimeMs !== before.mtimeMs || before.size !== r.size
@@ -138,7 +148,8 @@ export async function copyVerified(
   try {
     const out = await open(dest, 'wx', expect.mode & 0o7777)
     try {
-      const r = await pump(fh, out, signal, onBytes)
+      // `out` was created empty; its one fsync comes after the mode and times are set.
+      const r = await pump(fh, out, { signal, onBytes, rewrite: false, sync: false })
       if (r.sha256 !== expect.sha256 || r.size !== expect.size) {
         throw new FerryError(
           'BACKUP_CORRUPT',
