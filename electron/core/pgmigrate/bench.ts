@@ -13,6 +13,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { redactUrl } from '../postgres/redact'
+import { urlForDatabase } from '../backup/sandbox-db'
 import { migrateSqlite } from './migrate'
 import { q, qq } from './names'
 
@@ -144,11 +145,10 @@ async function pgloaderRun(
   const db = `ferry_bench_${process.pid}_pgloader`
   await sql(url, `DROP DATABASE IF EXISTS ${q(db)}`)
   await sql(url, `CREATE DATABASE ${q(db)}`)
-  const target = new URL(url)
-  target.pathname = `/${encodeURIComponent(db)}`
+  const target = urlForDatabase(url, db)
   try {
     const started = Date.now()
-    const r = spawnSync('pgloader', ['--type', 'sqlite', file, target.toString()], {
+    const r = spawnSync('pgloader', ['--type', 'sqlite', file, target], {
       encoding: 'utf8',
       maxBuffer: 256 * 2 ** 20,
       // A pgloader that hangs (a server it cannot reach, a lock) must not hold the run forever.
@@ -158,7 +158,7 @@ async function pgloaderRun(
     const ms = Date.now() - started
     mkdirSync(path.dirname(logFile), { recursive: true })
     writeFileSync(logFile, `${r.stdout ?? ''}${r.stderr ?? ''}`)
-    const counts = await tableCounts(target.toString())
+    const counts = await tableCounts(target)
     let rows = 0
     const short: PgloaderRun['short'] = []
     for (const [table, n] of sourceRows) {
@@ -175,19 +175,24 @@ async function pgloaderRun(
 
 const PGLOADER_TIMEOUT_MS = 30 * 60_000
 
-/** Exact row counts of every table in a database, by name. */
+/** Exact row counts of every table in a database, by name (one connection for all of them). */
 async function tableCounts(url: string): Promise<Map<string, number>> {
-  const tables = await sql(
-    url,
-    `SELECT n.nspname AS s, c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`,
-  )
-  const out = new Map<string, number>()
-  for (const { s, t } of tables.rows as { s: string; t: string }[]) {
-    const r = await sql(url, `SELECT count(*)::bigint AS n FROM ${qq(s, t)}`)
-    out.set(t, Number((r.rows[0] as { n: string }).n))
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    const tables = await c.query<{ s: string; t: string }>(
+      `SELECT n.nspname AS s, c.relname AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`,
+    )
+    const out = new Map<string, number>()
+    for (const { s, t } of tables.rows) {
+      const r = await c.query<{ n: string }>(`SELECT count(*)::bigint AS n FROM ${qq(s, t)}`)
+      out.set(t, Number(r.rows[0]!.n))
+    }
+    return out
+  } finally {
+    await c.end()
   }
-  return out
 }
 
 async function ferryRun(
