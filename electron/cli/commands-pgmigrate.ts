@@ -284,7 +284,9 @@ async function migrateCommand(file: string, o: Opts): Promise<number> {
   else process.stdout.write(describeMigration(r) + '\n')
   if (!ok)
     process.stderr.write(
-      `ferry: validation found differences in ${r.validation!.differentTables.join(', ')}\n  → Run the same command again to resume; if it persists, compare with "ferry validate-sqlite … --json".\n`,
+      r.validation!.sourceChanged
+        ? `ferry: validation found differences in ${r.validation!.differentTables.join(', ')}: ${file} was written to during the run\n  → Copy the changes with the same command and --delta, then run "ferry validate-sqlite" with the same arguments.\n`
+        : `ferry: validation found differences in ${r.validation!.differentTables.join(', ')}\n  → Run the same command again to resume; if it persists, compare with "ferry validate-sqlite … --json".\n`,
     )
   return ok ? EXIT.ok : EXIT.failed
 }

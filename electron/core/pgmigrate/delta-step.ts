@@ -71,8 +71,8 @@ export async function deltaStepIfLoaded(
   if (!v.validation.equal)
     throw new FerryError(
       'VALIDATION_FAILED',
-      `After the delta sync, ${v.validation.differentTables.join(', ')} still differ(s) from ${path.relative(paths.root, file)}`,
-      `See ${DELTA_REPORT}: tables marked "full recopy needed" cannot carry changes; rows deleted in SQLite are kept unless "ferry migrate-sqlite … --delta --delta-deletes" is run.`,
+      `After the delta sync, ${v.validation.differentTables.join(', ')} still differ(s) from ${path.relative(paths.root, file)}${v.validation.sourceChanged ? ', which another program wrote to while it was validated' : ''}`,
+      `${v.validation.sourceChanged ? 'Run the step again to copy the newer changes; for a final equal validation, stop the programs writing to it first. ' : ''}See ${DELTA_REPORT}: tables marked "full recopy needed" cannot carry changes; rows deleted in SQLite are kept unless "ferry migrate-sqlite … --delta --delta-deletes" is run.`,
     )
   return {
     mode: 'delta',

@@ -8,7 +8,7 @@ import { FerryError } from '../../../shared/contract/envelope'
 import { faultPoint } from '../jobs/faults'
 import { throwIfCancelled } from '../jobs/job'
 import { redactUrl } from '../postgres/redact'
-import { openSqliteReadOnly, type SqliteDb } from '../sqlite/open'
+import { dataVersion, openSqliteReadOnly, type SqliteDb } from '../sqlite/open'
 import { checkServer, connect, createPool, lockSchema, unlockSchema } from './connect'
 import {
   foreignKey,
@@ -124,6 +124,10 @@ export async function migrateSqlite(opts: MigrateOptions): Promise<MigrateResult
   const t0 = Date.now()
   refuseReservedSchema(opts.schema)
   const db = openSqliteReadOnly(opts.file)
+  // Agents may keep writing while Ferry reads (the plan keeps the old system running): noted here,
+  // so a validation that finds differences can say that the source moved during the run.
+  const version = dataVersion(db)
+  const sourceChanged = (): boolean => dataVersion(db) !== version
   try {
     checkSourceIntegrity(db, opts.file)
   } catch (err) {
@@ -137,7 +141,7 @@ export async function migrateSqlite(opts: MigrateOptions): Promise<MigrateResult
       const server = await checkServer(lock, opts.url)
       await lockSchema(lock, opts.schema, opts.url, 'migration')
       try {
-        return await migrateLocked(db, pool, lock, server.version, opts, t0)
+        return await migrateLocked(db, pool, lock, server.version, opts, t0, sourceChanged)
       } finally {
         await unlockSchema(lock, opts.schema)
       }
@@ -157,6 +161,7 @@ async function migrateLocked(
   server: string,
   opts: MigrateOptions,
   t0: number,
+  sourceChanged: () => boolean,
 ): Promise<MigrateResult> {
   const progress = opts.onProgress ?? (() => undefined)
   const { plan, resumed, wasLoaded } = await ensurePlan(db, client, opts, progress)
@@ -193,6 +198,7 @@ async function migrateLocked(
       source: wasLoaded ? 'sqlite' : 'ledger',
       workers: opts.workers,
       signal: opts.signal,
+      sourceChanged,
       onProgress: (table, n) => {
         done.set(table, n)
         const sum = [...done.values()].reduce((a, b) => a + b, 0)

@@ -172,6 +172,12 @@ function validationFailed(r: MigrateResult): FerryError {
           : ''
       return `${t.table}: expected ${t.expectedRows} rows, ${t.targetRows} in PostgreSQL, checksums ${t.sourceChecksum} vs ${t.targetChecksum}${rows}`
     })
+  if (v.sourceChanged)
+    return new FerryError(
+      'VALIDATION_FAILED',
+      `Validation found differences in ${v.differentTables.length} table(s) of schema "${AGENT_MEMORY_SCHEMA}", and memory.db was written to by another program during the run, so they may be rows written after they were copied: ${lines.join(' | ')}. Full report: ${MIGRATE_REPORT}`,
+      'Run the step again: after a completed load it copies what changed since (a delta sync) and re-reads every row to validate. For a final equal validation, stop the programs writing to memory.db first.',
+    )
   return new FerryError(
     'VALIDATION_FAILED',
     `Validation found differences in ${v.differentTables.length} table(s) of schema "${AGENT_MEMORY_SCHEMA}": ${lines.join(' | ')}. Full report: ${MIGRATE_REPORT}`,

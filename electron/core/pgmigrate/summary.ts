@@ -110,8 +110,11 @@ export function describeMigration(r: MigrateResult): string {
         `    ${x.table} key ${keyDisplay(x.key)}${x.column ? ` column ${x.column}` : ''}: ${x.reason}`,
       )
   }
-  if (r.validation) out.push(...describeValidation(r.validation))
-  else
+  if (r.validation) {
+    out.push(...describeValidation(r.validation))
+    if (!r.validation.equal && r.validation.sourceChanged)
+      out.push(deltaHint(r.source.file, r.target.schema, r.validation))
+  } else
     out.push(
       '  Validation skipped (--no-validate); run "ferry validate-sqlite" with the same arguments to compare.',
     )
@@ -127,9 +130,13 @@ export function describeValidateRun(r: ValidateRunResult): string {
       : [
           // The usual cause after a good load: agents kept writing to SQLite (the plan keeps the
           // old system running). A delta carries exactly that; anything left is a real difference.
-          `  → If SQLite was written to since the load, "ferry migrate-sqlite ${r.source.file} --target <url> --schema ${r.target.schema} --delta" copies those changes${extraInTarget(r.validation) ? ' (add --delta-deletes to delete the rows deleted from SQLite since)' : ''}; validate again after it. Rows still different then are listed above by key (the Migration screen compares them side by side).`,
+          deltaHint(r.source.file, r.target.schema, r.validation),
         ]),
   ].join('\n')
+}
+
+function deltaHint(file: string, schema: string, v: ValidationResult): string {
+  return `  → ${v.sourceChanged ? 'SQLite was written to' : 'If SQLite was written to'} since the load, "ferry migrate-sqlite ${file} --target <url> --schema ${schema} --delta" copies those changes${extraInTarget(v) ? ' (add --delta-deletes to delete the rows deleted from SQLite since)' : ''}; validate again after it${v.sourceChanged ? ' (for a final equal validation, stop the programs writing to it first)' : ''}. Rows still different then are listed above by key (the Migration screen compares them side by side).`
 }
 
 /** PostgreSQL holds rows SQLite no longer has (deleted there since the load). */
@@ -146,9 +153,13 @@ function describeValidation(v: ValidationResult): string[] {
       ? `  Validation: every table equal — row count and checksum (${count(v.tables.length, 'table')}, ${sec(v.ms)}; source side ${v.tables[0]?.method === 'ledger' ? "from the load's ledger" : 're-read from SQLite'})`
       : `  Validation: ${v.differentTables.length} table(s) DIFFERENT: ${v.differentTables.join(', ')}`,
   ]
+  if (!v.equal && v.sourceChanged)
+    out.push(
+      '    SQLite was written to by another program during this run (its data_version moved): rows written after Ferry read them show as differences until a delta copies them.',
+    )
   for (const t of v.tables.filter((x) => !x.equal)) {
     out.push(
-      `    ${t.table}: expected ${count(t.expectedRows, 'row')} (${nf.format(t.sourceRows)} in SQLite, ${nf.format(t.rejectedRows)} in the reject log), ${nf.format(t.targetRows)} in PostgreSQL; checksums ${t.sourceChecksum} vs ${t.targetChecksum}${t.unloadableRows ? `; ${t.unloadableRows} row(s) neither loaded nor in the reject log` : ''}`,
+      `    ${t.table}: expected ${count(t.expectedRows, 'row')} (${nf.format(t.sourceRows)} in SQLite, ${nf.format(t.rejectedRows)} in the reject log), ${nf.format(t.targetRows)} in PostgreSQL; checksums ${t.sourceChecksum} vs ${t.targetChecksum}${t.unloadableRows ? `; ${t.unloadableRows} row(s) neither loaded nor in the reject log${v.sourceChanged ? ' (rows added while the load ran are among them)' : ''}` : ''}`,
     )
     if (t.differences?.length)
       out.push(

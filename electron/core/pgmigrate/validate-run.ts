@@ -1,7 +1,7 @@
 // `ferry validate-sqlite`: compares a SQLite file with the schema a migration made from it, using
 // the plan stored in that schema (so both sides use the same types and canonical encoding).
 import { redactUrl } from '../postgres/redact'
-import { openSqliteReadOnly } from '../sqlite/open'
+import { dataVersion, openSqliteReadOnly } from '../sqlite/open'
 import { checkServer, connect, createPool, lockSchema, unlockSchema } from './connect'
 import { rejectSummary } from './ledger'
 import { rateTracker } from './progress'
@@ -33,6 +33,7 @@ export interface ValidateRunResult {
 
 export async function validateSqliteRun(opts: ValidateRunOptions): Promise<ValidateRunResult> {
   const db = openSqliteReadOnly(opts.file)
+  const version = dataVersion(db)
   const pool = createPool(opts.url, { max: opts.workers + 1 })
   try {
     const client = await connect(pool, opts.url)
@@ -52,6 +53,7 @@ export async function validateSqliteRun(opts: ValidateRunOptions): Promise<Valid
           source: 'sqlite',
           workers: opts.workers,
           signal: opts.signal,
+          sourceChanged: () => dataVersion(db) !== version,
           onProgress: (table, n) => {
             done.set(table, n)
             const sum = [...done.values()].reduce((a, b) => a + b, 0)

@@ -43,6 +43,11 @@ export interface ValidationResult {
   equal: boolean
   tables: TableValidation[]
   differentTables: string[]
+  /**
+   * Another connection committed writes to the SQLite file while this run read it (SQLite's
+   * data_version moved): differences may be rows written after they were copied.
+   */
+  sourceChanged: boolean
   ms: number
 }
 
@@ -52,6 +57,8 @@ export interface ValidateOptions {
   workers: number
   signal: AbortSignal
   onProgress: (table: string, done: number) => void
+  /** Whether SQLite was written to by another connection since the run began (see sourceChanged). */
+  sourceChanged?: () => boolean
 }
 
 const YIELD_EVERY = 5000
@@ -74,7 +81,13 @@ export async function validateSqlite(
   await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, worker))
   const tables = plan.tables.map((t) => results.get(t.source)!)
   const differentTables = tables.filter((t) => !t.equal).map((t) => t.table)
-  return { equal: differentTables.length === 0, tables, differentTables, ms: Date.now() - started }
+  return {
+    equal: differentTables.length === 0,
+    tables,
+    differentTables,
+    sourceChanged: opts.sourceChanged?.() ?? false,
+    ms: Date.now() - started,
+  }
 }
 
 async function validateTable(

@@ -74,6 +74,13 @@ export function openWorkspaceDbReadOnly(path: string): SqliteDb {
   return openSqliteReadOnly(path)
 }
 
+/**
+ * SQLite's data_version for this connection: it moves whenever another connection (another
+ * process, or another handle in this one) commits a change to the file, in rollback and WAL mode.
+ */
+export const dataVersion = (db: SqliteDb): number =>
+  Number(db.pragma('data_version', { simple: true }))
+
 /** SQLite identifier quoting: double quotes, embedded quotes doubled. */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`

@@ -1,0 +1,108 @@
+// A source an agent writes to during the migration (the plan keeps the old system running): the
+// validation that follows the load finds the rows written after they were copied, and says why —
+// SQLite's data_version moved — pointing to --delta instead of "run again to resume", which would
+// find the same differences. After the delta the file validates equal and nothing moved.
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { deltaSync } from '../../electron/core/pgmigrate/delta'
+import { describeMigration, describeValidateRun } from '../../electron/core/pgmigrate/summary'
+import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
+import { tempDir } from '../support/paths'
+import { PG_URL, dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
+
+const tmp = tempDir('ferry-live-')
+const file = join(tmp.dir, 'live.db')
+const schema = schemaName('live')
+
+afterAll(async () => {
+  await dropSchema(schema)
+  tmp.cleanup()
+})
+
+function makeDb(): void {
+  const db = new Database(file)
+  db.pragma('journal_mode = WAL')
+  db.exec('CREATE TABLE ev (id INTEGER PRIMARY KEY, v TEXT NOT NULL)')
+  const ins = db.prepare('INSERT INTO ev (v) VALUES (?)')
+  db.transaction(() => {
+    for (let i = 1; i <= 500; i++) ins.run(`value ${i}`)
+  })()
+  db.close()
+}
+
+describe('a source written to during the migration', () => {
+  it('is named as the cause of the differences, and --delta makes it equal', async () => {
+    makeDb()
+    let wrote = false
+    const r = await migrate(file, schema, {
+      onProgress: (p) => {
+        // After the load, before validation: another connection commits an update and a new row.
+        if (p.phase !== 'constraints' || wrote) return
+        wrote = true
+        const w = new Database(file)
+        w.prepare("UPDATE ev SET v = 'changed by an agent' WHERE id = 7").run()
+        w.prepare("INSERT INTO ev (v) VALUES ('added by an agent')").run()
+        w.close()
+      },
+    })
+    expect(wrote).toBe(true)
+    const v = r.validation!
+    expect(v.equal).toBe(false)
+    expect(v.sourceChanged).toBe(true)
+    expect(v.differentTables).toEqual(['ev'])
+    const t = v.tables[0]!
+    expect([t.sourceRows, t.targetRows]).toEqual([501, 500])
+    expect(t.differences?.map((d) => [d.key, d.kind]).sort()).toEqual([
+      ['501', 'missing-in-target'],
+      ['7', 'different'],
+    ])
+    const text = describeMigration(r)
+    expect(text).toContain(
+      'SQLite was written to by another program during this run (its data_version moved)',
+    )
+    expect(text).toContain(
+      '1 row(s) neither loaded nor in the reject log (rows added while the load ran are among them)',
+    )
+    expect(text).toContain(
+      `→ SQLite was written to since the load, "ferry migrate-sqlite ${file} --target <url> --schema ${schema} --delta" copies those changes`,
+    )
+
+    await deltaSync({
+      file,
+      url: PG_URL,
+      schema,
+      dryRun: false,
+      applyDeletes: false,
+      signal: new AbortController().signal,
+    })
+    const after = await validateSqliteRun({
+      file,
+      url: PG_URL,
+      schema,
+      workers: 2,
+      signal: new AbortController().signal,
+    })
+    expect(after.validation.equal).toBe(true)
+    expect(after.validation.sourceChanged).toBe(false)
+    expect(describeValidateRun(after)).not.toContain('data_version')
+    const rows = await query<{ key: string; v: string }>(
+      `SELECT id::text AS key, v FROM ${qi(schema, 'ev')} WHERE id IN (7, 501) ORDER BY id`,
+    )
+    expect(rows).toEqual([
+      { key: '7', v: 'changed by an agent' },
+      { key: '501', v: 'added by an agent' },
+    ])
+  })
+
+  it('is not reported when nothing wrote to it', async () => {
+    const quiet = schemaName('quiet')
+    try {
+      const r = await migrate(file, quiet)
+      expect(r.validation!.equal).toBe(true)
+      expect(r.validation!.sourceChanged).toBe(false)
+    } finally {
+      await dropSchema(quiet)
+    }
+  })
+})
