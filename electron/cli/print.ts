@@ -68,6 +68,7 @@ export function printPlan(ws: WorkspaceSummary, plan: PlanView): void {
       out.push(
         `  ${MARK[s.state.status] ?? '?'} ${s.id.padEnd(24)} ${s.title}${when}${note ? `  — ${note}` : ''}`,
       )
+      if (s.warning) out.push(`      ▲ ${s.warning}`)
     }
   }
   process.stdout.write(out.join('\n') + '\n')

@@ -7,6 +7,7 @@ import type { EmitFn } from '../../shared/contract/dispatcher'
 import type { Evidence, PlanView, Progress, StepState } from '../../shared/contract/types'
 import { findStep, type StepDefinition } from '../../shared/plan/plan'
 import { planView } from '../../shared/plan/view'
+import { evidenceWarning } from './evidence-checks'
 import { HEARTBEAT_MS, type Journal } from './journal/journal'
 import { runJob } from './jobs/run-job'
 import type { WorkerLauncher } from './jobs/launcher'
@@ -121,10 +122,14 @@ export class StepRunner {
 
   plan(): PlanView {
     const states = this.deps.journal.states()
-    return planView(this.deps.paths.root, (id) => {
-      const state = states.get(id) ?? this.deps.journal.state(id)
-      return this.current?.stepId === id ? { ...state, progress: this.current.progress } : state
-    })
+    return planView(
+      this.deps.paths.root,
+      (id) => {
+        const state = states.get(id) ?? this.deps.journal.state(id)
+        return this.current?.stepId === id ? { ...state, progress: this.current.progress } : state
+      },
+      (state) => evidenceWarning(this.deps.paths, state),
+    )
   }
 
   /** Starts a step; resolves with its first state (running or needs-confirmation). */

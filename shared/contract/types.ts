@@ -54,6 +54,8 @@ export const PlanStep = z.object({
   available: z.boolean(),
   undoable: z.boolean(),
   state: StepState,
+  /** A done step whose evidence no longer holds (its backup deleted, …): what and what to do. */
+  warning: z.string().nullable(),
 })
 export type PlanStep = z.infer<typeof PlanStep>
 

@@ -17,8 +17,15 @@ export function pendingState(stepId: string): StepState {
   }
 }
 
-/** Every step with `stateOf(id)`; without a workspace every step is pending. */
-export function planView(workspace: string | null, stateOf: (stepId: string) => StepState = pendingState): PlanView {
+/**
+ * Every step with `stateOf(id)`; without a workspace every step is pending. `warningOf` says what
+ * no longer holds in a step's evidence (the backend checks the files; null: nothing).
+ */
+export function planView(
+  workspace: string | null,
+  stateOf: (stepId: string) => StepState = pendingState,
+  warningOf: (state: StepState) => string | null = () => null,
+): PlanView {
   return {
     workspace,
     phases: PLAN.map((ph) => ({
@@ -31,8 +38,15 @@ export function planView(workspace: string | null, stateOf: (stepId: string) => 
         description: s.description,
         available: s.available,
         undoable: s.undoable === true,
-        state: stateOf(s.id),
+        ...withWarning(stateOf(s.id), warningOf),
       })),
     })),
   }
+}
+
+function withWarning(
+  state: StepState,
+  warningOf: (state: StepState) => string | null,
+): { state: StepState; warning: string | null } {
+  return { state, warning: warningOf(state) }
 }

@@ -1,7 +1,7 @@
 // The foundation's end-to-end path, in Debian's Chromium against `ferry serve`: a new user sees
 // the whole checklist, creates the demo workspace, documents its schema, reloads, and still sees
 // the evidence.
-import { mkdirSync, readFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -65,6 +65,25 @@ describe('checklist in the browser', () => {
     await ui.stepRow('pre.document-schema').click()
     await expect(ui.evidence().innerText()).resolves.toContain('13 tables')
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
+  })
+
+  it('warns on a done step whose evidence changed since (the schema document edited by hand)', async () => {
+    const ui = new ChecklistPage(page)
+    appendFileSync(join(t.dir, 'demo', '.ferry', 'schema.md'), '\nedited by hand\n')
+    await page.reload()
+    await ui.waitForStatus('pre.document-schema', 'done')
+    const warning =
+      /The schema document \(\.ferry\/schema\.md\) was changed after this step wrote it/
+    await expect(page.getByTestId('step-warning-pre.document-schema').innerText()).resolves.toMatch(
+      warning,
+    )
+    await ui.stepRow('pre.document-schema').click()
+    await expect(page.getByTestId('step-warning').innerText()).resolves.toMatch(warning)
+    await page.screenshot({ path: join(RESULTS, 'checklist-evidence-warning.png') })
+    await ui.runStep('pre.document-schema')
+    await ui.waitForStatus('pre.document-schema', 'done')
+    await page.getByTestId('step-warning').waitFor({ state: 'detached' })
+    await expect(page.getByTestId('step-warning-pre.document-schema').count()).resolves.toBe(0)
   })
 
   it('a step that fails says why, what to do, and that it recorded no evidence', async () => {

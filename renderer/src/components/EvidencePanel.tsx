@@ -101,6 +101,12 @@ export function EvidencePanel() {
       <StepActions step={step} gate={gate} busy={busy} />
       <StepLinks step={step} />
 
+      {step.warning ? (
+        <p className="alert-warn" role="status" data-testid="step-warning">
+          ▲ {step.warning}
+        </p>
+      ) : null}
+
       {error ? (
         <ErrorNote
           error={error}

@@ -34,9 +34,15 @@ export function StepRow({ step, view, selected, onSelect }: Props) {
         <span className="step-when" title={view.lastRun?.absolute}>
           {view.lastRun?.relative ?? ''}
         </span>
-        <span className={`step-summary${view.status.tone === 'bad' ? ' bad' : ''}`}>
-          {!view.available ? <span className="tag">not built yet</span> : view.summary}
-        </span>
+        {step.warning ? (
+          <span className="step-summary warn" data-testid={`step-warning-${step.id}`}>
+            ▲ {step.warning}
+          </span>
+        ) : (
+          <span className={`step-summary${view.status.tone === 'bad' ? ' bad' : ''}`}>
+            {!view.available ? <span className="tag">not built yet</span> : view.summary}
+          </span>
+        )}
       </button>
       {live ? <StepThroughputChart series={throughput} /> : null}
     </li>

@@ -39,6 +39,9 @@ const FINISHED = new Set(['done', 'failed', 'pending', 'skipped'])
 function refreshScreenData(get: GetState, state: StepState): void {
   if (!FINISHED.has(state.status)) return
   const s = get()
+  // The plan's warnings (a done step whose evidence no longer holds) are the backend's to check:
+  // a step that ended may have made or mended one.
+  void s.loadWarnings()
   if (state.stepId === 'pre.document-schema' && s.schemaRoot !== null) void s.loadSchema()
   if (state.stepId === INVENTORY_STEP && s.inventoryRoot !== null) void s.loadInventory()
   if (s.backupsRoot !== null) void s.loadBackups()

@@ -65,6 +65,11 @@ export interface PlanSlice {
   stepBusy: Record<string, StepAction>
   stepErrors: Record<string, ErrorInfo>
   loadPlan(): Promise<void>
+  /**
+   * Re-reads only the steps' warnings (a done step whose evidence no longer holds) from the
+   * backend; their states stay as the events left them.
+   */
+  loadWarnings(): Promise<void>
   runStep(stepId: string): Promise<void>
   confirmStep(stepId: string): Promise<void>
   cancelStep(stepId: string): Promise<void>

@@ -84,6 +84,7 @@ function step(id: string, evidence: Record<string, unknown> | null): PlanStep {
       progress: null,
       confirmation: null,
     },
+    warning: null,
   }
 }
 

@@ -30,6 +30,7 @@ function step(
     available,
     undoable,
     state: stepState(id, patch),
+    warning: null,
   }
 }
 

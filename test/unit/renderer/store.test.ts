@@ -6,6 +6,7 @@ import { LOG_LIMIT } from '../../../renderer/src/store/slices/log-slice'
 import {
   TARGET,
   WORKSPACE,
+  backendPlan,
   createFakeClient,
   flush,
   openWorkspaceClient,
@@ -94,6 +95,25 @@ describe('renderer store', () => {
     await running
     expect(stateOf(store, DOC)?.status).toBe('done')
     expect(store.getState().stepBusy[DOC]).toBeUndefined()
+  })
+
+  it('re-reads only the warnings when a step ends: the backend names a missing backup, the state stays the event’s', async () => {
+    const client = openWorkspaceClient()
+    const { store } = await startedStore(client)
+    const warned = backendPlan()
+    const backup = warned.phases[0]!.steps.find((s) => s.id === 'pre.backup')!
+    backup.warning = 'The backup this step took (b1) is no longer in .ferry/backups/'
+    client.handle('plan.get', warned)
+    client.emit('step.state', stepState(DOC, { status: 'done', runId: 'r1' }))
+    await flush()
+    expect(findStep(store.getState().plan, 'pre.backup')?.step.warning).toBe(backup.warning)
+    // The fetched plan still has DOC pending; the event's "done" is kept.
+    expect(stateOf(store, DOC)?.status).toBe('done')
+    // A step still running does not trigger it.
+    client.handle('plan.get', backendPlan())
+    client.emit('step.state', stepState(DOC, { status: 'running', runId: 'r2' }))
+    await flush()
+    expect(findStep(store.getState().plan, 'pre.backup')?.step.warning).toBe(backup.warning)
   })
 
   it('undoes a step through step.undo and takes the returned state', async () => {

@@ -60,8 +60,10 @@ export const createBackupSlice: SliceCreator<BackupSlice> = (set, get, client) =
       } finally {
         set({ restoring: null })
       }
-      // The restore took a backup of the state it replaced: list it.
+      // The restore took a backup of the state it replaced: list it (and the checklist's
+      // warnings about missing backups may change).
       void get().loadBackups()
+      void get().loadWarnings()
       return ok
     },
 

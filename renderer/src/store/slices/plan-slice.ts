@@ -1,5 +1,5 @@
 import { FerryError, toErrorInfo } from '../../../../shared/contract/envelope'
-import type { StepState, StepStatus } from '../../../../shared/contract/types'
+import type { PlanView, StepState, StepStatus } from '../../../../shared/contract/types'
 import { staticPlanView } from '../static-plan'
 import { addSample } from '../throughput'
 import type { PlanSlice, SliceCreator, StepAction } from '../types'
@@ -87,6 +87,30 @@ export const createPlanSlice: SliceCreator<PlanSlice> = (set, get, client) => {
         if (seq !== loadSeq) return
         set({ planLoading: false, planError: toErrorInfo(err) })
       }
+    },
+
+    async loadWarnings() {
+      if (!get().workspace || get().planSource !== 'backend') return
+      let fresh: PlanView
+      try {
+        fresh = await client.invoke('plan.get', {})
+      } catch {
+        return // the next loadPlan reports a failing backend
+      }
+      const warnings = new Map(fresh.phases.flatMap((p) => p.steps).map((s) => [s.id, s.warning]))
+      set((s) => ({
+        plan: {
+          ...s.plan,
+          phases: s.plan.phases.map((p) => ({
+            ...p,
+            steps: p.steps.map((st) =>
+              warnings.has(st.id) && warnings.get(st.id) !== st.warning
+                ? { ...st, warning: warnings.get(st.id) ?? null }
+                : st,
+            ),
+          })),
+        },
+      }))
     },
 
     runStep: (stepId) =>
