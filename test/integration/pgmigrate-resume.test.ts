@@ -69,6 +69,60 @@ describe('loader safety nets', () => {
     expect(n!.n).toBe('198')
   })
 
+  it('commits batches without waiting for the WAL flush, and returns only once they are durable', async () => {
+    const file = join(tmp.dir, 'async.db')
+    makeDb(file, 250)
+    const schema = schemaName('async')
+    schemas.push(schema)
+    const db = new Database(file, { readonly: true })
+    const plan = translateSchema(db, { schema })
+    const client = new pg.Client({ connectionString: PG_URL })
+    await client.connect()
+    const settings: string[] = []
+    let lastCommitLsn = ''
+    try {
+      for (const sql of preloadDdl(plan)) await client.query(sql)
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>
+      // The real session, observed: its setting inside each batch, the WAL position each commit
+      // ends at. (A COPY stream is handed back as it is: the loader writes to it.)
+      const spy = (sql: unknown, ...rest: unknown[]): unknown =>
+        typeof sql !== 'string'
+          ? query(sql, ...rest)
+          : query(sql, ...rest).then(async (r) => {
+              if (sql.startsWith('BEGIN') || sql.startsWith('UPDATE'))
+                settings.push((await query('SHOW synchronous_commit')).rows[0].synchronous_commit)
+              if (sql === 'COMMIT')
+                lastCommitLsn = (await query('SELECT pg_current_wal_insert_lsn()::text AS l'))
+                  .rows[0].l
+              return r
+            })
+      const spied = Object.assign(Object.create(client) as pg.Client, { query: spy })
+      const r = await loadTable(db, spied as unknown as pg.PoolClient, plan.tables[0]!, {
+        schema,
+        batchRows: 100,
+        batchBytes: 1 << 20,
+        signal: new AbortController().signal,
+        onProgress: () => undefined,
+      })
+      expect(r).toMatchObject({ loadedRows: 250, batches: 3 })
+      // Three batches (the third, short, ends the table) without waiting for the flush, then the
+      // one synchronous commit (the ledger row rewritten).
+      expect(settings).toEqual(['off', 'off', 'off', 'on'])
+      const [after] = (
+        await client.query<{ setting: string; durable: boolean }>(
+          `SELECT current_setting('synchronous_commit') AS setting,
+                  pg_current_wal_flush_lsn() >= $1::pg_lsn AS durable`,
+          [lastCommitLsn],
+        )
+      ).rows
+      // SET LOCAL ended with each batch; the last batch's commit is on disk when loadTable returns.
+      expect(after).toEqual({ setting: 'on', durable: true })
+    } finally {
+      await client.end()
+      db.close()
+    }
+  })
+
   it('refuses to resume when a committed batch no longer matches the source', async () => {
     const file = join(tmp.dir, 'changing.db')
     makeDb(file, 300)

@@ -160,7 +160,7 @@ export async function loadTable(
     const written: string[] = []
     let outcome: BatchOutcome
     try {
-      await client.query('BEGIN')
+      await client.query(BEGIN_BATCH)
       outcome = await copyBatch(
         client,
         copySql,
@@ -212,6 +212,7 @@ export async function loadTable(
     opts.onProgress(plan.source, loaded + rejected, { bytes, rejected })
     if (outcome.read < opts.batchRows && !outcome.cutShort) break
   }
+  if (batch > base + resumedBatches) await flushCommits(client, opts.schema, plan.source, batch)
   return {
     table: plan.source,
     target: plan.target,
@@ -224,6 +225,33 @@ export async function loadTable(
     bytes,
     ms: Date.now() - started,
   }
+}
+
+/**
+ * A batch commits without waiting for its WAL to reach disk (synchronous_commit off, for that
+ * transaction only): the load no longer stalls on one fsync per batch. Nothing can be half-kept:
+ * a server crash may forget the last few commits, but each takes its ledger row with it (same
+ * transaction), so the next run redoes exactly those batches. Before the load reports anything
+ * as loaded, flushCommits makes every batch durable.
+ */
+const BEGIN_BATCH = 'BEGIN; SET LOCAL synchronous_commit = off'
+
+/**
+ * One synchronous commit: it waits for the WAL up to its own commit record, which covers every
+ * batch committed before it on this server. It must write something — PostgreSQL does not wait
+ * for a transaction that wrote no WAL, even one with a transaction id — so it rewrites the last
+ * batch's ledger row unchanged.
+ */
+async function flushCommits(
+  client: pg.PoolClient,
+  schema: string,
+  table: string,
+  batch: number,
+): Promise<void> {
+  await client.query(
+    `UPDATE ${qq(schema, 'ferry_ledger')} SET rows = rows WHERE table_name = $1 AND batch = $2`,
+    [table, batch],
+  )
 }
 
 interface BatchOutcome {
