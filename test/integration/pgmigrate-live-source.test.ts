@@ -95,6 +95,37 @@ describe('a source written to during the migration', () => {
     ])
   })
 
+  it('refuses to call the result equal when a column was added during the run', async () => {
+    const changing = join(tmp.dir, 'altered.db')
+    const db = new Database(changing)
+    db.exec(
+      "CREATE TABLE ev (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO ev (v) VALUES ('a'), ('b')",
+    )
+    db.close()
+    const altered = schemaName('altered')
+    let wrote = false
+    try {
+      const run = migrate(changing, altered, {
+        onProgress: (p) => {
+          if (p.phase !== 'constraints' || wrote) return
+          wrote = true
+          const w = new Database(changing)
+          w.exec("ALTER TABLE ev ADD COLUMN note TEXT; UPDATE ev SET note = 'kept only in SQLite'")
+          w.close()
+        },
+      })
+      await expect(run).rejects.toMatchObject({
+        code: 'SOURCE_SCHEMA_CHANGED',
+        message: expect.stringContaining(
+          'The schema of altered.db changed while it was being migrated: columns changed in ev (+note)',
+        ),
+      })
+      expect(wrote).toBe(true)
+    } finally {
+      await dropSchema(altered)
+    }
+  })
+
   it('is not reported when nothing wrote to it', async () => {
     const quiet = schemaName('quiet')
     try {

@@ -29,6 +29,7 @@ import type { ProfileResult } from './profile'
 import { profileLargeTables } from './profile-threads'
 import {
   differentSource,
+  schemaChanges,
   insertRun,
   markRun,
   notOurs,
@@ -186,6 +187,10 @@ async function migrateLocked(
   await markRun(client, opts.schema, 'constraints_at')
   const constraintsMs = Date.now() - tCons
 
+  // A table or column added to SQLite during the run is not in the target: validating only the
+  // planned columns would call that equal. Checked when another connection wrote to the file.
+  if (sourceChanged()) await refuseChangedSchema(db, client, opts)
+
   let validation: ValidationResult | null = null
   if (opts.validate) {
     const total = plan.tables.reduce((n, t) => n + t.rows, 0)
@@ -236,6 +241,20 @@ async function migrateLocked(
           )
         : 0,
   }
+}
+
+async function refuseChangedSchema(
+  db: SqliteDb,
+  client: pg.PoolClient,
+  opts: MigrateOptions,
+): Promise<void> {
+  const run = await readRun(client, opts.schema)
+  if (!run || sameSource(db, run.fingerprint)) return
+  throw new FerryError(
+    'SOURCE_SCHEMA_CHANGED',
+    `The schema of ${path.basename(opts.file)} changed while it was being migrated: ${schemaChanges(db, run.plan)}. The rows loaded so far are in schema "${opts.schema}", which does not follow such changes.`,
+    `Another program altered the database during the run. Nothing of the source was changed by Ferry. Migrate again into a new --schema (or drop "${opts.schema}" and run the same command), ideally with the programs that write to it stopped.`,
+  )
 }
 
 /** The plan stored by an earlier run of this migration, or a new one (tables created with it). */
