@@ -198,9 +198,10 @@ async function migrateLocked(
     const rate = rateTracker()
     validation = await validateSqlite(db, pool, plan, {
       schema: opts.schema,
-      // A load finished before this run: SQLite may have changed since (agents keep writing), and
-      // the ledger's hashes would still match the stale target — so every row is re-read.
-      source: wasLoaded ? 'sqlite' : 'ledger',
+      // A load finished before this run, or another program wrote to SQLite during this one: the
+      // ledger's hashes would still match the stale target (an updated row would pass) — so
+      // every row is re-read.
+      source: wasLoaded || sourceChanged() ? 'sqlite' : 'ledger',
       workers: opts.workers,
       signal: opts.signal,
       sourceChanged,
