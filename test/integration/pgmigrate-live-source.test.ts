@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { deltaSync } from '../../electron/core/pgmigrate/delta'
 import { describeMigration, describeValidateRun } from '../../electron/core/pgmigrate/summary'
 import { validateSqliteRun } from '../../electron/core/pgmigrate/validate-run'
+import type { MigrateResult } from '../../electron/core/pgmigrate/migrate'
 import { tempDir } from '../support/paths'
 import { PG_URL, dropSchema, migrate, qi, query, schemaName } from './pgmigrate-support'
 
@@ -29,6 +30,35 @@ function makeDb(): void {
     for (let i = 1; i <= 500; i++) ins.run(`value ${i}`)
   })()
   db.close()
+}
+
+/**
+ * A two-row table migrated into a schema of its own (dropped after) while another connection
+ * runs `sql` on the file between the load and the validation.
+ */
+async function migrateWhileWriting(name: string, sql: string): Promise<MigrateResult> {
+  const path = join(tmp.dir, `${name}.db`)
+  const db = new Database(path)
+  db.exec(
+    "CREATE TABLE ev (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO ev (v) VALUES ('a'), ('b')",
+  )
+  db.close()
+  const target = schemaName(name)
+  let wrote = false
+  try {
+    return await migrate(path, target, {
+      onProgress: (p) => {
+        if (p.phase !== 'constraints' || wrote) return
+        wrote = true
+        const w = new Database(path)
+        w.exec(sql)
+        w.close()
+      },
+    })
+  } finally {
+    expect(wrote).toBe(true)
+    await dropSchema(target)
+  }
 }
 
 describe('a source written to during the migration', () => {
@@ -96,63 +126,25 @@ describe('a source written to during the migration', () => {
   })
 
   it('re-reads SQLite to validate when it was written to: an updated row is found, not matched against the ledger', async () => {
-    const updated = join(tmp.dir, 'updated.db')
-    const db = new Database(updated)
-    db.exec(
-      "CREATE TABLE ev (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO ev (v) VALUES ('a'), ('b')",
-    )
-    db.close()
-    const target = schemaName('updated')
-    let wrote = false
-    try {
-      const r = await migrate(updated, target, {
-        onProgress: (p) => {
-          if (p.phase !== 'constraints' || wrote) return
-          wrote = true
-          const w = new Database(updated)
-          w.exec("UPDATE ev SET v = 'changed' WHERE id = 2")
-          w.close()
-        },
-      })
-      expect(wrote).toBe(true)
-      const t = r.validation!.tables[0]!
-      expect(t.method).toBe('sqlite')
-      expect(r.validation!.equal).toBe(false)
-      expect(t.differences).toEqual([{ key: '2', kind: 'different' }])
-    } finally {
-      await dropSchema(target)
-    }
+    const r = await migrateWhileWriting('updated', "UPDATE ev SET v = 'changed' WHERE id = 2")
+    const t = r.validation!.tables[0]!
+    expect(t.method).toBe('sqlite')
+    expect(r.validation!.equal).toBe(false)
+    expect(t.differences).toEqual([{ key: '2', kind: 'different' }])
   })
 
   it('refuses to call the result equal when a column was added during the run', async () => {
-    const changing = join(tmp.dir, 'altered.db')
-    const db = new Database(changing)
-    db.exec(
-      "CREATE TABLE ev (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO ev (v) VALUES ('a'), ('b')",
-    )
-    db.close()
-    const altered = schemaName('altered')
-    let wrote = false
-    try {
-      const run = migrate(changing, altered, {
-        onProgress: (p) => {
-          if (p.phase !== 'constraints' || wrote) return
-          wrote = true
-          const w = new Database(changing)
-          w.exec("ALTER TABLE ev ADD COLUMN note TEXT; UPDATE ev SET note = 'kept only in SQLite'")
-          w.close()
-        },
-      })
-      await expect(run).rejects.toMatchObject({
-        code: 'SOURCE_SCHEMA_CHANGED',
-        message: expect.stringContaining(
-          'The schema of altered.db changed while it was being migrated: columns changed in ev (+note)',
-        ),
-      })
-      expect(wrote).toBe(true)
-    } finally {
-      await dropSchema(altered)
-    }
+    await expect(
+      migrateWhileWriting(
+        'altered',
+        "ALTER TABLE ev ADD COLUMN note TEXT; UPDATE ev SET note = 'kept only in SQLite'",
+      ),
+    ).rejects.toMatchObject({
+      code: 'SOURCE_SCHEMA_CHANGED',
+      message: expect.stringContaining(
+        'The schema of altered.db changed while it was being migrated: columns changed in ev (+note)',
+      ),
+    })
   })
 
   it('is not reported when nothing wrote to it', async () => {
