@@ -35,7 +35,11 @@ export function StepRow({ step, view, selected, onSelect }: Props) {
           {view.lastRun?.relative ?? ''}
         </span>
         {step.warning ? (
-          <span className="step-summary warn" data-testid={`step-warning-${step.id}`}>
+          <span
+            className="step-summary warn"
+            title={step.warning}
+            data-testid={`step-warning-${step.id}`}
+          >
             ▲ {step.warning}
           </span>
         ) : (
